@@ -1,0 +1,145 @@
+// nisim: the command line. Errors are caught here, once, and mapped to the documented exit
+// codes (engine/error.hpp, README.md "Exit codes").
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <exception>
+#include <filesystem>
+#include <iostream>
+#include <new>
+#include <string>
+
+#include "engine/error.hpp"
+#include "engine/params.hpp"
+#include "engine/scenario.hpp"
+#include "engine/version.hpp"
+#include "models/model.hpp"
+#include "models/params.hpp"
+
+namespace {
+
+using nisim::ExitCode;
+
+int code(ExitCode c) {
+  return static_cast<int>(c);
+}
+
+/// Print the schema as a Markdown table (docs/scenarios.md embeds this output).
+void print_params() {
+  nisim::hk::Params p;
+  const auto schema =
+      nisim::collect_schema([&p](nisim::ParamBinder& b) { nisim::hk::bind_params(p, b); });
+  std::cout << "| key | type | default | unit | range | meaning (docs/model.md section) |\n"
+            << "|---|---|---|---|---|---|\n";
+  for (const auto& s : schema) {
+    std::string range;
+    if (s.type == nisim::ParamType::real || s.type == nisim::ParamType::integer ||
+        s.type == nisim::ParamType::series) {
+      range = "[" + nisim::to_toml(s.min) + ", " + nisim::to_toml(s.max) + "]";
+    }
+    std::cout << "| `" << s.key << "` | " << nisim::type_name(s.type) << " | `"
+              << nisim::to_toml(s.default_value) << "` | " << s.unit << " | " << range << " | "
+              << s.doc << " |\n";
+  }
+}
+
+void print_summary(const nisim::hk::RunResult& r, const std::string& out) {
+  const auto& h = r.history;
+  auto share_in = [&](int year) {
+    for (std::size_t k = 0; k < h.years(); ++k) {
+      if (h.year[k] == year) return h.mfg_share_pct[k];
+    }
+    return -1.0;
+  };
+  std::printf("nisim: %zu years (%d-%d), seed %llu, %d threads, %.3f s simulated\n", h.years(),
+              h.year.front(), h.year.back(), static_cast<unsigned long long>(r.seed), r.threads,
+              r.seconds);
+  std::printf("  manufacturing share: %.2f%% in %d", h.mfg_share_pct.front(), h.year.front());
+  if (share_in(2032) >= 0.0) std::printf(", %.2f%% in 2032", share_in(2032));
+  std::printf(", %.2f%% in %d (target 5%% by 2032)\n", h.mfg_share_pct.back(), h.year.back());
+  std::printf("  wrote %s\n", out.c_str());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"nisim: agent-based simulation of Hong Kong's New Industrialisation policy"};
+  app.set_version_flag("--version",
+                       std::string("nisim ") + nisim::k_version + " (" + nisim::k_git_commit + ")");
+  app.require_subcommand(1);
+  app.footer(
+      "Exit codes: 0 ok, 1 internal error, 2 usage, 3 invalid scenario, 4 file error "
+      "(unreadable, exists without --force, cannot write), 5 model failure (NaN).");
+
+  std::string scenario_path, out_path;
+  std::uint64_t seed = 0;
+  int threads = 0;
+  bool force = false, quiet = false, timings = false;
+
+  auto* run = app.add_subcommand("run", "Run a scenario and write an HDF5 file");
+  run->add_option("scenario", scenario_path, "Scenario TOML file")->required();
+  run->add_option("-o,--output", out_path, "Output HDF5 file (written atomically)")->required();
+  auto* seed_opt = run->add_option("--seed", seed, "Random seed (overrides run.seed)");
+  run->add_option("--threads", threads, "Worker threads (0 = all cores)")
+      ->check(CLI::Range(0, 4096));
+  run->add_flag("--force", force, "Overwrite an existing output file");
+  run->add_flag("-q,--quiet", quiet, "Print nothing on success");
+  run->add_flag("--timings", timings, "Print wall seconds per phase of the yearly step");
+
+  auto* validate = app.add_subcommand("validate", "Check a scenario file; run nothing");
+  validate->add_option("scenario", scenario_path, "Scenario TOML file")->required();
+
+  app.add_subcommand("params", "List every scenario parameter (Markdown table)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? 0 : code(ExitCode::usage);
+  }
+
+  try {
+    if (app.got_subcommand("params")) {
+      print_params();
+      return 0;
+    }
+    const nisim::Scenario scenario = nisim::load_scenario(scenario_path);
+    if (app.got_subcommand("validate")) {
+      nisim::hk::validate(scenario);
+      std::printf("%s: valid\n", scenario_path.c_str());
+      return 0;
+    }
+    // Refuse before simulating, not after: an existing file needs --force, and the output's
+    // directory must exist (the write itself is atomic: engine/hdf5.hpp AtomicFile).
+    const std::filesystem::path out(out_path);
+    if (!force && std::filesystem::exists(out)) {
+      throw nisim::IoError(out_path + ": output file exists; use --force to overwrite it");
+    }
+    const auto dir = out.has_parent_path() ? out.parent_path() : std::filesystem::path(".");
+    if (!std::filesystem::is_directory(dir)) {
+      throw nisim::IoError(out_path + ": directory " + dir.string() + " does not exist");
+    }
+    nisim::hk::RunOptions options;
+    if (*seed_opt) options.seed = seed;
+    options.threads = threads;
+    const auto result = nisim::hk::run(scenario, options);
+    nisim::hk::write_run(result, scenario, out_path, force);
+    if (!quiet) print_summary(result, out_path);
+    if (timings) {
+      for (std::size_t k = 0; k < result.phase_names.size(); ++k) {
+        std::printf("  phase %-16s %9.4f s\n", result.phase_names[k].c_str(),
+                    result.phase_seconds[k]);
+      }
+    }
+    return 0;
+  } catch (const nisim::Error& e) {
+    std::fprintf(stderr, "nisim: error: %s\n", e.what());
+    return code(e.code());
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "nisim: error: out of memory\n");
+    return code(ExitCode::model);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "nisim: internal error: %s\n", e.what());
+    return code(ExitCode::internal);
+  }
+}

@@ -1,0 +1,75 @@
+// The yearly firm update (the hot path) and whole runs. docs/performance.md has the numbers and
+// the commands; nothing here is a test.
+#include <benchmark/benchmark.h>
+
+#include <filesystem>
+
+#include "engine/parallel.hpp"
+#include "engine/scenario.hpp"
+#include "models/firms.hpp"
+#include "models/model.hpp"
+#include "models/phases.hpp"
+
+namespace {
+
+using namespace nisim;
+using namespace nisim::hk;
+
+/// One year's firm update over n firms on `threads` threads (args: n, threads).
+void BM_FirmUpdate(benchmark::State& bs) {
+  const auto n = bs.range(0);
+  const int threads = static_cast<int>(bs.range(1));
+  Params p;
+  p.firm_count = n;
+  p.employment = 10.65 * static_cast<double>(n);
+  Parallel par(threads);
+  State st(par, 1);
+  initialise(st, p);
+  st.year = 2017;
+  set_environment(st, p);
+  for (auto _ : bs) {
+    update_firms(st, p);
+    benchmark::DoNotOptimize(st.firms.value_added.data());
+    benchmark::ClobberMemory();
+  }
+  bs.SetItemsProcessed(bs.iterations() * n);
+  // Bytes moved per firm: every column read once and written once.
+  bs.SetBytesProcessed(bs.iterations() * n * static_cast<std::int64_t>(2 * k_firm_row_bytes));
+  bs.counters["threads"] = threads;
+}
+BENCHMARK(BM_FirmUpdate)
+    ->ArgsProduct({{10'000, 100'000, 1'000'000, 10'000'000}, {1, 2}})
+    ->ArgNames({"firms", "threads"})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+/// A whole scenario run from scenarios/, base year to horizon, with its outcome as counters.
+void BM_Scenario(benchmark::State& bs, const std::string& file) {
+  const Scenario sc = load_scenario(std::filesystem::path(NISIM_SCENARIO_DIR) / file);
+  RunResult r;
+  for (auto _ : bs) {
+    r = run(sc, RunOptions{});
+    benchmark::DoNotOptimize(r.history.gdp.data());
+  }
+  for (std::size_t k = 0; k < r.history.years(); ++k) {
+    if (r.history.year[k] == 2032) bs.counters["share_2032_pct"] = r.history.mfg_share_pct[k];
+  }
+  double grants = 0.0;
+  for (double g : r.history.line_grants) grants += g;
+  bs.counters["public_money_hkd_m"] = grants;
+}
+
+int register_scenarios() {
+  for (const auto& e : std::filesystem::directory_iterator(NISIM_SCENARIO_DIR)) {
+    if (e.path().extension() != ".toml") continue;
+    const std::string file = e.path().filename().string();
+    benchmark::RegisterBenchmark(("BM_Scenario/" + e.path().stem().string()).c_str(),
+                                 [file](benchmark::State& bs) { BM_Scenario(bs, file); })
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime();
+  }
+  return 0;
+}
+const int registered = register_scenarios();
+
+}  // namespace

@@ -1,0 +1,145 @@
+#pragma once
+// A small RAII layer over the HDF5 C API: files, groups, chunked compressed datasets with
+// dimension scales (readable by h5py and by xarray through h5netcdf), attributes, and atomic
+// output (write a temporary file beside the target, rename on success). Schema: docs/output.md.
+//
+// Failures are nisim::IoError naming the file and object; a violated precondition (a data size
+// or rank that does not match the shape, an empty dimension name) is std::invalid_argument.
+// Files use the HDF5 1.8 format at most, creation-ordered links and attributes, f64/i64 little
+// endian. A variable in a group may use dimensions of its ancestors: h5netcdf (xarray) resolves
+// them by name, but `xr.open_dataset(path, group=...)` then lists those dimensions without
+// coordinates (the coordinate variables live in the ancestor); write the scales into the group
+// itself if it must be self-contained.
+#include <hdf5.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace nisim::h5 {
+
+/// Owns one HDF5 identifier and closes it with the right H5*close function.
+class Handle {
+ public:
+  Handle() = default;
+  explicit Handle(hid_t id);
+  Handle(Handle&& other) noexcept;
+  Handle& operator=(Handle&& other) noexcept;
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+  ~Handle();
+  hid_t id() const noexcept { return id_; }
+  bool valid() const noexcept { return id_ >= 0; }
+
+ private:
+  hid_t id_ = H5I_INVALID_HID;
+};
+
+/// A file or group: anything that holds datasets, groups and attributes.
+class Location {
+ public:
+  explicit Location(Handle handle) : handle_(std::move(handle)) {}
+  hid_t id() const noexcept { return handle_.id(); }
+
+  /// Create a child group (error if it exists) / open an existing one.
+  Location create_group(const std::string& name) const;
+  Location open_group(const std::string& name) const;
+  bool exists(const std::string& name) const;
+
+  /// Attributes on this location (scalar; strings are variable-length UTF-8, which h5py reads
+  /// as str; fixed-length ones come back as bytes). Setting an existing attribute replaces it.
+  void set_attr(const std::string& name, const std::string& value) const;
+  void set_attr(const std::string& name, double value) const;
+  void set_attr(const std::string& name, std::int64_t value) const;
+  std::string attr_string(const std::string& name) const;
+  double attr_double(const std::string& name) const;
+  std::int64_t attr_int(const std::string& name) const;
+
+ private:
+  Handle handle_;
+};
+
+/// Descriptive attributes written on every data variable.
+struct VarInfo {
+  std::string units;      ///< "HK$ M", "percent", "persons", "m2", "1" ...
+  std::string long_name;  ///< one line a plot can use as its label
+};
+
+/// A 1-D coordinate variable that is also an HDF5 dimension scale named `name` (int32; labels
+/// as variable-length UTF-8, read by xarray as str and by h5py as bytes, `.asstr()` for str).
+void write_dim_int(const Location& loc, const std::string& name, std::span<const std::int32_t> v,
+                   const VarInfo& info);
+void write_dim_str(const Location& loc, const std::string& name,
+                   const std::vector<std::string>& labels, const VarInfo& info);
+
+/// A row-major N-D dataset (chunked, deflate-compressed) whose axis k is attached to the
+/// dimension scale `dims[k]` (a dataset written before by write_dim_*, looked up from `loc` and
+/// its parents by absolute path if `dims[k]` starts with '/'). shape.size() == dims.size().
+void write_double(const Location& loc, const std::string& name, std::span<const double> data,
+                  const std::vector<hsize_t>& shape, const std::vector<std::string>& dims,
+                  const VarInfo& info);
+void write_int(const Location& loc, const std::string& name, std::span<const std::int64_t> data,
+               const std::vector<hsize_t>& shape, const std::vector<std::string>& dims,
+               const VarInfo& info);
+
+/// Read a whole dataset; `shape` receives its dimensions.
+std::vector<double> read_double(const Location& loc, const std::string& name,
+                                std::vector<hsize_t>* shape = nullptr);
+std::vector<std::int64_t> read_int(const Location& loc, const std::string& name,
+                                   std::vector<hsize_t>* shape = nullptr);
+std::vector<std::string> read_strings(const Location& loc, const std::string& name);
+
+/// Names of the dimension scales attached to a dataset, in axis order ("" where none).
+std::vector<std::string> dim_names(const Location& loc, const std::string& name);
+
+/// A dataset that grows along its first axis (unlimited), for streaming batch results.
+class Appendable {
+ public:
+  /// Create `name` with shape {0, row_shape...}, chunked by rows. dims[1..] must exist as for
+  /// write_double. If dims[0] does not name a dimension scale, it is created in `loc` the way
+  /// netCDF-4 stores a dimension without coordinate variable (an empty unlimited scale): axis 0
+  /// cannot stay unattached, since h5netcdf rejects partly labelled variables.
+  Appendable(const Location& loc, const std::string& name, const std::vector<hsize_t>& row_shape,
+             const std::vector<std::string>& dims, const VarInfo& info);
+  /// Append one row (row-major, size = product of row_shape); returns its index.
+  hsize_t append(std::span<const double> row);
+  hsize_t rows() const noexcept { return rows_; }
+
+ private:
+  Handle dataset_;
+  std::vector<hsize_t> row_shape_;
+  hsize_t rows_ = 0;
+};
+
+/// Files.
+Location create_file(const std::filesystem::path& path);     ///< fails if it exists
+Location open_file_read(const std::filesystem::path& path);  ///< IoError if not HDF5
+void flush(const Location& file);
+
+/// Writes an output file atomically: data go to a temporary file in the target's directory,
+/// which `commit()` closes and renames onto the target. If the object is destroyed without
+/// commit (an exception), the temporary file is removed and the target is untouched.
+/// Without `force`, an existing target is an IoError before anything is written.
+class AtomicFile {
+ public:
+  AtomicFile(const std::filesystem::path& target, bool force);
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+  ~AtomicFile();
+  const Location& root() const { return *root_; }  ///< only before commit()
+  const std::filesystem::path& temp_path() const { return temp_; }
+  /// Close (also any group or dataset still open in it), fsync, rename onto the target and
+  /// fsync the directory.
+  void commit();
+
+ private:
+  std::filesystem::path target_;
+  std::filesystem::path temp_;
+  std::unique_ptr<Location> root_;
+  bool committed_ = false;
+};
+
+}  // namespace nisim::h5

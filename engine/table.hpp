@@ -1,0 +1,61 @@
+#pragma once
+// Agent tables are structs of arrays: each column a std::vector, row i is agent i. A table type
+// lists its columns once, in `for_each_column(F&&)`; these helpers then resize, append and
+// compact every column together. Rows are added and removed only between phases, never inside
+// a parallel loop. Removal keeps the surviving rows in their order (ids stay sorted), so no
+// memory address or hash order ever reaches a result.
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <stdexcept>
+#include <vector>
+
+namespace nisim {
+
+/// Number of rows (agents) of a table; every column has this length.
+template <class Table>
+std::size_t rows(const Table& table) {
+  return table.id.size();
+}
+
+/// Resize every column to n rows (new rows value-initialised).
+template <class Table>
+void resize_rows(Table& table, std::size_t n) {
+  table.for_each_column([n](auto& column) { column.resize(n); });
+}
+
+/// Reserve capacity for n rows in every column (first touch happens on write).
+template <class Table>
+void reserve_rows(Table& table, std::size_t n) {
+  table.for_each_column([n](auto& column) { column.reserve(n); });
+}
+
+/// Remove every row i with keep[i] == 0, keeping the order of the others. Returns the number
+/// removed. Precondition: keep.size() == rows(table).
+template <class Table>
+std::size_t compact_rows(Table& table, std::span<const std::uint8_t> keep) {
+  const std::size_t n = rows(table);
+  if (keep.size() != n) throw std::logic_error("compact_rows: keep mask has the wrong length");
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < n; ++i) kept += keep[i] != 0;
+  if (kept == n) return 0;
+  table.for_each_column([&](auto& column) {
+    std::size_t out = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (keep[i]) column[out++] = column[i];
+    }
+    column.resize(out);
+  });
+  return n - kept;
+}
+
+/// Check every column has the same length (a cheap invariant, run once a year).
+template <class Table>
+bool columns_consistent(const Table& table) {
+  const std::size_t n = rows(table);
+  bool ok = true;
+  table.for_each_column([&](const auto& column) { ok = ok && column.size() == n; });
+  return ok;
+}
+
+}  // namespace nisim

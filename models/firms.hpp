@@ -1,0 +1,94 @@
+#pragma once
+// Manufacturing establishments: the firm table (struct of arrays) and the phases that act on it
+// (docs/model.md section 3).
+#include <cstdint>
+#include <vector>
+
+#include "engine/rng.hpp"
+#include "models/params.hpp"
+
+namespace nisim::hk {
+
+/// Hong Kong manufacturing establishments; row i is firm i, ids stable and increasing.
+struct FirmTable {
+  std::vector<std::uint64_t> id;          ///< stable agent id (never reused)
+  std::vector<std::uint8_t> sector;       ///< index into k_sector_names
+  std::vector<std::uint8_t> site;         ///< index into k_site_names
+  std::vector<double> employment;         ///< L: persons engaged
+  std::vector<double> capital;            ///< K: capital stock, HK$ M
+  std::vector<double> log_tfp;            ///< ln A: log total factor productivity (nominal)
+  std::vector<double> value_added;        ///< Y: value added this year, HK$ M
+  std::vector<double> cash;               ///< liquid funds (negative = borrowing), HK$ M
+  std::vector<double> floor_space;        ///< floor space occupied, m2
+  std::vector<double> subsidy;            ///< grants received this year, HK$ M
+  std::vector<std::int32_t> smart_lines;  ///< smart production lines installed (count)
+  std::vector<std::int32_t> age;          ///< years since entry
+  std::vector<std::uint8_t> new_lines;    ///< lines installed this year (count)
+  std::vector<std::uint8_t> exiting;      ///< 1 if the firm exits at the end of this year
+
+  template <class F>
+  void for_each_column(F&& f) {
+    f(id), f(sector), f(site), f(employment), f(capital), f(log_tfp), f(value_added), f(cash);
+    f(floor_space), f(subsidy), f(smart_lines), f(age), f(new_lines), f(exiting);
+  }
+  template <class F>
+  void for_each_column(F&& f) const {
+    f(id), f(sector), f(site), f(employment), f(capital), f(log_tfp), f(value_added), f(cash);
+    f(floor_space), f(subsidy), f(smart_lines), f(age), f(new_lines), f(exiting);
+  }
+};
+
+/// Bytes of one firm row across all columns (for memory estimates and bandwidth counters).
+inline constexpr std::size_t k_firm_row_bytes = 8 + 1 + 1 + 7 * 8 + 4 + 4 + 1 + 1;
+
+/// Draw purposes: one per random decision (docs/model.md section 2.3).
+namespace purpose {
+inline constexpr Purpose init_sector = 1;
+inline constexpr Purpose init_size = 2;
+inline constexpr Purpose init_age = 3;
+inline constexpr Purpose init_site = 4;
+inline constexpr Purpose tfp_shock = 10;
+inline constexpr Purpose line_gain = 11;
+inline constexpr Purpose exit = 12;
+inline constexpr Purpose entry_count = 20;
+inline constexpr Purpose entry_sector = 21;
+inline constexpr Purpose entry_size = 22;
+inline constexpr Purpose entry_site = 23;
+}  // namespace purpose
+
+/// Economy-wide prices and terms that every firm faces in a year (section 3.2-3.4, 4.1).
+struct FirmEnvironment {
+  int year = 0;
+  double wage = 0.0;        ///< w: wage per person engaged, HK$ M per year
+  double line_grant = 0.0;  ///< grant per smart line available this year, HK$ M
+};
+
+/// Optimal log value added of a firm with log TFP ln A facing wage w (section 3.2, eq. 3.2b).
+double optimal_log_va(double log_tfp, double wage, const Params& p);
+
+/// Log TFP at which a firm of `employment` persons is at its optimum (inverse of eq. 3.2c).
+double log_tfp_for_size(double employment, double wage, const Params& p);
+
+/// Create firm `row` of `firms` at its optimum given employment and wage (sections 3.1, 3.3):
+/// sets capital, log TFP, value added, cash, floor space; zeroes the rest.
+void init_firm_row(FirmTable& firms, std::size_t row, std::uint64_t id, int sector, int site,
+                   double employment, int age, double wage, const Params& p);
+
+/// Site a new firm of `sector` settles at (section 3.6): traditional sectors in industrial
+/// buildings, strategic ones in one of the innovation parks chosen by `u` in (0, 1).
+int site_for(int sector, double u);
+
+/// Sector drawn from cumulative shares by `u` in (0, 1).
+int sector_for(const std::array<double, k_sectors>& cumulative_share, double u);
+
+/// Synthesise the base-year population (section 3.1). Returns the calibrated wage w0 (HK$ M
+/// per person per year) that makes total value added equal mfg_share_base * gdp_base.
+double synthesise_firms(FirmTable& firms, const Params& p, const Rng& rng);
+
+/// The yearly firm update for rows [begin, end): TFP shock, targets, adjustment of L and K,
+/// value added, profit and cash, the smart-line decision, ageing and the exit flag
+/// (sections 3.2-3.4). Pure per row: rows are independent, so blocks can run in parallel.
+void update_firm_rows(FirmTable& firms, std::size_t begin, std::size_t end,
+                      const FirmEnvironment& env, const Params& p, const Rng& rng);
+
+}  // namespace nisim::hk

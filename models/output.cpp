@@ -1,0 +1,87 @@
+// Writing a run to HDF5 (schema: docs/output.md).
+#include <chrono>
+#include <ctime>
+#include <span>
+#include <string>
+
+#include "engine/hdf5.hpp"
+#include "engine/version.hpp"
+#include "models/model.hpp"
+
+namespace nisim::hk {
+
+namespace {
+
+std::string utc_now() {
+  const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+template <std::size_t N>
+std::vector<std::string> labels(const std::array<std::string_view, N>& names) {
+  return {names.begin(), names.end()};
+}
+
+}  // namespace
+
+void write_run(const RunResult& r, const Scenario& scenario, const std::filesystem::path& out,
+               bool force) {
+  h5::AtomicFile file(out, force);
+  const h5::Location& root = file.root();
+  const History& h = r.history;
+  const hsize_t t = h.years();
+
+  root.set_attr("title", "nisim run: " + scenario.name);
+  root.set_attr("nisim_version", std::string(k_version));
+  root.set_attr("git_commit", std::string(k_git_commit));
+  root.set_attr("created_utc", utc_now());
+  root.set_attr("scenario_name", scenario.name);
+  root.set_attr("scenario_path", scenario.path.string());
+  root.set_attr("scenario_text", scenario.text);
+  root.set_attr("seed", static_cast<std::int64_t>(r.seed));
+  root.set_attr("threads", static_cast<std::int64_t>(r.threads));
+  root.set_attr("base_year", static_cast<std::int64_t>(r.params.base_year));
+  root.set_attr("horizon", static_cast<std::int64_t>(r.params.horizon));
+  root.set_attr("mfg_share_target_pct", 5.0);
+  root.set_attr("mfg_share_target_year", static_cast<std::int64_t>(2032));
+
+  h5::write_dim_int(root, "year", h.year, {"year", "calendar year"});
+  h5::write_dim_str(root, "sector", labels(k_sector_names), {"1", "manufacturing sector"});
+  h5::write_dim_str(root, "site", labels(k_site_names), {"1", "site of floor space"});
+
+  auto series = [&](const char* name, const std::vector<double>& v, const char* units,
+                    const char* long_name) {
+    h5::write_double(root, name, v, {t}, {"year"}, {units, long_name});
+  };
+  series("gdp", h.gdp, "HK$ M", "GDP at basic prices");
+  series("nonmfg_va", h.nonmfg_va, "HK$ M", "non-manufacturing value added");
+  series("mfg_va", h.mfg_va, "HK$ M", "manufacturing value added");
+  series("mfg_share", h.mfg_share_pct, "percent", "manufacturing share of GDP at basic prices");
+  series("wage", h.wage, "HK$ M per person-year", "manufacturing wage per person engaged");
+  series("firms", h.firms, "establishments", "establishments at year end");
+  series("employment", h.employment, "persons", "persons engaged");
+  series("entries", h.entries, "establishments", "establishments born at year end");
+  series("exits", h.exits, "establishments", "establishments exited at year end");
+  series("capital", h.capital, "HK$ M", "capital stock of manufacturing firms");
+  series("cash", h.cash, "HK$ M", "cash of manufacturing firms");
+  series("smart_lines", h.smart_lines, "lines", "smart production lines installed, cumulative");
+  series("new_lines", h.new_lines, "lines", "smart production lines installed this year");
+  series("line_grants", h.line_grants, "HK$ M", "NIFS grants paid for lines this year");
+
+  const hsize_t ns = k_sectors, nsite = k_sites;
+  h5::write_double(root, "va_by_sector", h.va_by_sector, {t, ns}, {"year", "sector"},
+                   {"HK$ M", "manufacturing value added by sector"});
+  h5::write_double(root, "employment_by_sector", h.employment_by_sector, {t, ns},
+                   {"year", "sector"}, {"persons", "persons engaged by sector"});
+  h5::write_double(root, "firms_by_sector", h.firms_by_sector, {t, ns}, {"year", "sector"},
+                   {"establishments", "establishments active during the year by sector"});
+  h5::write_double(root, "floor_space_by_site", h.floor_space_by_site, {t, nsite}, {"year", "site"},
+                   {"m2", "floor space occupied by manufacturing firms"});
+  file.commit();
+}
+
+}  // namespace nisim::hk

@@ -1,0 +1,176 @@
+// Parameter keys, units, ranges and sources (docs/model.md, docs/scenarios.md).
+#include "models/params.hpp"
+
+#include <cmath>
+#include <string>
+
+#include "engine/error.hpp"
+
+namespace nisim::hk {
+
+std::array<SectorParams, k_sectors> Params::default_sectors() {
+  // firm_share, size_median, entry_share, tfp_drift_extra, floor_per_worker (section 3.1):
+  // assumptions pending a sourced C&SD breakdown by industry; see docs/model.md table 3.1.
+  return {{{0.15, 5.0, 0.14, 0.0, 45.0},
+           {0.12, 5.0, 0.08, 0.0, 40.0},
+           {0.25, 4.0, 0.20, 0.0, 35.0},
+           {0.17, 4.5, 0.15, 0.0, 45.0},
+           {0.08, 6.0, 0.08, 0.0, 40.0},
+           {0.06, 5.0, 0.05, 0.0, 50.0},
+           {0.12, 4.0, 0.12, 0.0, 40.0},
+           {0.02, 8.0, 0.07, 0.01, 60.0},
+           {0.01, 8.0, 0.05, 0.01, 60.0},
+           {0.02, 8.0, 0.06, 0.01, 60.0}}};
+}
+
+Params::Params() {
+  // Section 3.5: real growth 2017-18 Year Book 2018; 2019 C&SD (-1.7%); 2020-24 press reports
+  // of C&SD estimates; 2025 and 2026-30 the 2025-26 Budget's medium range forecast (2-3%,
+  // then 2.9%); 2031 on an assumption of 2.5%.
+  real_growth = {{2017, 2018, 2019, 2020, 2021, 2022, 2023, 2024, 2025, 2026, 2031},
+                 {0.038, 0.030, -0.017, -0.065, 0.064, -0.035, 0.032, 0.025, 0.025, 0.029, 0.025}};
+  // Deflator: 2017 derived from GDP at basic prices (2,418.0 -> 2,552.8 bn) less real 3.8%;
+  // 2018 nominal 6.8% less real 3.0% (Year Book 2018); 2019-24 assumed 2.0%; 2025 on the
+  // Budget's underlying inflation of 2.5%.
+  inflation = {{2017, 2018, 2019, 2025}, {0.017, 0.037, 0.020, 0.025}};
+  // Section 3.3: nominal manufacturing wage growth; calibrated so that with no new policy the
+  // share follows its observed decline (2.0% in 2007 to 1.1% in 2017).
+  wage_growth = {{2017}, {0.030}};
+}
+
+namespace {
+
+void bind_sector(SectorParams& s, std::string_view name, ParamBinder& b) {
+  const std::string k = "sectors." + std::string(name) + ".";
+  b.real(k + "firm_share", s.firm_share,
+         {"fraction", 0.0, 1.0, "share of base-year establishments (3.1)"});
+  b.real(k + "size_median", s.size_median,
+         {"persons", 1.0, 1e4, "median persons engaged per establishment at base (3.1)"});
+  b.real(k + "entry_share", s.entry_share, {"fraction", 0.0, 1.0, "share of entrants (3.1)"});
+  b.real(k + "tfp_drift_extra", s.tfp_drift_extra,
+         {"1/year", -0.2, 0.2, "sector log-TFP drift added to firms.tfp_drift (3.2)"});
+  b.real(k + "floor_per_worker", s.floor_per_worker,
+         {"m2/person", 1.0, 1e4, "floor space per person engaged (3.6)"});
+}
+
+}  // namespace
+
+void bind_params(Params& p, ParamBinder& b) {
+  b.integer("run.seed", p.seed, {"", 0.0, 9.2e18, "random seed; --seed overrides (2.3)"});
+  b.integer("run.base_year", p.base_year, {"year", 1990, 2100, "calibration year (2.1)"});
+  b.integer("run.horizon", p.horizon, {"year", 1991, 2200, "last simulated year (2.1)"});
+
+  b.real("macro.gdp_base", p.gdp_base,
+         {"HK$ M", 1.0, 1e12, "GDP at basic prices at the base year; Year Book 2018 (3.5)"});
+  b.real("macro.mfg_share_base", p.mfg_share_base,
+         {"fraction", 1e-6, 0.9, "manufacturing share at base; Year Book 2018: 1.1% (3.5)"});
+  b.series("macro.real_growth", p.real_growth,
+           {"1/year", -0.5, 0.5, "real growth of non-manufacturing value added (3.5)"});
+  b.series("macro.inflation", p.inflation,
+           {"1/year", -0.5, 0.5, "deflator growth of non-manufacturing value added (3.5)"});
+
+  b.series("labour.wage_growth", p.wage_growth,
+           {"1/year", -0.5, 0.5, "nominal manufacturing wage growth; calibrated (3.3)"});
+
+  b.integer("firms.count", p.firm_count,
+            {"establishments", 1, 1e8, "establishments at base; C&SD surveys, interpolated (3.1)"});
+  b.real("firms.employment", p.employment,
+         {"persons", 1.0, 1e10, "persons engaged at base; C&SD, interpolated (3.1)"});
+  b.real("firms.size_sigma", p.size_sigma, {"", 0.0, 4.0, "s.d. of log size at base (3.1)"});
+  b.real("firms.alpha", p.alpha, {"", 0.01, 0.9, "output elasticity of capital (3.2)"});
+  b.real("firms.beta", p.beta, {"", 0.01, 0.9, "output elasticity of labour (3.2)"});
+  b.real("firms.user_cost", p.user_cost,
+         {"1/year", 0.001, 2.0, "user cost of capital r + delta (3.2)"});
+  b.real("firms.tfp_drift", p.tfp_drift,
+         {"1/year", -0.2, 0.2, "drift of log TFP, nominal; calibrated (3.2)"});
+  b.real("firms.tfp_sigma", p.tfp_sigma, {"", 0.0, 1.0, "s.d. of yearly log-TFP shock (3.2)"});
+  b.real("firms.adjust_speed", p.adjust_speed,
+         {"fraction", 0.0, 1.0, "share of log gap to target L and K closed per year (3.2)"});
+  b.real("firms.cash_init", p.cash_init, {"years of VA", 0.0, 10.0, "initial cash holdings (3.3)"});
+  b.real("firms.payout", p.payout, {"fraction", 0.0, 1.0, "payout of positive profit (3.3)"});
+  b.real("firms.credit_limit", p.credit_limit,
+         {"fraction of K", 0.0, 10.0, "borrowing limit; below -limit*K a firm exits (3.3)"});
+  b.real("firms.exit_hazard_young", p.exit_hazard_young,
+         {"1/year", 0.0, 1.0, "exit probability of young firms; Knaup (2005) (3.3)"});
+  b.real("firms.exit_hazard_mature", p.exit_hazard_mature,
+         {"1/year", 0.0, 1.0, "exit probability of mature firms; calibrated (3.3)"});
+  b.integer("firms.young_age", p.young_age, {"years", 0, 100, "age of maturity (3.3)"});
+  b.real("firms.entry_rate", p.entry_rate,
+         {"1/year", 0.0, 1.0, "expected entrants per incumbent; calibrated (3.3)"});
+  b.real("firms.entrant_size_median", p.entrant_size_median,
+         {"persons", 1.0, 1e4, "median entrant size (3.3)"});
+  b.real("firms.entrant_size_sigma", p.entrant_size_sigma,
+         {"", 0.0, 4.0, "s.d. of log entrant size (3.3)"});
+
+  b.real("smart_lines.cost", p.line_cost,
+         {"HK$ M", 0.01, 1e5, "cost of one line; NIFS targets 1.3 bn / 130 lines at 1:2 (3.4)"});
+  b.real("smart_lines.output_gain", p.line_output_gain,
+         {"fraction", 0.0, 5.0, "long-run output gain of a first line; Koch et al. (3.4)"});
+  b.real("smart_lines.gain_decay", p.line_gain_decay,
+         {"", 0.0, 1.0, "gain of each further line relative to the one before (3.4)"});
+  b.integer("smart_lines.max_per_firm", p.line_max, {"lines", 0, 64, "most lines a firm (3.4)"});
+  b.real("smart_lines.horizon", p.line_horizon,
+         {"years", 1.0, 50.0, "years over which a line's gain is valued (3.4)"});
+  b.real("smart_lines.discount_rate", p.discount_rate,
+         {"1/year", 0.0, 1.0, "firms' discount rate (3.4)"});
+  b.real("smart_lines.noise_sigma", p.line_noise_sigma,
+         {"", 0.0, 5.0, "s.d. of log idiosyncratic line gain (3.4)"});
+
+  b.boolean("schemes.nifs.enabled", p.nifs_enabled, {"", 0, 1, "NIFS grants exist (4.1)"});
+  b.integer("schemes.nifs.start", p.nifs_start, {"year", 1990, 2200, "first grant year (4.1)"});
+  b.integer("schemes.nifs.end", p.nifs_end, {"year", 1990, 2200, "last grant year (4.1)"});
+  b.real("schemes.nifs.share", p.nifs_share,
+         {"fraction", 0.0, 1.0, "government share of project cost; 1:2 = 1/3 (4.1)"});
+  b.real("schemes.nifs.cap", p.nifs_cap,
+         {"HK$ M", 0.0, 1e5, "grant cap per project; HK$ 15 M (4.1)"});
+
+  for (int s = 0; s < k_sectors; ++s) bind_sector(p.sector[s], k_sector_names[s], b);
+}
+
+namespace {
+
+SourcePos pos_of(const Scenario& sc, const std::string& key) {
+  auto it = sc.values.find(key);
+  if (it != sc.values.end()) return it->second.second;
+  return {sc.path.string(), 1, 1};
+}
+
+[[noreturn]] void fail(const Scenario& sc, const std::string& key, const std::string& what) {
+  const SourcePos p = pos_of(sc, key);
+  throw ScenarioError(p.file + ":" + std::to_string(p.line) + ":" + std::to_string(p.column) +
+                      ": key '" + key + "': " + what);
+}
+
+void check_shares(const Scenario& sc, const Params& p, double SectorParams::*field,
+                  const char* name) {
+  double sum = 0.0;
+  for (const auto& s : p.sector) sum += s.*field;
+  if (std::abs(sum - 1.0) > 1e-6) {
+    fail(sc, "sectors." + std::string(k_sector_names[0]) + "." + name,
+         "the " + std::string(name) + " of all sectors must sum to 1 (they sum to " +
+             std::to_string(sum) + ")");
+  }
+}
+
+}  // namespace
+
+Params params_from(const Scenario& scenario) {
+  Params p;
+  apply_scenario(scenario, [&p](ParamBinder& b) { bind_params(p, b); });
+  if (p.horizon <= p.base_year) {
+    fail(scenario, "run.horizon",
+         "must be after run.base_year (" + std::to_string(p.base_year) + "), got " +
+             std::to_string(p.horizon));
+  }
+  if (p.alpha + p.beta >= 1.0) {
+    fail(scenario, "firms.beta", "firms.alpha + firms.beta must be below 1 (decreasing returns)");
+  }
+  if (p.nifs_end < p.nifs_start) {
+    fail(scenario, "schemes.nifs.end", "must not be before schemes.nifs.start");
+  }
+  check_shares(scenario, p, &SectorParams::firm_share, "firm_share");
+  check_shares(scenario, p, &SectorParams::entry_share, "entry_share");
+  return p;
+}
+
+}  // namespace nisim::hk

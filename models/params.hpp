@@ -1,0 +1,110 @@
+#pragma once
+// Parameters of the Hong Kong manufacturing model: one struct, defaults in the member
+// initialisers, every key bound with unit, range and source in params.cpp. Each parameter's
+// meaning, default and source are in docs/model.md (the section is named in its comment) and
+// the full key list in docs/scenarios.md (`nisim params` prints it).
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "engine/params.hpp"
+#include "engine/scenario.hpp"
+
+namespace nisim::hk {
+
+/// Manufacturing sectors (docs/model.md section 3.1). The last three are the strategic
+/// industries of the I&T Blueprint.
+inline constexpr int k_sectors = 10;
+inline constexpr std::array<std::string_view, k_sectors> k_sector_names = {
+    "food",
+    "textiles_clothing",
+    "printing_publishing",
+    "metals_machinery",
+    "electronics",
+    "chemicals_plastics",
+    "other",
+    "life_health_tech",
+    "ai_data",
+    "advanced_mfg_new_energy"};
+inline constexpr int k_first_strategic_sector = 7;
+
+/// Sites where firms occupy floor space (docs/model.md section 3.6).
+inline constexpr int k_sites = 4;
+inline constexpr std::array<std::string_view, k_sites> k_site_names = {
+    "industrial_buildings", "innopark_tai_po", "innopark_tko", "innopark_yuen_long"};
+
+/// Per-sector parameters (section 3.1).
+struct SectorParams {
+  double firm_share = 0.1;         ///< share of base-year establishments, fraction
+  double size_median = 4.5;        ///< median persons engaged per establishment at the base year
+  double entry_share = 0.1;        ///< share of entrants, fraction
+  double tfp_drift_extra = 0.0;    ///< sector TFP drift on top of firms.tfp_drift, 1/year
+  double floor_per_worker = 40.0;  ///< floor space per person engaged, m2/person
+};
+
+struct Params {
+  // Run (section 2.1)
+  std::int64_t seed = 20240916;   ///< random seed (any 64-bit value)
+  std::int64_t base_year = 2016;  ///< year the synthetic firm population is calibrated to
+  std::int64_t horizon = 2040;    ///< last simulated year
+
+  // Macro (section 3.5)
+  double gdp_base = 2'418'000.0;  ///< GDP at basic prices at the base year, HK$ M
+  double mfg_share_base = 0.011;  ///< manufacturing share of GDP at the base year, fraction
+  Series real_growth;             ///< real growth of non-manufacturing value added, 1/year
+  Series inflation;               ///< deflator growth of non-manufacturing value added, 1/year
+
+  // Labour (section 3.3)
+  Series wage_growth;  ///< nominal growth of the manufacturing wage, 1/year
+
+  // Firms (sections 3.1-3.4)
+  std::int64_t firm_count = 8600;    ///< establishments at the base year
+  double employment = 91'600.0;      ///< persons engaged at the base year
+  double size_sigma = 1.3;           ///< s.d. of log establishment size at the base year
+  double alpha = 0.25;               ///< output elasticity of capital
+  double beta = 0.60;                ///< output elasticity of labour (= labour share at optimum)
+  double user_cost = 0.15;           ///< user cost of capital r + delta, 1/year
+  double tfp_drift = 0.021;          ///< drift of log TFP (nominal, incl. output price), 1/year
+  double tfp_sigma = 0.02;           ///< s.d. of the yearly log-TFP shock
+  double adjust_speed = 0.3;         ///< share of the log gap to target L, K closed per year
+  double cash_init = 0.15;           ///< initial cash, years of value added
+  double payout = 0.6;               ///< share of positive profit paid out
+  double credit_limit = 0.5;         ///< borrowing limit, fraction of capital
+  double exit_hazard_young = 0.10;   ///< exit probability per year below firms.young_age
+  double exit_hazard_mature = 0.04;  ///< exit probability per year from firms.young_age on
+  std::int64_t young_age = 4;        ///< age (years) from which a firm is mature
+  double entry_rate = 0.035;         ///< expected entrants per year per incumbent
+  double entrant_size_median = 3.0;  ///< median persons engaged of an entrant
+  double entrant_size_sigma = 1.0;   ///< s.d. of log entrant size
+
+  // Smart production lines (section 3.4)
+  double line_cost = 15.0;         ///< cost of one smart production line, HK$ M
+  double line_output_gain = 0.22;  ///< long-run output gain of a firm's first line, fraction
+  double line_gain_decay = 0.5;    ///< gain of line k+1 = gain of line k times this
+  std::int64_t line_max = 6;       ///< most lines one firm installs
+  double line_horizon = 10.0;      ///< years over which a line's gain is valued
+  double discount_rate = 0.08;     ///< firms' discount rate for line decisions, 1/year
+  double line_noise_sigma = 0.5;   ///< s.d. of the log idiosyncratic gain of a line
+
+  // New Industrialisation Funding Scheme, simple terms (section 4.1)
+  bool nifs_enabled = true;        ///< the scheme exists
+  std::int64_t nifs_start = 2020;  ///< first year of grants (RFS launched July 2020)
+  std::int64_t nifs_end = 2040;    ///< last year of grants
+  double nifs_share = 1.0 / 3.0;   ///< government share of project cost (1 : 2 matching)
+  double nifs_cap = 15.0;          ///< grant cap per project, HK$ M
+
+  std::array<SectorParams, k_sectors> sector = default_sectors();
+
+  static std::array<SectorParams, k_sectors> default_sectors();
+  Params();
+};
+
+/// Bind every parameter of `p` (the single list of keys; docs/scenarios.md mirrors it).
+void bind_params(Params& p, ParamBinder& b);
+
+/// Parameters of a scenario: defaults, then the scenario's values, then cross-parameter checks
+/// (shares sum to 1, base year before horizon, ...). Throws ScenarioError naming file and key.
+Params params_from(const Scenario& scenario);
+
+}  // namespace nisim::hk

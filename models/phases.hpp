@@ -1,0 +1,35 @@
+#pragma once
+// The phases of the yearly step, in the order model.cpp schedules them. Each is a free function
+// over the state and the parameters (docs/model.md section 2.2 lists the order).
+#include "models/params.hpp"
+#include "models/state.hpp"
+
+namespace nisim::hk {
+
+/// Prices and terms of the year: wage (eq. 3.3d), non-manufacturing value added (eq. 3.5a) and
+/// the NIFS grant per line (eq. 4.1a). In: state.year, macro of last year. Out: state.env,
+/// state.macro.wage, state.macro.nonmfg_va (HK$ M).
+void set_environment(State& state, const Params& p);
+
+/// The yearly firm update (sections 3.2-3.4): one parallel pass over the firm table.
+void update_firms(State& state, const Params& p);
+
+/// Sums over firms by sector and site (section 3.7), in fixed block order. Out: state.totals.
+void account_firms(State& state, const Params& p);
+
+/// Remove firms flagged as exiting (section 3.3), keeping row order. Out: state.exits.
+void remove_exits(State& state, const Params& p);
+
+/// Births (section 3.3): entrants at their optimum at this year's wage. Out: state.entries.
+void enter_firms(State& state, const Params& p);
+
+/// GDP at basic prices and the manufacturing share (eq. 3.5b-c). Out: state.macro.
+void account_macro(State& state, const Params& p);
+
+/// Append this year's row to state.history (docs/output.md).
+void record_year(State& state, const Params& p);
+
+/// Base year: synthesise firms (section 3.1), account and record the base row.
+void initialise(State& state, const Params& p);
+
+}  // namespace nisim::hk

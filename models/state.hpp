@@ -1,0 +1,61 @@
+#pragma once
+// The model state: every agent table and economy-wide quantity that phases read and write.
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "engine/parallel.hpp"
+#include "engine/rng.hpp"
+#include "models/firms.hpp"
+#include "models/history.hpp"
+#include "models/params.hpp"
+
+namespace nisim::hk {
+
+/// Sums over firms for one year (docs/model.md section 3.7), combined block by block in order.
+struct FirmTotals {
+  std::array<double, k_sectors> value_added{};  ///< HK$ M
+  std::array<double, k_sectors> employment{};   ///< persons
+  std::array<double, k_sectors> firms{};        ///< establishments active during the year
+  std::array<double, k_sectors> exits{};        ///< establishments exiting at year end
+  std::array<double, k_sites> floor_space{};    ///< m2
+  double capital = 0.0;                         ///< HK$ M
+  double cash = 0.0;                            ///< HK$ M
+  double smart_lines = 0.0;                     ///< lines installed, all firms
+  double new_lines = 0.0;                       ///< lines installed this year
+  double grants = 0.0;                          ///< line grants paid this year, HK$ M
+
+  FirmTotals& operator+=(const FirmTotals& o);
+  double total_value_added() const;
+};
+
+/// Economy-wide accounts of one year (section 3.5).
+struct Macro {
+  double wage = 0.0;       ///< w: HK$ M per person engaged per year
+  double nonmfg_va = 0.0;  ///< non-manufacturing value added, HK$ M
+  double mfg_va = 0.0;     ///< manufacturing value added, HK$ M
+  double gdp = 0.0;        ///< GDP at basic prices, HK$ M
+  double share = 0.0;      ///< manufacturing share of GDP, fraction
+};
+
+struct State {
+  explicit State(Parallel& par, std::uint64_t seed) : parallel(&par), rng(seed) {}
+
+  Parallel* parallel;         ///< the run's thread pool
+  Rng rng;                    ///< keyed by the run's seed
+  int year = 0;               ///< calendar year being simulated
+  FirmTable firms;            ///< manufacturing establishments
+  std::uint64_t next_id = 1;  ///< id of the next firm born
+  FirmEnvironment env;        ///< prices and grant terms firms face this year
+  Macro macro;                ///< this year's accounts
+  FirmTotals totals;          ///< this year's sums over firms
+  std::int64_t entries = 0;   ///< firms born at the end of this year
+  std::int64_t exits = 0;     ///< firms removed at the end of this year
+  History history;            ///< one row per year, written to the output file
+
+  // Scratch reused every year so the yearly loop does not allocate once warmed up.
+  std::vector<FirmTotals> partials;
+  std::vector<std::uint8_t> keep;
+};
+
+}  // namespace nisim::hk

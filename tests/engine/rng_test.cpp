@@ -1,0 +1,89 @@
+#include "engine/rng.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <set>
+#include <vector>
+
+#include "engine/parallel.hpp"
+
+namespace nisim {
+
+TEST(Rng, SameKeyGivesSameDraw) {
+  const Rng a(42), b(42);
+  EXPECT_EQ(a.uniform(2020, 7, 3), b.uniform(2020, 7, 3));
+  EXPECT_EQ(a.normal(2020, 7, 3, 1), b.normal(2020, 7, 3, 1));
+}
+
+TEST(Rng, EveryKeyComponentChangesTheDraw) {
+  const Rng r(42);
+  const double base = r.uniform(2020, 7, 3, 0);
+  EXPECT_NE(base, Rng(43).uniform(2020, 7, 3, 0));
+  EXPECT_NE(base, r.uniform(2021, 7, 3, 0));
+  EXPECT_NE(base, r.uniform(2020, 8, 3, 0));
+  EXPECT_NE(base, r.uniform(2020, 7, 4, 0));
+  EXPECT_NE(base, r.uniform(2020, 7, 3, 1));
+  // High bits of the agent id and seed are used too.
+  EXPECT_NE(base, r.uniform(2020, 7 + (1ULL << 32), 3, 0));
+  EXPECT_NE(r.uniform(2020, 7, 3), Rng(42 + (1ULL << 32)).uniform(2020, 7, 3));
+}
+
+TEST(Rng, UniformIsInOpenUnitIntervalWithRightMoments) {
+  const Rng r(1);
+  const int n = 200000;
+  double sum = 0.0, sum2 = 0.0;
+  for (int i = 0; i < n; ++i) {
+    const double u = r.uniform(2016, static_cast<std::uint64_t>(i), 1);
+    ASSERT_GT(u, 0.0);
+    ASSERT_LT(u, 1.0);
+    sum += u;
+    sum2 += u * u;
+  }
+  const double mean = sum / n, var = sum2 / n - mean * mean;
+  EXPECT_NEAR(mean, 0.5, 0.005);
+  EXPECT_NEAR(var, 1.0 / 12.0, 0.002);
+  EXPECT_GT(Rng::to_open_unit(0), 0.0);
+  EXPECT_LT(Rng::to_open_unit(0xFFFFFFFFu), 1.0);
+}
+
+TEST(Rng, NormalHasZeroMeanUnitVariance) {
+  const Rng r(2);
+  const int n = 200000;
+  double sum = 0.0, sum2 = 0.0, tail = 0.0;
+  for (int i = 0; i < n; ++i) {
+    const double z = r.normal(2016, static_cast<std::uint64_t>(i), 2);
+    sum += z;
+    sum2 += z * z;
+    tail += std::abs(z) > 1.96;
+  }
+  EXPECT_NEAR(sum / n, 0.0, 0.01);
+  EXPECT_NEAR(sum2 / n, 1.0, 0.015);
+  EXPECT_NEAR(tail / n, 0.05, 0.003);
+}
+
+TEST(Rng, DrawsDoNotDependOnThreadCountOrOrder) {
+  const Rng r(99);
+  const std::size_t n = 3 * k_block_rows + 17;
+  std::vector<double> serial(n);
+  for (std::size_t i = 0; i < n; ++i) serial[i] = r.normal(2030, i, 5);
+  for (int threads : {1, 2, 4}) {
+    Parallel par(threads);
+    std::vector<double> parallel(n);
+    par.for_blocks(n, [&](std::size_t, std::size_t b, std::size_t e) {
+      // Walk the block backwards: order of drawing must not matter.
+      for (std::size_t i = e; i-- > b;) parallel[i] = r.normal(2030, i, 5);
+    });
+    EXPECT_EQ(serial, parallel) << threads << " threads";
+  }
+}
+
+TEST(Rng, DerivedSeedsAreDistinct) {
+  std::set<std::uint64_t> seen;
+  for (std::uint64_t s = 0; s < 1000; ++s) seen.insert(derive_seed(7, s));
+  EXPECT_EQ(seen.size(), 1000u);
+  EXPECT_EQ(derive_seed(7, 3), derive_seed(7, 3));
+  EXPECT_NE(derive_seed(7, 3), derive_seed(8, 3));
+}
+
+}  // namespace nisim

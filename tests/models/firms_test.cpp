@@ -1,0 +1,170 @@
+// Firm synthesis and the yearly firm update (docs/model.md sections 3.1-3.4).
+#include "models/firms.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <numeric>
+
+#include "engine/table.hpp"
+
+namespace nisim::hk {
+namespace {
+
+FirmTable one_firm(double employment, double wage, const Params& p, int sector = 0) {
+  FirmTable f;
+  resize_rows(f, 1);
+  init_firm_row(f, 0, 1, sector, 0, employment, 10, wage, p);
+  return f;
+}
+
+Params quiet_params() {
+  Params p;
+  p.tfp_sigma = 0.0;
+  p.exit_hazard_young = p.exit_hazard_mature = 0.0;
+  p.line_noise_sigma = 0.0;
+  return p;
+}
+
+}  // namespace
+
+TEST(Firms, InitialRowIsAtItsOptimum) {
+  const Params p;
+  const double w = 0.2;
+  const FirmTable f = one_firm(37.0, w, p);
+  const double y = f.value_added[0];
+  // First-order conditions of eq. 3.2b-c: beta Y / L = w and alpha Y / K = u.
+  EXPECT_NEAR(p.beta * y / f.employment[0], w, 1e-12);
+  EXPECT_NEAR(p.alpha * y / f.capital[0], p.user_cost, 1e-12);
+  // Value added is the production function of eq. 3.2e.
+  EXPECT_NEAR(std::log(y),
+              f.log_tfp[0] + p.alpha * std::log(f.capital[0]) + p.beta * std::log(37.0), 1e-12);
+  EXPECT_NEAR(optimal_log_va(f.log_tfp[0], w, p), std::log(y), 1e-12);
+  EXPECT_DOUBLE_EQ(f.floor_space[0], p.sector[0].floor_per_worker * 37.0);
+  EXPECT_DOUBLE_EQ(f.cash[0], p.cash_init * y);
+}
+
+TEST(Firms, SynthesisHitsCountsAndBaseShareExactly) {
+  Params p;
+  p.firm_count = 5000;
+  p.employment = 52000.0;
+  FirmTable f;
+  const double w = synthesise_firms(f, p, Rng(3));
+  ASSERT_EQ(rows(f), 5000u);
+  const double emp = std::accumulate(f.employment.begin(), f.employment.end(), 0.0);
+  const double va = std::accumulate(f.value_added.begin(), f.value_added.end(), 0.0);
+  EXPECT_NEAR(emp, 52000.0, 1e-6);
+  EXPECT_NEAR(va / (p.mfg_share_base * p.gdp_base), 1.0, 1e-9);  // eq. 3.1a
+  EXPECT_NEAR(w, p.beta * p.mfg_share_base * p.gdp_base / p.employment, 1e-15);
+  // Ids are 1..n in row order; the size distribution is heavy-tailed (mean well above median).
+  EXPECT_EQ(f.id.front(), 1u);
+  EXPECT_EQ(f.id.back(), 5000u);
+  std::vector<double> sizes = f.employment;
+  std::nth_element(sizes.begin(), sizes.begin() + 2500, sizes.end());
+  EXPECT_GT(emp / 5000.0, 1.5 * sizes[2500]);
+  // Strategic sectors sit in innovation parks, the others in industrial buildings.
+  for (std::size_t i = 0; i < rows(f); ++i) {
+    EXPECT_EQ(f.site[i] == 0, f.sector[i] < k_first_strategic_sector) << "row " << i;
+  }
+}
+
+TEST(Firms, NoShockFirmAtOptimumStaysThereWhenDriftMatchesWages) {
+  Params p = quiet_params();
+  p.tfp_drift = 0.0;
+  p.line_max = 0;
+  const double w = 0.2;
+  FirmTable f = one_firm(25.0, w, p);
+  const double y0 = f.value_added[0];
+  update_firm_rows(f, 0, 1, {2017, w, 0.0}, p, Rng(1));
+  EXPECT_NEAR(f.employment[0], 25.0, 1e-9);
+  EXPECT_NEAR(f.value_added[0], y0, 1e-9 * y0);
+  EXPECT_EQ(f.age[0], 11);
+  EXPECT_EQ(f.exiting[0], 0);
+  // Profit at the optimum is the decreasing-returns rent (1 - alpha - beta) Y (eq. 3.3a), of
+  // which (1 - payout) is retained (eq. 3.3b).
+  EXPECT_NEAR(f.cash[0] - p.cash_init * y0, (1 - p.payout) * (1 - p.alpha - p.beta) * y0, 1e-9);
+}
+
+TEST(Firms, HigherWageShrinksEmploymentGradually) {
+  Params p = quiet_params();
+  p.tfp_drift = 0.0;
+  p.line_max = 0;
+  FirmTable f = one_firm(25.0, 0.2, p);
+  const double target =
+      std::exp(std::log(p.beta) + optimal_log_va(f.log_tfp[0], 0.22, p) - std::log(0.22));
+  update_firm_rows(f, 0, 1, {2017, 0.22, 0.0}, p, Rng(1));
+  // eq. 3.2d: log L moves a share lambda of the way to the new optimum.
+  EXPECT_NEAR(std::log(f.employment[0]),
+              std::log(25.0) + p.adjust_speed * (std::log(target) - std::log(25.0)), 1e-12);
+  EXPECT_LT(f.employment[0], 25.0);
+  EXPECT_GT(f.employment[0], target);
+}
+
+TEST(Firms, GrantTipsTheSmartLineDecision) {
+  Params p = quiet_params();
+  p.tfp_drift = 0.0;
+  const double w = 0.2;
+  const double rts = 1.0 - p.alpha - p.beta;
+  const double annuity = (1.0 - std::pow(1.0 + p.discount_rate, -p.line_horizon)) / p.discount_rate;
+  // Size the firm so the valued gain is exactly the midpoint of cost with and without a grant.
+  const double grant = 5.0;
+  const double value = p.line_cost - grant / 2.0;
+  const double y = value / (annuity * rts * p.line_output_gain);
+  const double l = p.beta * y / w;
+
+  FirmTable without = one_firm(l, w, p), with = one_firm(l, w, p);
+  without.cash[0] = with.cash[0] = 1e6;
+  update_firm_rows(without, 0, 1, {2021, w, 0.0}, p, Rng(1));
+  update_firm_rows(with, 0, 1, {2021, w, grant}, p, Rng(1));
+  EXPECT_EQ(without.smart_lines[0], 0);
+  EXPECT_EQ(with.smart_lines[0], 1);
+  EXPECT_EQ(with.new_lines[0], 1);
+  EXPECT_DOUBLE_EQ(with.subsidy[0], grant);
+  EXPECT_DOUBLE_EQ(without.subsidy[0], 0.0);
+  // The firm paid cost less grant from cash, and its TFP rose by (1-a-b) ln(1+g) (eq. 3.4d).
+  EXPECT_NEAR(without.cash[0] - with.cash[0], p.line_cost - grant, 1e-9);
+  EXPECT_NEAR(with.log_tfp[0] - without.log_tfp[0], rts * std::log1p(p.line_output_gain), 1e-12);
+}
+
+TEST(Firms, SmartLinesStopAtTheCapAndNeedFinance) {
+  Params p = quiet_params();
+  p.line_max = 2;
+  FirmTable f = one_firm(5000.0, 0.2, p);  // large: every line pays
+  f.cash[0] = 1e6;
+  for (int y = 2017; y < 2025; ++y) update_firm_rows(f, 0, 1, {y, 0.2, 0.0}, p, Rng(1));
+  EXPECT_EQ(f.smart_lines[0], 2);
+
+  FirmTable poor = one_firm(5000.0, 0.2, p);
+  p.credit_limit = 0.0;
+  poor.cash[0] = -1e9;  // cannot pay: no line, and insolvent, so it exits (eq. 3.3c)
+  update_firm_rows(poor, 0, 1, {2017, 0.2, 0.0}, p, Rng(1));
+  EXPECT_EQ(poor.smart_lines[0], 0);
+  EXPECT_EQ(poor.exiting[0], 1);
+}
+
+TEST(Firms, ExitHazardMatchesItsProbability) {
+  Params p;
+  p.firm_count = 20000;
+  p.employment = 200000.0;
+  p.exit_hazard_mature = 0.25;
+  p.exit_hazard_young = 0.25;
+  p.credit_limit = 10.0;  // no insolvency exits
+  FirmTable f;
+  const double w = synthesise_firms(f, p, Rng(5));
+  update_firm_rows(f, 0, rows(f), {2017, w, 0.0}, p, Rng(5));
+  const double share = std::accumulate(f.exiting.begin(), f.exiting.end(), 0.0) / 20000.0;
+  EXPECT_NEAR(share, 0.25, 0.015);
+}
+
+TEST(Firms, SectorAndSiteDraws) {
+  std::array<double, k_sectors> cum{};
+  for (int s = 0; s < k_sectors; ++s) cum[s] = (s + 1) / static_cast<double>(k_sectors);
+  EXPECT_EQ(sector_for(cum, 0.01), 0);
+  EXPECT_EQ(sector_for(cum, 0.15), 1);
+  EXPECT_EQ(sector_for(cum, 0.999), k_sectors - 1);
+  EXPECT_EQ(site_for(0, 0.9), 0);
+  EXPECT_EQ(site_for(k_first_strategic_sector, 0.1), 1);
+  EXPECT_EQ(site_for(k_first_strategic_sector, 0.999999), 3);
+}
+
+}  // namespace nisim::hk
