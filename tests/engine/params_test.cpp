@@ -14,33 +14,12 @@
 
 #include "engine/error.hpp"
 #include "engine/scenario.hpp"
+#include "test_params.hpp"
 
 namespace nisim {
 namespace {
 
-/// A small parameter struct, bound the way models bind theirs.
-struct TestParams {
-  double rate = 0.25;
-  double scale = 2.0;
-  std::int64_t count = 10;
-  bool on = true;
-  std::string mode = "x";
-  Series path{{2016}, {0.5}};
-
-  void bind(ParamBinder& b) {
-    constexpr double inf = std::numeric_limits<double>::infinity();
-    b.real("econ.rate", rate, {"fraction", 0.0, 1.0, "a rate"});
-    b.real("econ.scale", scale, {"", -inf, inf, "unbounded"});
-    b.integer("firms.count", count, {"firms", 1, 100000, "count"});
-    b.boolean("policy.on", on, {"", -inf, inf, "switch"});
-    b.text("policy.mode", mode, {"", -inf, inf, "mode"}, {"x", "y"});
-    b.series("macro.path", path, {"1/year", -1.0, 1.0, "path"});
-  }
-};
-
-BindFn bind_of(TestParams& p) {
-  return [&p](ParamBinder& b) { p.bind(b); };
-}
+using test::TestParams;
 
 /// The message of the ScenarioError `fn` throws ("" and a test failure if it throws none).
 template <typename Fn>
@@ -90,7 +69,7 @@ TEST(SeriesTest, SinglePointIsConstant) {
 
 TEST(SchemaTest, CollectsEveryParameterInBindOrder) {
   TestParams p;
-  const auto schema = collect_schema(bind_of(p));
+  const auto schema = collect_schema(p.binder());
   ASSERT_EQ(schema.size(), 6u);
   EXPECT_EQ(schema[0].key, "econ.rate");
   EXPECT_EQ(schema[0].type, ParamType::real);
@@ -120,7 +99,7 @@ TEST(SchemaTest, DefaultsAreTheFieldsCurrentValues) {
   p.on = false;
   p.mode = "y";
   p.path = Series{{2000, 2010}, {0.1, 0.2}};
-  const auto schema = collect_schema(bind_of(p));
+  const auto schema = collect_schema(p.binder());
   EXPECT_EQ(schema[0].default_value, ParamValue(0.75));
   EXPECT_EQ(schema[1].default_value, ParamValue(2.0));
   EXPECT_EQ(schema[2].default_value, ParamValue(std::int64_t{42}));
@@ -131,7 +110,7 @@ TEST(SchemaTest, DefaultsAreTheFieldsCurrentValues) {
 
 TEST(SchemaTest, CollectingDoesNotChangeTheFields) {
   TestParams p;
-  (void)collect_schema(bind_of(p));
+  (void)collect_schema(p.binder());
   EXPECT_EQ(p.rate, 0.25);
   EXPECT_EQ(p.count, 10);
   EXPECT_EQ(p.mode, "x");
@@ -244,9 +223,9 @@ TEST(ToTomlTest, NanRoundTripsAsNan) {
 TEST(SetParamTest, WritesOneField) {
   TestParams p;
   const SourcePos pos{"sweep.toml", 4, 2};
-  set_param(bind_of(p), "firms.count", std::int64_t{77}, pos);
-  set_param(bind_of(p), "policy.mode", std::string("y"), pos);
-  set_param(bind_of(p), "macro.path", Series{{2016, 2030}, {0.1, -0.2}}, pos);
+  set_param(p.binder(), "firms.count", std::int64_t{77}, pos);
+  set_param(p.binder(), "policy.mode", std::string("y"), pos);
+  set_param(p.binder(), "macro.path", Series{{2016, 2030}, {0.1, -0.2}}, pos);
   EXPECT_EQ(p.count, 77);
   EXPECT_EQ(p.mode, "y");
   EXPECT_EQ(p.path, (Series{{2016, 2030}, {0.1, -0.2}}));
@@ -255,14 +234,14 @@ TEST(SetParamTest, WritesOneField) {
 
 TEST(SetParamTest, IntegerIsAcceptedForReal) {
   TestParams p;
-  set_param(bind_of(p), "econ.rate", std::int64_t{1}, {"s.toml", 1, 1});
+  set_param(p.binder(), "econ.rate", std::int64_t{1}, {"s.toml", 1, 1});
   EXPECT_EQ(p.rate, 1.0);
 }
 
 TEST(SetParamTest, UnknownKeySuggestsAndNamesThePosition) {
   TestParams p;
   const std::string msg = error_of([&] {
-    set_param(bind_of(p), "econ.rtae", 0.5, SourcePos{"sweep.toml", 12, 3});
+    set_param(p.binder(), "econ.rtae", 0.5, SourcePos{"sweep.toml", 12, 3});
   });
   EXPECT_TRUE(contains(msg, "sweep.toml:12:3: ")) << msg;
   EXPECT_TRUE(contains(msg, "unknown key 'econ.rtae'")) << msg;
@@ -272,15 +251,15 @@ TEST(SetParamTest, UnknownKeySuggestsAndNamesThePosition) {
 TEST(SetParamTest, BadValuesAreRejectedAndLeaveTheField) {
   TestParams p;
   const SourcePos pos{"sweep.toml", 7, 1};
-  std::string msg = error_of([&] { set_param(bind_of(p), "econ.rate", 1.5, pos); });
+  std::string msg = error_of([&] { set_param(p.binder(), "econ.rate", 1.5, pos); });
   EXPECT_TRUE(contains(msg, "sweep.toml:7:1: key 'econ.rate'")) << msg;
   EXPECT_TRUE(contains(msg, "out of range (expected real in [0, 1] fraction)")) << msg;
-  msg = error_of([&] { set_param(bind_of(p), "firms.count", 2.0, pos); });
+  msg = error_of([&] { set_param(p.binder(), "firms.count", 2.0, pos); });
   EXPECT_TRUE(contains(msg, "key 'firms.count': wrong type: got real 2")) << msg;
-  msg = error_of([&] { set_param(bind_of(p), "policy.mode", std::string("z"), pos); });
+  msg = error_of([&] { set_param(p.binder(), "policy.mode", std::string("z"), pos); });
   EXPECT_TRUE(contains(msg, "\"z\" is not one of the choices")) << msg;
   msg = error_of(
-      [&] { set_param(bind_of(p), "econ.scale", std::numeric_limits<double>::quiet_NaN(), pos); });
+      [&] { set_param(p.binder(), "econ.scale", std::numeric_limits<double>::quiet_NaN(), pos); });
   EXPECT_TRUE(contains(msg, "key 'econ.scale': value nan is not finite")) << msg;
   EXPECT_EQ(p.rate, 0.25);
   EXPECT_EQ(p.count, 10);
@@ -292,7 +271,7 @@ TEST(SetParamTest, BadValuesAreRejectedAndLeaveTheField) {
 
 TEST(NearestKeyTest, SuggestsCloseKeys) {
   TestParams p;
-  const auto schema = collect_schema(bind_of(p));
+  const auto schema = collect_schema(p.binder());
   EXPECT_EQ(nearest_key(schema, "firms.cuont"), "firms.count");  // transposition
   EXPECT_EQ(nearest_key(schema, "firm.count"), "firms.count");   // missing letter
   EXPECT_EQ(nearest_key(schema, "count"), "firms.count");        // last segment only
@@ -303,7 +282,7 @@ TEST(NearestKeyTest, SuggestsCloseKeys) {
 
 TEST(NearestKeyTest, NothingWhenNoKeyIsClose) {
   TestParams p;
-  const auto schema = collect_schema(bind_of(p));
+  const auto schema = collect_schema(p.binder());
   EXPECT_EQ(nearest_key(schema, "households.income_elasticity"), "");
   EXPECT_EQ(nearest_key(schema, "zzzzzzzz"), "");
   EXPECT_EQ(nearest_key({}, "econ.rate"), "");
