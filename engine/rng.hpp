@@ -44,25 +44,109 @@ class Rng {
     return to_open_unit(bits(year, agent, purpose, index).w[0]);
   }
 
-  /// Standard normal (Box-Muller on two words of one block).
+  /// Standard normal (Box-Muller on words 0 and 1 of one block; the cosine branch).
   double normal(std::int32_t year, std::uint64_t agent, Purpose purpose,
                 std::uint16_t index = 0) const noexcept {
     const RandomBits b = bits(year, agent, purpose, index);
     return box_muller(to_open_unit(b.w[0]), to_open_unit(b.w[1]));
   }
 
+  /// The two 32-bit words of the key (the seed), for the chunked generator below.
+  std::uint32_t key_word(int k) const noexcept { return key_.v[k]; }
+
   /// Map 32 random bits to (0, 1): (k + 0.5) / 2^32, never 0 or 1.
   static double to_open_unit(std::uint32_t k) noexcept {
     return (static_cast<double>(k) + 0.5) * 0x1p-32;
   }
-  /// One standard normal from two independent uniforms on (0, 1).
+  /// One standard normal from two independent uniforms on (0, 1): sqrt(-2 ln u1) cos(2 pi u2).
   static double box_muller(double u1, double u2) noexcept {
-    return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * std::numbers::pi * u2);
+    double s, c;
+    sincos_2pi(u2, s, c);
+    return std::sqrt(-2.0 * std::log(u1)) * c;
+  }
+
+  /// sin and cos of 2 pi u for u in [0, 1], branch-free so loops over it vectorise: reduce to
+  /// the nearest quarter turn, then Taylor polynomials on [-pi/4, pi/4] (truncation error below
+  /// 1e-17). Used by both the scalar and the chunked normal draws, so they agree exactly.
+  static void sincos_2pi(double u, double& s, double& c) noexcept {
+    const double v = 4.0 * u;
+    const double q = std::floor(v + 0.5);                 // nearest quarter turn, 0..4
+    const double x = (v - q) * (std::numbers::pi / 2.0);  // in [-pi/4, pi/4]
+    const double x2 = x * x;
+    // Horner forms of the Taylor series to x^17 (sin) and x^16 (cos).
+    const double sx =
+        x * (1.0 + x2 * (-1.0 / 6 +
+                         x2 * (1.0 / 120 +
+                               x2 * (-1.0 / 5040 +
+                                     x2 * (1.0 / 362880 +
+                                           x2 * (-1.0 / 39916800 +
+                                                 x2 * (1.0 / 6227020800 +
+                                                       x2 * (-1.0 / 1307674368000 +
+                                                             x2 * (1.0 / 355687428096000)))))))));
+    const double cx =
+        1.0 +
+        x2 * (-0.5 +
+              x2 * (1.0 / 24 +
+                    x2 * (-1.0 / 720 +
+                          x2 * (1.0 / 40320 + x2 * (-1.0 / 3628800 +
+                                                    x2 * (1.0 / 479001600 +
+                                                          x2 * (-1.0 / 87178291200 +
+                                                                x2 * (1.0 / 20922789888000))))))));
+    // Rotate by k = q mod 4 quarter turns: 0: (s, c); 1: (c, -s); 2: (-s, -c); 3: (-c, s).
+    // Written with floor and exact 0/1 blends only (no integer conversion, no branch), so a loop
+    // over this function vectorises and every lane rounds exactly as the scalar code does.
+    const double k = q - 4.0 * std::floor(q * 0.25);
+    const double hi = std::floor(k * 0.5);  // 1 for k in {2, 3}
+    const double odd = k - 2.0 * hi;        // 1 for k in {1, 3}
+    const double sign_s = 1.0 - 2.0 * hi;
+    const double sign_c = 1.0 - 2.0 * (odd + hi - 2.0 * odd * hi);
+    s = sign_s * (odd * cx + (1.0 - odd) * sx);
+    c = sign_c * (odd * sx + (1.0 - odd) * cx);
   }
 
  private:
   r123::Philox4x32::key_type key_;
 };
+
+/// Philox4x32-10 blocks for W agents at once, laid out as four arrays of words: out[k][j] is
+/// word k of Rng::bits(year, agents[j], purpose, index). Plain loops over lanes, so the
+/// compiler vectorises them (docs/model.md section 2.3; docs/performance.md).
+template <int W>
+void bits_chunk(const Rng& rng, std::int32_t year, const std::uint64_t* agents, Purpose purpose,
+                std::uint16_t index, std::uint32_t (&out)[4][W]) noexcept {
+  constexpr std::uint32_t m0 = 0xD2511F53u, m1 = 0xCD9E8D57u;  // Random123 multipliers
+  constexpr std::uint32_t w0 = 0x9E3779B9u, w1 = 0xBB67AE85u;  // Weyl key increments
+  std::uint32_t x0[W], x1[W], x2[W], x3[W];
+  const auto yr = static_cast<std::uint32_t>(year);
+  const std::uint32_t tag = (static_cast<std::uint32_t>(purpose) << 16) | index;
+  for (int j = 0; j < W; ++j) {
+    x0[j] = static_cast<std::uint32_t>(agents[j]);
+    x1[j] = static_cast<std::uint32_t>(agents[j] >> 32);
+    x2[j] = yr;
+    x3[j] = tag;
+  }
+  std::uint32_t k0 = rng.key_word(0), k1 = rng.key_word(1);
+  for (int round = 0; round < 10; ++round) {
+    for (int j = 0; j < W; ++j) {
+      const std::uint64_t p0 = static_cast<std::uint64_t>(m0) * x0[j];
+      const std::uint64_t p1 = static_cast<std::uint64_t>(m1) * x2[j];
+      const auto hi0 = static_cast<std::uint32_t>(p0 >> 32), lo0 = static_cast<std::uint32_t>(p0);
+      const auto hi1 = static_cast<std::uint32_t>(p1 >> 32), lo1 = static_cast<std::uint32_t>(p1);
+      x0[j] = hi1 ^ x1[j] ^ k0;
+      x1[j] = lo1;
+      x2[j] = hi0 ^ x3[j] ^ k1;
+      x3[j] = lo0;
+    }
+    k0 += w0;
+    k1 += w1;
+  }
+  for (int j = 0; j < W; ++j) {
+    out[0][j] = x0[j];
+    out[1][j] = x1[j];
+    out[2][j] = x2[j];
+    out[3][j] = x3[j];
+  }
+}
 
 /// Seed of stream `stream` derived from a master seed (e.g. replication r of a batch), by one
 /// Philox block: distinct streams give unrelated seeds.

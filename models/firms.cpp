@@ -4,6 +4,10 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
+#include <type_traits>
+
+#include <Eigen/Core>
 
 #include "engine/table.hpp"
 
@@ -93,79 +97,173 @@ double synthesise_firms(FirmTable& f, const Params& p, const Rng& rng) {
   return wage;
 }
 
+namespace {
+
+/// Rows per chunk of the firm update: the kernel works on W rows at a time in fixed-size
+/// arrays, so every arithmetic and math step is a vectorised loop with no remainder. The last
+/// chunk of a range is padded by repeating its last row; padded lanes are never stored. Each
+/// row therefore goes through exactly the same instructions wherever it sits, which keeps
+/// results bitwise independent of block boundaries and thread count.
+constexpr int W = 64;
+using Lanes = Eigen::Array<double, W, 1>;
+
+/// The year's constants of eqs. 3.2-3.4, hoisted out of the row loop.
+struct KernelConstants {
+  explicit KernelConstants(const FirmEnvironment& env, const Params& p) {
+    alpha = p.alpha;
+    beta = p.beta;
+    rts = 1.0 - alpha - beta;
+    const double log_w = std::log(env.wage), log_u = std::log(p.user_cost);
+    c0 = alpha * (std::log(alpha) - log_u) + beta * (std::log(beta) - log_w);
+    c_l = std::log(beta) - log_w;
+    c_k = std::log(alpha) - log_u;
+    wage = env.wage;
+    user_cost = p.user_cost;
+    net_cost = p.line_cost - env.line_grant;
+    grant = env.line_grant;
+    const double rho = p.discount_rate;
+    // eq. 3.4b: annuity factor of a gain lasting H years at discount rate rho.
+    const double annuity =
+        rho > 0.0 ? (1.0 - std::pow(1.0 + rho, -p.line_horizon)) / rho : p.line_horizon;
+    // eq. 3.4b in logs: adopt iff ln Y + ln(a (1-alpha-beta) g_k) + sn z - sn^2/2 > ln(C - G).
+    log_value_factor = std::log(annuity * rts);
+    log_net_cost = net_cost > 0.0 ? std::log(net_cost) : -std::numeric_limits<double>::infinity();
+    const int max_lines = static_cast<int>(p.line_max);
+    for (int k = 0; k <= 64; ++k) {
+      const double g = k < max_lines ? p.line_output_gain * std::pow(p.line_gain_decay, k) : 0.0;
+      log_gain[k] = g > 0.0 ? std::log(g) : -std::numeric_limits<double>::infinity();
+      dlog_tfp[k] = rts * std::log1p(g);  // eq. 3.4d
+    }
+    for (int s = 0; s < k_sectors; ++s) {
+      drift[s] = p.tfp_drift + p.sector[s].tfp_drift_extra;
+      floor[s] = p.sector[s].floor_per_worker;
+    }
+  }
+  double alpha, beta, rts, c0, c_l, c_k, wage, user_cost, net_cost, grant;
+  double log_value_factor, log_net_cost;
+  std::array<double, 65> log_gain{}, dlog_tfp{};
+  std::array<double, k_sectors> drift{}, floor{};
+};
+
+}  // namespace
+
 void update_firm_rows(FirmTable& f, std::size_t begin, std::size_t end, const FirmEnvironment& env,
                       const Params& p, const Rng& rng) {
-  // Constants of the year, hoisted out of the row loop.
-  const double alpha = p.alpha, beta = p.beta, rts = 1.0 - alpha - beta;
-  const double log_w = std::log(env.wage), log_u = std::log(p.user_cost);
-  const double c0 = alpha * (std::log(alpha) - log_u) + beta * (std::log(beta) - log_w);
-  const double c_l = std::log(beta) - log_w, c_k = std::log(alpha) - log_u;
+  const KernelConstants k(env, p);
   const double lambda = p.adjust_speed, sigma = p.tfp_sigma;
   const double payout = p.payout, credit = p.credit_limit;
-  const double net_cost = p.line_cost - env.line_grant;
-  const double rho = p.discount_rate;
-  // eq. 3.4b: annuity factor of a gain lasting H years at discount rate rho.
-  const double annuity =
-      rho > 0.0 ? (1.0 - std::pow(1.0 + rho, -p.line_horizon)) / rho : p.line_horizon;
   const double sn = p.line_noise_sigma, noise_mean = -0.5 * sn * sn;
-  const int young = static_cast<int>(p.young_age);
+  const double young = static_cast<double>(p.young_age);
   const double hazard_young = p.exit_hazard_young, hazard_mature = p.exit_hazard_mature;
-  const int max_lines = static_cast<int>(p.line_max);
-  std::array<double, k_sectors> drift{}, floor{};
-  for (int s = 0; s < k_sectors; ++s) {
-    drift[s] = p.tfp_drift + p.sector[s].tfp_drift_extra;
-    floor[s] = p.sector[s].floor_per_worker;
-  }
-  // eq. 3.4a: gain of the (k+1)-th line and its log-TFP increment (eq. 3.4d); zero at the cap.
-  std::array<double, 66> gain{}, dlog_tfp{};
-  for (int k = 0; k < max_lines; ++k) {
-    gain[k] = p.line_output_gain * std::pow(p.line_gain_decay, k);
-    dlog_tfp[k] = rts * std::log1p(gain[k]);
-  }
-  const int year = env.year;
-  const double w = env.wage, u = p.user_cost;
 
-  for (std::size_t i = begin; i < end; ++i) {
-    const std::uint64_t id = f.id[i];
+  // Lanes live in plain aligned arrays (row j of the chunk in element j), so the copy loops
+  // vectorise; Eigen maps over them for the math (vectorised exp, log, sqrt).
+  using Map = Eigen::Map<Lanes, Eigen::Aligned64>;
+  alignas(64) std::uint64_t id[W];
+  alignas(64) std::uint32_t bits[4][W];
+  alignas(64) double log_a[W], l0[W], k0[W], cash0[W], lines[W], age0[W], drift[W], floor_pw[W];
+  alignas(64) double u_r[W], u_exit[W], z_tfp[W], z_line[W], log_gain[W], dlog_tfp[W];
+  alignas(64) double out_l[W], out_k[W], out_y[W], out_cash[W], out_floor[W], out_subsidy[W];
+  alignas(64) double out_lines[W], out_new[W], out_age[W], out_exit[W];
+
+  // Copy rows [c, c + m) into the lanes; lanes past m repeat row c + m - 1. Full chunks take
+  // the straight-line copy.
+  auto gather = [&](std::size_t c, std::size_t m, auto full) {
+    for (int j = 0; j < W; ++j) {
+      const std::size_t i = decltype(full)::value ? c + j : c + std::min<std::size_t>(j, m - 1);
+      id[j] = f.id[i];
+      log_a[j] = f.log_tfp[i];
+      l0[j] = f.employment[i];
+      k0[j] = f.capital[i];
+      cash0[j] = f.cash[i];
+      lines[j] = f.smart_lines[i];
+      age0[j] = f.age[i];
+      drift[j] = k.drift[f.sector[i]];
+      floor_pw[j] = k.floor[f.sector[i]];
+    }
+  };
+  // Copy lanes [0, count) back to rows [c, c + count).
+  auto scatter = [&](std::size_t c, std::size_t count) {
+    for (std::size_t j = 0; j < count; ++j) {
+      const std::size_t i = c + j;
+      f.log_tfp[i] = log_a[j];
+      f.employment[i] = out_l[j];
+      f.capital[i] = out_k[j];
+      f.value_added[i] = out_y[j];
+      f.cash[i] = out_cash[j];
+      f.floor_space[i] = out_floor[j];
+      f.subsidy[i] = out_subsidy[j];
+      f.smart_lines[i] = static_cast<std::int32_t>(out_lines[j]);
+      f.new_lines[i] = static_cast<std::uint8_t>(out_new[j]);
+      f.age[i] = static_cast<std::int32_t>(out_age[j]);
+      f.exiting[i] = static_cast<std::uint8_t>(out_exit[j]);
+    }
+  };
+
+  for (std::size_t c = begin; c < end; c += W) {
+    const std::size_t m = std::min<std::size_t>(W, end - c);
+    if (m == W) {
+      gather(c, m, std::true_type{});
+    } else {
+      gather(c, m, std::false_type{});
+    }
+    for (int j = 0; j < W; ++j) {
+      const int n_lines = std::min(static_cast<int>(lines[j]), 64);
+      log_gain[j] = k.log_gain[n_lines];
+      dlog_tfp[j] = k.dlog_tfp[n_lines];
+    }
+    // One Philox block per firm-year (section 2.3): words 0-1 give two normals by Box-Muller
+    // (the TFP shock and the line-gain noise), word 2 the exit uniform.
+    bits_chunk<W>(rng, env.year, id, purpose::firm_update, 0, bits);
+    for (int j = 0; j < W; ++j) {
+      u_r[j] = Rng::to_open_unit(bits[0][j]);
+      u_exit[j] = Rng::to_open_unit(bits[2][j]);
+      Rng::sincos_2pi(Rng::to_open_unit(bits[1][j]), z_line[j], z_tfp[j]);
+    }
+    const Lanes radius = (-2.0 * Map(u_r).log()).sqrt();
+    const Lanes zt = Map(z_tfp) * radius, zl = Map(z_line) * radius;
+
     // eq. 3.2a: log TFP random walk with drift.
-    double log_a =
-        f.log_tfp[i] + drift[f.sector[i]] + sigma * rng.normal(year, id, purpose::tfp_shock);
+    Map la(log_a);
+    la += Map(drift) + sigma * zt;
     // eq. 3.2b-d: move log L and log K a share lambda towards their optimum.
-    const double log_y_star = (log_a + c0) / rts;
-    const double log_l0 = std::log(f.employment[i]), log_k0 = std::log(f.capital[i]);
-    const double log_l = log_l0 + lambda * (c_l + log_y_star - log_l0);
-    const double log_k = log_k0 + lambda * (c_k + log_y_star - log_k0);
-    const double l = std::exp(log_l), k_cap = std::exp(log_k);
+    const Lanes log_y_star = (la + k.c0) / k.rts;
+    const Lanes log_l0 = Map(l0).log(), log_k0 = Map(k0).log();
+    const Lanes log_l = log_l0 + lambda * (k.c_l + log_y_star - log_l0);
+    const Lanes log_k = log_k0 + lambda * (k.c_k + log_y_star - log_k0);
+    Map l(out_l), cap(out_k), y(out_y), cash(out_cash);
+    l = log_l.exp();
+    cap = log_k.exp();
     // eq. 3.2e: value added.
-    const double y = std::exp(log_a + alpha * log_k + beta * log_l);
+    const Lanes log_y = la + k.alpha * log_k + k.beta * log_l;
+    y = log_y.exp();
     // eq. 3.3a-b: profit after wages and the user cost of capital; retained share to cash.
-    const double profit = y - w * l - u * k_cap;
-    double cash = f.cash[i] + profit - payout * std::max(profit, 0.0);
+    const Lanes profit = y - k.wage * l - k.user_cost * cap;
+    cash = Map(cash0) + profit - payout * profit.max(0.0);
     // eq. 3.4b-c: add a smart line if its valued gain exceeds its cost net of the grant and
-    // the firm can pay for it from cash and credit.
-    const int lines = std::min(f.smart_lines[i], 64);
-    const double noise = std::exp(sn * rng.normal(year, id, purpose::line_gain) + noise_mean);
-    const double npv = annuity * rts * y * gain[lines] * noise - net_cost;
-    const bool adopt = (npv > 0.0) & (cash + credit * k_cap >= net_cost) & (lines < max_lines);
+    // the firm can pay for it from cash and credit (log_gain is -inf at the cap).
+    const auto worth_it =
+        (log_y + k.log_value_factor + Map(log_gain) + sn * zl + noise_mean) > k.log_net_cost;
+    const auto can_pay = (cash + credit * cap) >= k.net_cost;
+    Map adopt(out_new);
+    adopt = (worth_it && can_pay).cast<double>();
     // eq. 3.4d: the line raises TFP from next year; the firm pays cost less grant now.
-    log_a += adopt ? dlog_tfp[lines] : 0.0;
-    cash -= adopt ? net_cost : 0.0;
+    la += adopt * Map(dlog_tfp);
+    cash -= adopt * k.net_cost;
     // eq. 3.3c: exit by hazard or by insolvency beyond the credit limit.
-    const int age = f.age[i] + 1;
-    const double hazard = age < young ? hazard_young : hazard_mature;
-    const bool exits = (rng.uniform(year, id, purpose::exit) < hazard) | (cash < -credit * k_cap);
+    Map age(out_age);
+    age = Map(age0) + 1.0;
+    const Lanes hazard = (age < young).select(Lanes::Constant(hazard_young), hazard_mature);
+    Map{out_exit} = ((Map(u_exit) < hazard) || (cash < -credit * cap)).cast<double>();
+    Map{out_floor} = Map(floor_pw) * l;  // eq. 3.6a
+    Map{out_subsidy} = adopt * k.grant;
+    Map{out_lines} = Map(lines) + adopt;
 
-    f.log_tfp[i] = log_a;
-    f.employment[i] = l;
-    f.capital[i] = k_cap;
-    f.value_added[i] = y;
-    f.cash[i] = cash;
-    f.floor_space[i] = floor[f.sector[i]] * l;  // eq. 3.6a
-    f.subsidy[i] = adopt ? env.line_grant : 0.0;
-    f.smart_lines[i] = lines + static_cast<int>(adopt);
-    f.new_lines[i] = static_cast<std::uint8_t>(adopt);
-    f.age[i] = age;
-    f.exiting[i] = static_cast<std::uint8_t>(exits);
+    if (m == W) {
+      scatter(c, W);  // constant trip count: vectorised stores
+    } else {
+      scatter(c, m);
+    }
   }
 }
 

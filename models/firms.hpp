@@ -47,9 +47,9 @@ inline constexpr Purpose init_sector = 1;
 inline constexpr Purpose init_size = 2;
 inline constexpr Purpose init_age = 3;
 inline constexpr Purpose init_site = 4;
-inline constexpr Purpose tfp_shock = 10;
-inline constexpr Purpose line_gain = 11;
-inline constexpr Purpose exit = 12;
+/// The yearly firm update: one block per firm-year gives the TFP shock, the line-gain noise
+/// and the exit draw (models/firms.cpp, update_firm_rows).
+inline constexpr Purpose firm_update = 10;
 inline constexpr Purpose entry_count = 20;
 inline constexpr Purpose entry_sector = 21;
 inline constexpr Purpose entry_size = 22;

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <numbers>
 #include <set>
 #include <vector>
 
@@ -84,6 +86,35 @@ TEST(Rng, DerivedSeedsAreDistinct) {
   EXPECT_EQ(seen.size(), 1000u);
   EXPECT_EQ(derive_seed(7, 3), derive_seed(7, 3));
   EXPECT_NE(derive_seed(7, 3), derive_seed(8, 3));
+}
+
+}  // namespace nisim
+
+namespace nisim {
+
+TEST(Rng, ChunkedPhiloxEqualsScalarPhilox) {
+  const Rng r(0x123456789ABCDEFull);
+  constexpr int W = 16;
+  std::uint64_t ids[W];
+  for (int j = 0; j < W; ++j) ids[j] = 1000003ull * j + (static_cast<std::uint64_t>(j) << 33);
+  std::uint32_t out[4][W];
+  bits_chunk<W>(r, 2031, ids, 12, 3, out);
+  for (int j = 0; j < W; ++j) {
+    const RandomBits b = r.bits(2031, ids[j], 12, 3);
+    for (int k = 0; k < 4; ++k) EXPECT_EQ(out[k][j], b.w[k]) << "lane " << j << " word " << k;
+  }
+}
+
+TEST(Rng, SinCosPolynomialMatchesLibm) {
+  double worst = 0.0;
+  for (int i = 0; i <= 100000; ++i) {
+    const double u = i / 100000.0;
+    double s, c;
+    Rng::sincos_2pi(u, s, c);
+    worst = std::max({worst, std::abs(s - std::sin(2.0 * std::numbers::pi * u)),
+                      std::abs(c - std::cos(2.0 * std::numbers::pi * u))});
+  }
+  EXPECT_LT(worst, 1e-15);
 }
 
 }  // namespace nisim

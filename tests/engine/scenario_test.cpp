@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -84,6 +85,9 @@ struct ErrorCase {
   std::string text;
   std::vector<std::string> parts;  ///< the message must contain each (file, line, key, what)
 };
+
+// Shown by GoogleTest (and CTest) instead of the raw bytes of the struct.
+void PrintTo(const ErrorCase& c, std::ostream* os) { *os << c.name; }
 
 std::string null_byte_text() {
   std::string text = "econ.rate = 0.5\n\neco";
