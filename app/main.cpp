@@ -79,7 +79,9 @@ int main(int argc, char** argv) {
   auto* run = app.add_subcommand("run", "Run a scenario and write an HDF5 file");
   run->add_option("scenario", scenario_path, "Scenario TOML file")->required();
   run->add_option("-o,--output", out_path, "Output HDF5 file (written atomically)")->required();
-  auto* seed_opt = run->add_option("--seed", seed, "Random seed (overrides run.seed)");
+  auto* seed_opt =
+      run->add_option("--seed", seed, "Random seed (overrides run.seed)")
+          ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{9'200'000'000'000'000'000}));
   run->add_option("--threads", threads, "Worker threads (0 = all cores)")
       ->check(CLI::Range(0, 4096));
   run->add_flag("--force", force, "Overwrite an existing output file");

@@ -54,6 +54,14 @@ class Parallel {
     });
   }
 
+  /// Call f(k) for every k in [0, n), in parallel, one task each (for a few coarse, independent
+  /// jobs such as one per table column).
+  template <class F>
+  void for_each_task(std::size_t n, F&& f) {
+    arena_.execute(
+        [&] { oneapi::tbb::parallel_for(std::size_t{0}, n, [&](std::size_t k) { f(k); }); });
+  }
+
   /// Deterministic reduction: partial[b] = f(b, begin, end) for every block (in parallel), then
   /// combine(acc, partial[b]) for b = 0, 1, ... in order. `partials` is caller-owned scratch,
   /// reused across calls so the yearly loop does not allocate once it has grown.

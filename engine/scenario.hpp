@@ -10,7 +10,7 @@
 //   real_growth = [[2016, 0.022], [2020, -0.065]]   # a Series: [year, value] pairs
 //   [[shock]]                        # optional, repeated: from `year` on, set keys to values
 //   year = 2025
-//   set = { "firms.exit_hazard" = 0.08 }
+//   set = { "firms.exit_hazard_mature" = 0.08 }
 //
 // Every error is a ScenarioError whose message starts "FILE:LINE:COLUMN: " and names the key;
 // an unknown key suggests the nearest valid one. Nothing runs on an invalid scenario.

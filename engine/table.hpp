@@ -4,13 +4,20 @@
 // compact every column together. Rows are added and removed only between phases, never inside
 // a parallel loop. Removal keeps the surviving rows in their order (ids stay sorted), so no
 // memory address or hash order ever reaches a result.
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
 #include <stdexcept>
+#include <type_traits>
 #include <vector>
 
+#include "engine/parallel.hpp"
+
 namespace nisim {
+
+/// Most columns a table may have (for the fixed-size job list of the parallel compaction).
+inline constexpr std::size_t k_max_columns = 64;
 
 /// Number of rows (agents) of a table; every column has this length.
 template <class Table>
@@ -46,6 +53,38 @@ std::size_t compact_rows(Table& table, std::span<const std::uint8_t> keep) {
     }
     column.resize(out);
   });
+  return n - kept;
+}
+
+/// compact_rows with the columns compacted in parallel, one task per column (each column is
+/// independent, so this is exact; it allocates nothing).
+template <class Table>
+std::size_t compact_rows(Table& table, std::span<const std::uint8_t> keep, Parallel& parallel) {
+  const std::size_t n = rows(table);
+  if (keep.size() != n) throw std::logic_error("compact_rows: keep mask has the wrong length");
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < n; ++i) kept += keep[i] != 0;
+  if (kept == n) return 0;
+  // Type-erased column jobs in a fixed array: no allocation.
+  struct Job {
+    void* column;
+    void (*run)(void*, std::span<const std::uint8_t>);
+  };
+  std::array<Job, k_max_columns> jobs{};
+  std::size_t count = 0;
+  table.for_each_column([&](auto& column) {
+    using Column = std::remove_reference_t<decltype(column)>;
+    if (count == k_max_columns) throw std::logic_error("compact_rows: too many columns");
+    jobs[count++] = {&column, [](void* c, std::span<const std::uint8_t> mask) {
+                       auto& col = *static_cast<Column*>(c);
+                       std::size_t out = 0;
+                       for (std::size_t i = 0; i < mask.size(); ++i) {
+                         if (mask[i]) col[out++] = col[i];
+                       }
+                       col.resize(out);
+                     }};
+  });
+  parallel.for_each_task(count, [&](std::size_t k) { jobs[k].run(jobs[k].column, keep); });
   return n - kept;
 }
 

@@ -46,10 +46,10 @@ void init_firm_row(FirmTable& f, std::size_t i, std::uint64_t id, int sector, in
   f.exiting[i] = 0;
 }
 
-int site_for(int sector, double u) {
-  if (sector < k_first_strategic_sector) return 0;  // industrial buildings
-  // Strategic firms: one of the three innovation parks, equally likely (section 3.6).
-  return 1 + std::min(2, static_cast<int>(u * 3.0));
+int site_for(int sector, double u, double innopark_share) {
+  if (sector < k_first_strategic_sector || u >= innopark_share) return 0;  // industrial bldgs
+  // eq. 3.6b: u / share is uniform on (0, 1) given u < share: pick one of the three parks.
+  return 1 + std::min(2, static_cast<int>(u / innopark_share * 3.0));
 }
 
 int sector_for(const std::array<double, k_sectors>& cumulative, double u) {
@@ -91,7 +91,7 @@ double synthesise_firms(FirmTable& f, const Params& p, const Rng& rng) {
     const std::uint64_t id = i + 1;
     const int s = f.sector[i];
     const int age = static_cast<int>(rng.uniform(year, id, purpose::init_age) * 30.0);
-    const int site = site_for(s, rng.uniform(year, id, purpose::init_site));
+    const int site = site_for(s, rng.uniform(year, id, purpose::init_site), p.innopark_share);
     init_firm_row(f, i, id, s, site, f.employment[i] * scale, age, wage, p);
   }
   return wage;
@@ -182,22 +182,39 @@ void update_firm_rows(FirmTable& f, std::size_t begin, std::size_t end, const Fi
       floor_pw[j] = k.floor[f.sector[i]];
     }
   };
-  // Copy lanes [0, count) back to rows [c, c + count).
-  auto scatter = [&](std::size_t c, std::size_t count) {
-    for (std::size_t j = 0; j < count; ++j) {
-      const std::size_t i = c + j;
-      f.log_tfp[i] = log_a[j];
-      f.employment[i] = out_l[j];
-      f.capital[i] = out_k[j];
-      f.value_added[i] = out_y[j];
-      f.cash[i] = out_cash[j];
-      f.floor_space[i] = out_floor[j];
-      f.subsidy[i] = out_subsidy[j];
-      f.smart_lines[i] = static_cast<std::int32_t>(out_lines[j]);
-      f.new_lines[i] = static_cast<std::uint8_t>(out_new[j]);
-      f.age[i] = static_cast<std::int32_t>(out_age[j]);
-      f.exiting[i] = static_cast<std::uint8_t>(out_exit[j]);
-    }
+  // Copy lanes [0, count) back to rows [c, c + count). The column pointers are hoisted into
+  // restrict-qualified locals: the uint8 stores could otherwise alias the vectors' own data
+  // pointers, forcing a reload after every store and blocking vectorisation.
+  double* __restrict o_log_tfp = f.log_tfp.data();
+  double* __restrict o_employment = f.employment.data();
+  double* __restrict o_capital = f.capital.data();
+  double* __restrict o_value_added = f.value_added.data();
+  double* __restrict o_cash = f.cash.data();
+  double* __restrict o_floor = f.floor_space.data();
+  double* __restrict o_subsidy = f.subsidy.data();
+  std::int32_t* __restrict o_lines = f.smart_lines.data();
+  std::int32_t* __restrict o_age = f.age.data();
+  std::uint8_t* __restrict o_new = f.new_lines.data();
+  std::uint8_t* __restrict o_exit = f.exiting.data();
+  // Store through Eigen maps (its own vectorised copy and cast loops).
+  using Dyn = Eigen::Array<double, Eigen::Dynamic, 1>;
+  auto scatter = [&](std::size_t c, Eigen::Index count) {
+    auto put = [&](auto* column, const double* lanes) {
+      using T = std::remove_pointer_t<decltype(column)>;
+      Eigen::Map<Eigen::Array<T, Eigen::Dynamic, 1>>(column + c, count) =
+          Eigen::Map<const Dyn>(lanes, count).template cast<T>();
+    };
+    put(o_log_tfp, log_a);
+    put(o_employment, out_l);
+    put(o_capital, out_k);
+    put(o_value_added, out_y);
+    put(o_cash, out_cash);
+    put(o_floor, out_floor);
+    put(o_subsidy, out_subsidy);
+    put(o_lines, out_lines);
+    put(o_age, out_age);
+    put(o_new, out_new);
+    put(o_exit, out_exit);
   };
 
   for (std::size_t c = begin; c < end; c += W) {
@@ -259,11 +276,7 @@ void update_firm_rows(FirmTable& f, std::size_t begin, std::size_t end, const Fi
     Map{out_subsidy} = adopt * k.grant;
     Map{out_lines} = Map(lines) + adopt;
 
-    if (m == W) {
-      scatter(c, W);  // constant trip count: vectorised stores
-    } else {
-      scatter(c, m);
-    }
+    scatter(c, static_cast<Eigen::Index>(m));
   }
 }
 

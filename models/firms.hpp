@@ -38,8 +38,16 @@ struct FirmTable {
   }
 };
 
-/// Bytes of one firm row across all columns (for memory estimates and bandwidth counters).
+/// Bytes of one firm row across all columns (memory estimates).
 inline constexpr std::size_t k_firm_row_bytes = 8 + 1 + 1 + 7 * 8 + 4 + 4 + 1 + 1;
+
+/// Bytes the yearly firm update moves per firm, counted like the STREAM triad (each column
+/// read or written once; no write-allocate traffic). Read: id, sector, log_tfp, employment,
+/// capital, cash, smart_lines, age. Written: log_tfp, employment, capital, value_added, cash,
+/// floor_space, subsidy, smart_lines, age, new_lines, exiting. docs/performance.md.
+inline constexpr std::size_t k_update_bytes_read = 8 + 1 + 8 + 8 + 8 + 8 + 4 + 4;
+inline constexpr std::size_t k_update_bytes_written = 7 * 8 + 4 + 4 + 1 + 1;
+inline constexpr std::size_t k_update_bytes = k_update_bytes_read + k_update_bytes_written;
 
 /// Draw purposes: one per random decision (docs/model.md section 2.3).
 namespace purpose {
@@ -74,9 +82,10 @@ double log_tfp_for_size(double employment, double wage, const Params& p);
 void init_firm_row(FirmTable& firms, std::size_t row, std::uint64_t id, int sector, int site,
                    double employment, int age, double wage, const Params& p);
 
-/// Site a new firm of `sector` settles at (section 3.6): traditional sectors in industrial
-/// buildings, strategic ones in one of the innovation parks chosen by `u` in (0, 1).
-int site_for(int sector, double u);
+/// Site a new firm of `sector` settles at (section 3.6, eq. 3.6b): traditional sectors in
+/// industrial buildings; a strategic one in an innovation park with probability
+/// `innopark_share` (the three parks equally likely), else in industrial buildings. `u` in (0, 1).
+int site_for(int sector, double u, double innopark_share);
 
 /// Sector drawn from cumulative shares by `u` in (0, 1).
 int sector_for(const std::array<double, k_sectors>& cumulative_share, double u);

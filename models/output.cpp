@@ -68,7 +68,8 @@ void write_run(const RunResult& r, const Scenario& scenario, const std::filesyst
   series("exits", h.exits, "establishments", "establishments exited at year end");
   series("capital", h.capital, "HK$ M", "capital stock of manufacturing firms");
   series("cash", h.cash, "HK$ M", "cash of manufacturing firms");
-  series("smart_lines", h.smart_lines, "lines", "smart production lines installed, cumulative");
+  series("smart_lines", h.smart_lines, "lines",
+         "smart production lines held by the firms active during the year");
   series("new_lines", h.new_lines, "lines", "smart production lines installed this year");
   series("line_grants", h.line_grants, "HK$ M", "NIFS grants paid for lines this year");
 

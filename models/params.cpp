@@ -2,7 +2,9 @@
 #include "models/params.hpp"
 
 #include <cmath>
+#include <initializer_list>
 #include <string>
+#include <utility>
 
 #include "engine/error.hpp"
 
@@ -18,9 +20,9 @@ std::array<SectorParams, k_sectors> Params::default_sectors() {
            {0.08, 6.0, 0.08, 0.0, 40.0},
            {0.06, 5.0, 0.05, 0.0, 50.0},
            {0.12, 4.0, 0.12, 0.0, 40.0},
-           {0.02, 8.0, 0.07, 0.01, 60.0},
-           {0.01, 8.0, 0.05, 0.01, 60.0},
-           {0.02, 8.0, 0.06, 0.01, 60.0}}};
+           {0.02, 8.0, 0.07, 0.0, 60.0},
+           {0.01, 8.0, 0.05, 0.0, 60.0},
+           {0.02, 8.0, 0.06, 0.0, 60.0}}};
 }
 
 Params::Params() {
@@ -102,6 +104,11 @@ void bind_params(Params& p, ParamBinder& b) {
   b.real("firms.entrant_size_sigma", p.entrant_size_sigma,
          {"", 0.0, 4.0, "s.d. of log entrant size (3.3)"});
 
+  b.real("land.innopark_share", p.innopark_share,
+         {"fraction", 0.0, 1.0,
+          "share of strategic-sector firms sited in InnoParks; calibrated to ~100,000 m2 "
+          "of advanced-manufacturing floor area in 2022 (3.6)"});
+
   b.real("smart_lines.cost", p.line_cost,
          {"HK$ M", 0.01, 1e5, "cost of one line; NIFS targets 1.3 bn / 130 lines at 1:2 (3.4)"});
   b.real("smart_lines.output_gain", p.line_output_gain,
@@ -129,27 +136,75 @@ void bind_params(Params& p, ParamBinder& b) {
 
 namespace {
 
-SourcePos pos_of(const Scenario& sc, const std::string& key) {
-  auto it = sc.values.find(key);
-  if (it != sc.values.end()) return it->second.second;
+/// Position of the first of `keys` the scenario sets (else the scenario file itself).
+SourcePos first_set(const Scenario& sc, std::initializer_list<const char*> keys) {
+  for (const char* k : keys) {
+    if (auto it = sc.values.find(k); it != sc.values.end()) return it->second.second;
+  }
   return {sc.path.string(), 1, 1};
 }
 
-[[noreturn]] void fail(const Scenario& sc, const std::string& key, const std::string& what) {
-  const SourcePos p = pos_of(sc, key);
-  throw ScenarioError(p.file + ":" + std::to_string(p.line) + ":" + std::to_string(p.column) +
+[[noreturn]] void fail_at(const SourcePos& pos, const std::string& key, const std::string& what) {
+  throw ScenarioError(pos.file + ":" + std::to_string(pos.line) + ":" + std::to_string(pos.column) +
                       ": key '" + key + "': " + what);
 }
 
-void check_shares(const Scenario& sc, const Params& p, double SectorParams::*field,
-                  const char* name) {
-  double sum = 0.0;
-  for (const auto& s : p.sector) sum += s.*field;
-  if (std::abs(sum - 1.0) > 1e-6) {
-    fail(sc, "sectors." + std::string(k_sector_names[0]) + "." + name,
-         "the " + std::string(name) + " of all sectors must sum to 1 (they sum to " +
-             std::to_string(sum) + ")");
+/// Relations between parameters that single-key ranges cannot express. `pos` is where to point
+/// the user (the key set in the file, or the shock that broke the relation).
+void check_relations(const Scenario& sc, const Params& p, const SourcePos* shock) {
+  auto at = [&](std::initializer_list<const char*> keys) {
+    return shock != nullptr ? *shock : first_set(sc, keys);
+  };
+  if (p.horizon <= p.base_year) {
+    fail_at(at({"run.horizon", "run.base_year"}), "run.horizon",
+            "must be after run.base_year (" + std::to_string(p.base_year) + "), got " +
+                std::to_string(p.horizon));
   }
+  if (p.alpha + p.beta >= 1.0) {
+    const char* key = sc.values.count("firms.alpha") != 0 ? "firms.alpha" : "firms.beta";
+    fail_at(at({key}), key,
+            "firms.alpha + firms.beta must be below 1 (decreasing returns), got " +
+                std::to_string(p.alpha + p.beta));
+  }
+  if (p.nifs_end < p.nifs_start) {
+    fail_at(at({"schemes.nifs.end", "schemes.nifs.start"}), "schemes.nifs.end",
+            "must not be before schemes.nifs.start");
+  }
+  for (auto [field, name] : {std::pair{&SectorParams::firm_share, "firm_share"},
+                             std::pair{&SectorParams::entry_share, "entry_share"}}) {
+    double sum = 0.0;
+    for (const auto& s : p.sector) sum += s.*field;
+    if (std::abs(sum - 1.0) > 1e-6) {
+      const std::string key = "sectors." + std::string(k_sector_names[0]) + "." + name;
+      SourcePos pos = at({key.c_str()});
+      for (const auto& sn : k_sector_names) {  // point at the first sector the file sets
+        const std::string k = "sectors." + std::string(sn) + "." + name;
+        if (shock == nullptr && sc.values.count(k) != 0) {
+          pos = sc.values.at(k).second;
+          break;
+        }
+      }
+      fail_at(pos, key,
+              "the " + std::string(name) + " of all sectors must sum to 1 (they sum to " +
+                  std::to_string(sum) + ")");
+    }
+  }
+}
+
+/// Keys read only when the run starts (the base-year population, the run's frame): a shock
+/// to them could not take effect, so it is an error rather than silently ignored.
+bool start_only(const std::string& key) {
+  if (key.rfind("run.", 0) == 0) return true;
+  static const char* const keys[] = {"firms.count",     "firms.employment", "firms.size_sigma",
+                                     "firms.cash_init", "macro.gdp_base",   "macro.mfg_share_base"};
+  for (const char* k : keys) {
+    if (key == k) return true;
+  }
+  const auto ends_with = [&](const char* suffix) {
+    const std::string s(suffix);
+    return key.size() > s.size() && key.compare(key.size() - s.size(), s.size(), s) == 0;
+  };
+  return key.rfind("sectors.", 0) == 0 && (ends_with(".firm_share") || ends_with(".size_median"));
 }
 
 }  // namespace
@@ -157,19 +212,25 @@ void check_shares(const Scenario& sc, const Params& p, double SectorParams::*fie
 Params params_from(const Scenario& scenario) {
   Params p;
   apply_scenario(scenario, [&p](ParamBinder& b) { bind_params(p, b); });
-  if (p.horizon <= p.base_year) {
-    fail(scenario, "run.horizon",
-         "must be after run.base_year (" + std::to_string(p.base_year) + "), got " +
-             std::to_string(p.horizon));
+  check_relations(scenario, p, nullptr);
+  // Shocks: each must fall inside the simulated years and touch a key that can change mid-run;
+  // the parameters after each shock must still satisfy the relations above.
+  Params shocked = p;
+  const BindFn bind = [&shocked](ParamBinder& b) { bind_params(shocked, b); };
+  for (const Shock& s : scenario.shocks) {
+    if (s.year <= p.base_year || s.year > p.horizon) {
+      fail_at(s.pos, s.key,
+              "shock year " + std::to_string(s.year) + " is outside the simulated years " +
+                  std::to_string(p.base_year + 1) + "-" + std::to_string(p.horizon));
+    }
+    if (start_only(s.key)) {
+      fail_at(s.pos, s.key,
+              "is read only when the run starts, so a shock cannot change it; set it at the "
+              "top level of the scenario instead");
+    }
+    set_param(bind, s.key, s.value, s.pos);
+    check_relations(scenario, shocked, &s.pos);
   }
-  if (p.alpha + p.beta >= 1.0) {
-    fail(scenario, "firms.beta", "firms.alpha + firms.beta must be below 1 (decreasing returns)");
-  }
-  if (p.nifs_end < p.nifs_start) {
-    fail(scenario, "schemes.nifs.end", "must not be before schemes.nifs.start");
-  }
-  check_shares(scenario, p, &SectorParams::firm_share, "firm_share");
-  check_shares(scenario, p, &SectorParams::entry_share, "entry_share");
   return p;
 }
 

@@ -65,18 +65,21 @@ struct Params {
   double alpha = 0.25;               ///< output elasticity of capital
   double beta = 0.60;                ///< output elasticity of labour (= labour share at optimum)
   double user_cost = 0.15;           ///< user cost of capital r + delta, 1/year
-  double tfp_drift = 0.021;          ///< drift of log TFP (nominal, incl. output price), 1/year
+  double tfp_drift = 0.0195;         ///< drift of log TFP (nominal, incl. output price), 1/year
   double tfp_sigma = 0.02;           ///< s.d. of the yearly log-TFP shock
   double adjust_speed = 0.3;         ///< share of the log gap to target L, K closed per year
   double cash_init = 0.15;           ///< initial cash, years of value added
   double payout = 0.6;               ///< share of positive profit paid out
   double credit_limit = 0.5;         ///< borrowing limit, fraction of capital
-  double exit_hazard_young = 0.10;   ///< exit probability per year below firms.young_age
+  double exit_hazard_young = 0.18;   ///< exit probability per year below firms.young_age
   double exit_hazard_mature = 0.04;  ///< exit probability per year from firms.young_age on
   std::int64_t young_age = 4;        ///< age (years) from which a firm is mature
-  double entry_rate = 0.035;         ///< expected entrants per year per incumbent
+  double entry_rate = 0.04;          ///< expected entrants per year per incumbent
   double entrant_size_median = 3.0;  ///< median persons engaged of an entrant
   double entrant_size_sigma = 1.0;   ///< s.d. of log entrant size
+
+  // Sites (section 3.6)
+  double innopark_share = 0.25;  ///< probability a strategic-sector firm sits in an InnoPark
 
   // Smart production lines (section 3.4)
   double line_cost = 15.0;         ///< cost of one smart production line, HK$ M

@@ -79,7 +79,8 @@ void remove_exits(State& st, const Params&) {
   FirmTable& f = st.firms;
   st.keep.resize(rows(f));
   for (std::size_t i = 0; i < rows(f); ++i) st.keep[i] = f.exiting[i] == 0;
-  st.exits = static_cast<std::int64_t>(compact_rows(f, std::span<const std::uint8_t>(st.keep)));
+  st.exits = static_cast<std::int64_t>(
+      compact_rows(f, std::span<const std::uint8_t>(st.keep), *st.parallel));
 }
 
 void enter_firms(State& st, const Params& p) {
@@ -99,7 +100,7 @@ void enter_firms(State& st, const Params& p) {
     const int s = sector_for(cumulative, st.rng.uniform(t, id, purpose::entry_sector));
     const double size = std::exp(std::log(p.entrant_size_median) +
                                  p.entrant_size_sigma * st.rng.normal(t, id, purpose::entry_size));
-    const int site = site_for(s, st.rng.uniform(t, id, purpose::entry_site));
+    const int site = site_for(s, st.rng.uniform(t, id, purpose::entry_site), p.innopark_share);
     init_firm_row(st.firms, n0 + j, id, s, site, size, 0, st.macro.wage, p);
   }
   st.entries = static_cast<std::int64_t>(n_new);

@@ -87,7 +87,9 @@ struct ErrorCase {
 };
 
 // Shown by GoogleTest (and CTest) instead of the raw bytes of the struct.
-void PrintTo(const ErrorCase& c, std::ostream* os) { *os << c.name; }
+void PrintTo(const ErrorCase& c, std::ostream* os) {
+  *os << c.name;
+}
 
 std::string null_byte_text() {
   std::string text = "econ.rate = 0.5\n\neco";

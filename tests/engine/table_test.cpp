@@ -76,3 +76,20 @@ TEST(Table, CompactRejectsWrongMaskLength) {
 }
 
 }  // namespace nisim
+
+namespace nisim {
+
+TEST(Table, ParallelCompactEqualsSerialCompact) {
+  for (int threads : {1, 2, 4}) {
+    TestTable serial = make(1000), parallel = make(1000);
+    std::vector<std::uint8_t> keep(1000);
+    for (std::size_t i = 0; i < keep.size(); ++i) keep[i] = (i * 7) % 5 != 0;
+    Parallel par(threads);
+    EXPECT_EQ(compact_rows(parallel, keep, par), compact_rows(serial, keep));
+    EXPECT_EQ(parallel.id, serial.id);
+    EXPECT_EQ(parallel.x, serial.x);
+    EXPECT_EQ(parallel.flag, serial.flag);
+  }
+}
+
+}  // namespace nisim

@@ -62,10 +62,17 @@ TEST(Firms, SynthesisHitsCountsAndBaseShareExactly) {
   std::vector<double> sizes = f.employment;
   std::nth_element(sizes.begin(), sizes.begin() + 2500, sizes.end());
   EXPECT_GT(emp / 5000.0, 1.5 * sizes[2500]);
-  // Strategic sectors sit in innovation parks, the others in industrial buildings.
+  // Only strategic sectors sit in innovation parks, about innopark_share of them.
+  double strategic = 0.0, in_parks = 0.0;
   for (std::size_t i = 0; i < rows(f); ++i) {
-    EXPECT_EQ(f.site[i] == 0, f.sector[i] < k_first_strategic_sector) << "row " << i;
+    if (f.sector[i] < k_first_strategic_sector) {
+      EXPECT_EQ(f.site[i], 0) << "row " << i;
+    } else {
+      strategic += 1.0;
+      in_parks += f.site[i] != 0;
+    }
   }
+  EXPECT_NEAR(in_parks / strategic, p.innopark_share, 0.08);
 }
 
 TEST(Firms, NoShockFirmAtOptimumStaysThereWhenDriftMatchesWages) {
@@ -162,9 +169,11 @@ TEST(Firms, SectorAndSiteDraws) {
   EXPECT_EQ(sector_for(cum, 0.01), 0);
   EXPECT_EQ(sector_for(cum, 0.15), 1);
   EXPECT_EQ(sector_for(cum, 0.999), k_sectors - 1);
-  EXPECT_EQ(site_for(0, 0.9), 0);
-  EXPECT_EQ(site_for(k_first_strategic_sector, 0.1), 1);
-  EXPECT_EQ(site_for(k_first_strategic_sector, 0.999999), 3);
+  EXPECT_EQ(site_for(0, 0.01, 1.0), 0);  // traditional: always industrial buildings
+  EXPECT_EQ(site_for(k_first_strategic_sector, 0.1, 1.0), 1);
+  EXPECT_EQ(site_for(k_first_strategic_sector, 0.999999, 1.0), 3);
+  EXPECT_EQ(site_for(k_first_strategic_sector, 0.3, 0.25), 0);  // outside the park share
+  EXPECT_EQ(site_for(k_first_strategic_sector, 0.2, 0.25), 3);  // 0.2 / 0.25 = 0.8: third park
 }
 
 }  // namespace nisim::hk

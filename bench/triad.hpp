@@ -1,0 +1,45 @@
+#pragma once
+// The STREAM triad a[i] = b[i] + s * c[i] on the same thread pool and block layout as the
+// firm update: the machine's attainable memory bandwidth, measured in the same run so the firm
+// update can report the fraction of it that it reaches (docs/performance.md).
+#include <algorithm>
+#include <chrono>
+#include <cstddef>
+#include <map>
+#include <vector>
+
+#include "engine/parallel.hpp"
+
+namespace nisim::bench {
+
+/// Bytes per triad element: two 8-byte reads and one 8-byte write (STREAM's convention).
+inline constexpr double k_triad_bytes = 24.0;
+
+/// Run the triad over n elements once on `par`; returns seconds.
+inline double triad_once(Parallel& par, std::vector<double>& a, const std::vector<double>& b,
+                         const std::vector<double>& c) {
+  const auto t0 = std::chrono::steady_clock::now();
+  par.for_blocks(a.size(), [&](std::size_t, std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) a[i] = b[i] + 3.0 * c[i];
+  });
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+/// Best-of-5 triad bandwidth in bytes per second on `threads` threads, arrays of 2^25
+/// doubles (256 MiB each, far beyond cache). Measured once per thread count and cached.
+inline double triad_bandwidth(int threads) {
+  static std::map<int, double> cache;
+  if (auto it = cache.find(threads); it != cache.end()) return it->second;
+  constexpr std::size_t n = std::size_t{1} << 25;
+  Parallel par(threads);
+  std::vector<double> a(n), b(n), c(n);
+  // First touch by the same blocks that will use the data.
+  par.for_blocks(n, [&](std::size_t, std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) a[i] = 0.0, b[i] = 1.0, c[i] = 2.0;
+  });
+  double best = 1e300;
+  for (int rep = 0; rep < 5; ++rep) best = std::min(best, triad_once(par, a, b, c));
+  return cache[threads] = k_triad_bytes * static_cast<double>(n) / best;
+}
+
+}  // namespace nisim::bench

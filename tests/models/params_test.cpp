@@ -1,0 +1,90 @@
+// Cross-parameter checks and shock validation of the Hong Kong model's parameters
+// (models/params.cpp; docs/scenarios.md).
+#include "models/params.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <utility>
+
+#include "engine/error.hpp"
+#include "test_support.hpp"
+
+namespace nisim::hk {
+namespace {
+
+/// The ScenarioError message for `text` (which inherits small.toml), or "" if it is valid.
+std::string error_of(const std::string& text) {
+  try {
+    params_from(test::scenario_text("inherit = \"small.toml\"\n" + text));
+  } catch (const ScenarioError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST(Params, DefaultsAndSmallScenarioAreValid) {
+  EXPECT_EQ(error_of(""), "");
+  const Params p = params_from(test::small_scenario());
+  EXPECT_EQ(p.firm_count, 2000);
+  EXPECT_EQ(p.horizon, 2022);
+}
+
+TEST(Params, ReturnsToScaleErrorNamesTheKeyTheFileSets) {
+  const std::string e = error_of("[firms]\nalpha = 0.5\n");
+  EXPECT_NE(e.find("inline.toml:3:"), std::string::npos) << e;
+  EXPECT_NE(e.find("'firms.alpha'"), std::string::npos) << e;
+  EXPECT_NE(e.find("below 1"), std::string::npos) << e;
+}
+
+TEST(Params, SectorSharesMustSumToOne) {
+  const std::string e = error_of("[sectors.food]\nfirm_share = 0.5\n");
+  EXPECT_NE(e.find("inline.toml:3:"), std::string::npos) << e;
+  EXPECT_NE(e.find("sum to 1"), std::string::npos) << e;
+}
+
+TEST(Params, HorizonMustFollowBaseYear) {
+  const std::string e = error_of("[run]\nhorizon = 2016\n");
+  EXPECT_NE(e.find("'run.horizon'"), std::string::npos) << e;
+  EXPECT_NE(e.find("inline.toml:3:"), std::string::npos) << e;
+}
+
+TEST(Params, ValidShockIsAccepted) {
+  EXPECT_EQ(error_of("[[shock]]\nyear = 2020\nset = { \"firms.exit_hazard_mature\" = 0.08 }\n"),
+            "");
+}
+
+TEST(Params, ShockOutsideTheSimulatedYearsIsAnError) {
+  for (const char* year : {"2016", "2023", "1900"}) {
+    const std::string e = error_of(std::string("[[shock]]\nyear = ") + year +
+                                   "\nset = { \"firms.exit_hazard_mature\" = 0.08 }\n");
+    EXPECT_NE(e.find("outside the simulated years 2017-2022"), std::string::npos) << e;
+    EXPECT_NE(e.find("inline.toml:4:"), std::string::npos) << e;
+    EXPECT_NE(e.find("firms.exit_hazard_mature"), std::string::npos) << e;
+  }
+}
+
+TEST(Params, ShockToAStartOnlyKeyIsAnError) {
+  // Valid values for each key, so only the timing rule can reject them.
+  for (auto [key, value] :
+       {std::pair{"firms.count", "100"}, std::pair{"run.horizon", "2030"},
+        std::pair{"sectors.food.firm_share", "0.15"}, std::pair{"macro.gdp_base", "2000000.0"}}) {
+    const std::string e = error_of(std::string("[[shock]]\nyear = 2020\nset = { \"") + key +
+                                   "\" = " + value + " }\n");
+    EXPECT_NE(e.find("read only when the run starts"), std::string::npos) << key << ": " << e;
+    EXPECT_NE(e.find(key), std::string::npos) << e;
+  }
+}
+
+TEST(Params, ShockThatBreaksARelationIsAnError) {
+  const std::string e = error_of("[[shock]]\nyear = 2020\nset = { \"firms.alpha\" = 0.5 }\n");
+  EXPECT_NE(e.find("below 1"), std::string::npos) << e;
+  EXPECT_NE(e.find("inline.toml:4:"), std::string::npos) << e;
+  const std::string e2 =
+      error_of("[[shock]]\nyear = 2020\nset = { \"schemes.nifs.end\" = 2019 }\n");
+  EXPECT_NE(e2.find("not be before schemes.nifs.start"), std::string::npos) << e2;
+}
+
+}  // namespace nisim::hk
