@@ -19,6 +19,21 @@ namespace nisim {
 /// Most columns a table may have (for the fixed-size job list of the parallel compaction).
 inline constexpr std::size_t k_max_columns = 64;
 
+namespace detail {
+/// Keep column[i] where keep[i] != 0, in order, in place. Branch-free: every row is copied to
+/// the output cursor, which advances only past kept rows (out <= i, so nothing is overwritten
+/// before it is read). Exits are rare and random, so a branch would mispredict.
+template <class Column>
+void compact_column(Column& column, std::span<const std::uint8_t> keep) {
+  std::size_t out = 0;
+  for (std::size_t i = 0; i < keep.size(); ++i) {
+    column[out] = column[i];
+    out += keep[i] != 0;
+  }
+  column.resize(out);
+}
+}  // namespace detail
+
 /// Number of rows (agents) of a table; every column has this length.
 template <class Table>
 std::size_t rows(const Table& table) {
@@ -46,13 +61,7 @@ std::size_t compact_rows(Table& table, std::span<const std::uint8_t> keep) {
   std::size_t kept = 0;
   for (std::size_t i = 0; i < n; ++i) kept += keep[i] != 0;
   if (kept == n) return 0;
-  table.for_each_column([&](auto& column) {
-    std::size_t out = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-      if (keep[i]) column[out++] = column[i];
-    }
-    column.resize(out);
-  });
+  table.for_each_column([&](auto& column) { detail::compact_column(column, keep); });
   return n - kept;
 }
 
@@ -76,12 +85,7 @@ std::size_t compact_rows(Table& table, std::span<const std::uint8_t> keep, Paral
     using Column = std::remove_reference_t<decltype(column)>;
     if (count == k_max_columns) throw std::logic_error("compact_rows: too many columns");
     jobs[count++] = {&column, [](void* c, std::span<const std::uint8_t> mask) {
-                       auto& col = *static_cast<Column*>(c);
-                       std::size_t out = 0;
-                       for (std::size_t i = 0; i < mask.size(); ++i) {
-                         if (mask[i]) col[out++] = col[i];
-                       }
-                       col.resize(out);
+                       detail::compact_column(*static_cast<Column*>(c), mask);
                      }};
   });
   parallel.for_each_task(count, [&](std::size_t k) { jobs[k].run(jobs[k].column, keep); });

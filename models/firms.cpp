@@ -9,6 +9,7 @@
 
 #include <Eigen/Core>
 
+#include "engine/parallel.hpp"
 #include "engine/table.hpp"
 
 namespace nisim::hk {
@@ -68,32 +69,42 @@ std::array<double, k_sectors> cumulative_firm_shares(const Params& p) {
 }
 }  // namespace
 
-double synthesise_firms(FirmTable& f, const Params& p, const Rng& rng) {
+double synthesise_firms(FirmTable& f, const Params& p, const Rng& rng, Parallel& parallel) {
   const auto n = static_cast<std::size_t>(p.firm_count);
   const int year = static_cast<int>(p.base_year);
   resize_rows(f, n);
   const auto cumulative = cumulative_firm_shares(p);
   // Section 3.1: sector by share; size lognormal around the sector median; age uniform on
-  // 0..29 years; then sizes are scaled so total employment equals firms.employment.
-  double total = 0.0;
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::uint64_t id = i + 1;
-    const int s = sector_for(cumulative, rng.uniform(year, id, purpose::init_sector));
-    f.sector[i] = static_cast<std::uint8_t>(s);
-    f.employment[i] = std::exp(std::log(p.sector[s].size_median) +
-                               p.size_sigma * rng.normal(year, id, purpose::init_size));
-    total += f.employment[i];
-  }
+  // 0..29 years; then sizes are scaled so total employment equals firms.employment. Rows are
+  // independent (draws keyed by id) and the total is a block-ordered sum: parallel and exact.
+  std::vector<double> partials;
+  const double total = parallel.reduce(
+      n, 0.0, partials,
+      [&](std::size_t begin, std::size_t end) {
+        double sum = 0.0;
+        for (std::size_t i = begin; i < end; ++i) {
+          const std::uint64_t id = i + 1;
+          const int s = sector_for(cumulative, rng.uniform(year, id, purpose::init_sector));
+          f.sector[i] = static_cast<std::uint8_t>(s);
+          f.employment[i] = std::exp(std::log(p.sector[s].size_median) +
+                                     p.size_sigma * rng.normal(year, id, purpose::init_size));
+          sum += f.employment[i];
+        }
+        return sum;
+      },
+      [](double& acc, double x) { acc += x; });
   const double scale = p.employment / total;
   // eq. 3.1a: w0 = beta * s0 * GDP0 / L0 makes base value added equal s0 * GDP0.
   const double wage = p.beta * p.mfg_share_base * p.gdp_base / p.employment;
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::uint64_t id = i + 1;
-    const int s = f.sector[i];
-    const int age = static_cast<int>(rng.uniform(year, id, purpose::init_age) * 30.0);
-    const int site = site_for(s, rng.uniform(year, id, purpose::init_site), p.innopark_share);
-    init_firm_row(f, i, id, s, site, f.employment[i] * scale, age, wage, p);
-  }
+  parallel.for_blocks(n, [&](std::size_t, std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) {
+      const std::uint64_t id = i + 1;
+      const int s = f.sector[i];
+      const int age = static_cast<int>(rng.uniform(year, id, purpose::init_age) * 30.0);
+      const int site = site_for(s, rng.uniform(year, id, purpose::init_site), p.innopark_share);
+      init_firm_row(f, i, id, s, site, f.employment[i] * scale, age, wage, p);
+    }
+  });
   return wage;
 }
 
@@ -164,7 +175,7 @@ void update_firm_rows(FirmTable& f, std::size_t begin, std::size_t end, const Fi
   alignas(64) double log_a[W], l0[W], k0[W], cash0[W], lines[W], age0[W], drift[W], floor_pw[W];
   alignas(64) double u_r[W], u_exit[W], z_tfp[W], z_line[W], log_gain[W], dlog_tfp[W];
   alignas(64) double out_l[W], out_k[W], out_y[W], out_cash[W], out_floor[W], out_subsidy[W];
-  alignas(64) double out_lines[W], out_new[W], out_age[W], out_exit[W];
+  alignas(64) double out_lines[W], out_new[W], out_age[W], out_exit[W], log_y[W];
 
   // Copy rows [c, c + m) into the lanes; lanes past m repeat row c + m - 1. Full chunks take
   // the straight-line copy.
@@ -252,29 +263,36 @@ void update_firm_rows(FirmTable& f, std::size_t begin, std::size_t end, const Fi
     l = log_l.exp();
     cap = log_k.exp();
     // eq. 3.2e: value added.
-    const Lanes log_y = la + k.alpha * log_k + k.beta * log_l;
-    y = log_y.exp();
+    Map{log_y} = la + k.alpha * log_k + k.beta * log_l;
+    y = Map(log_y).exp();
     // eq. 3.3a-b: profit after wages and the user cost of capital; retained share to cash.
     const Lanes profit = y - k.wage * l - k.user_cost * cap;
     cash = Map(cash0) + profit - payout * profit.max(0.0);
-    // eq. 3.4b-c: add a smart line if its valued gain exceeds its cost net of the grant and
-    // the firm can pay for it from cash and credit (log_gain is -inf at the cap).
-    const auto worth_it =
-        (log_y + k.log_value_factor + Map(log_gain) + sn * zl + noise_mean) > k.log_net_cost;
-    const auto can_pay = (cash + credit * cap) >= k.net_cost;
-    Map adopt(out_new);
-    adopt = (worth_it && can_pay).cast<double>();
-    // eq. 3.4d: the line raises TFP from next year; the firm pays cost less grant now.
-    la += adopt * Map(dlog_tfp);
-    cash -= adopt * k.net_cost;
-    // eq. 3.3c: exit by hazard or by insolvency beyond the credit limit.
-    Map age(out_age);
-    age = Map(age0) + 1.0;
-    const Lanes hazard = (age < young).select(Lanes::Constant(hazard_young), hazard_mature);
-    Map{out_exit} = ((Map(u_exit) < hazard) || (cash < -credit * cap)).cast<double>();
-    Map{out_floor} = Map(floor_pw) * l;  // eq. 3.6a
-    Map{out_subsidy} = adopt * k.grant;
-    Map{out_lines} = Map(lines) + adopt;
+    const double* z_gain = zl.data();
+    // The decisions, as one branch-free loop over lanes (compiled to masked vector operations;
+    // Eigen's boolean arrays would be evaluated one lane at a time).
+    for (int j = 0; j < W; ++j) {
+      // eq. 3.4b-c: add a smart line if its valued gain exceeds its cost net of the grant and
+      // the firm can pay for it from cash and credit (log_gain is -inf at the cap).
+      const bool worth_it =
+          log_y[j] + k.log_value_factor + log_gain[j] + sn * z_gain[j] + noise_mean >
+          k.log_net_cost;
+      const bool can_pay = out_cash[j] + credit * out_k[j] >= k.net_cost;
+      const double adopt = (worth_it & can_pay) ? 1.0 : 0.0;
+      // eq. 3.4d: the line raises TFP from next year; the firm pays cost less grant now.
+      log_a[j] += adopt * dlog_tfp[j];
+      out_cash[j] -= adopt * k.net_cost;
+      // eq. 3.3c: exit by hazard or by insolvency beyond the credit limit.
+      const double age = age0[j] + 1.0;
+      const double hazard = age < young ? hazard_young : hazard_mature;
+      const bool exits = (u_exit[j] < hazard) | (out_cash[j] < -credit * out_k[j]);
+      out_exit[j] = exits ? 1.0 : 0.0;
+      out_age[j] = age;
+      out_new[j] = adopt;
+      out_subsidy[j] = adopt * k.grant;
+      out_lines[j] = lines[j] + adopt;
+      out_floor[j] = floor_pw[j] * out_l[j];  // eq. 3.6a
+    }
 
     scatter(c, static_cast<Eigen::Index>(m));
   }

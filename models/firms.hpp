@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "engine/parallel.hpp"
 #include "engine/rng.hpp"
 #include "models/params.hpp"
 
@@ -90,9 +91,10 @@ int site_for(int sector, double u, double innopark_share);
 /// Sector drawn from cumulative shares by `u` in (0, 1).
 int sector_for(const std::array<double, k_sectors>& cumulative_share, double u);
 
-/// Synthesise the base-year population (section 3.1). Returns the calibrated wage w0 (HK$ M
-/// per person per year) that makes total value added equal mfg_share_base * gdp_base.
-double synthesise_firms(FirmTable& firms, const Params& p, const Rng& rng);
+/// Synthesise the base-year population (section 3.1), in parallel and independent of the
+/// thread count. Returns the calibrated wage w0 (HK$ M per person per year) that makes total
+/// value added equal mfg_share_base * gdp_base.
+double synthesise_firms(FirmTable& firms, const Params& p, const Rng& rng, Parallel& parallel);
 
 /// The yearly firm update for rows [begin, end): TFP shock, targets, adjustment of L and K,
 /// value added, profit and cash, the smart-line decision, ageing and the exit flag

@@ -7,6 +7,9 @@
 
 namespace nisim::hk {
 
+inline constexpr std::size_t k_history_sectors = 10;  // = k_sectors (models/params.hpp)
+inline constexpr std::size_t k_history_sites = 4;     // = k_sites
+
 /// Per-year series; *_by_sector are row-major [year][sector], *_by_site [year][site].
 struct History {
   std::vector<std::int32_t> year;
@@ -17,6 +20,8 @@ struct History {
   std::vector<double> floor_space_by_site;
 
   std::size_t years() const { return year.size(); }
+  /// Reserve room for `n` years so recording never allocates inside the year loop.
+  void reserve(std::size_t n);
   bool operator==(const History&) const = default;
 };
 

@@ -31,6 +31,20 @@ double FirmTotals::total_value_added() const {
   return sum;
 }
 
+static_assert(k_history_sectors == k_sectors && k_history_sites == k_sites);
+
+void History::reserve(std::size_t n) {
+  for (auto* v : {&gdp, &nonmfg_va, &mfg_va, &mfg_share_pct, &wage, &firms, &employment, &entries,
+                  &exits, &capital, &cash, &smart_lines, &new_lines, &line_grants}) {
+    v->reserve(n);
+  }
+  year.reserve(n);
+  va_by_sector.reserve(n * k_sectors);
+  employment_by_sector.reserve(n * k_sectors);
+  firms_by_sector.reserve(n * k_sectors);
+  floor_space_by_site.reserve(n * k_sites);
+}
+
 void set_environment(State& st, const Params& p) {
   const int t = st.year;
   st.macro.wage *= 1.0 + p.wage_growth.at(t);  // eq. 3.3d
@@ -95,14 +109,22 @@ void enter_firms(State& st, const Params& p) {
   for (int s = 0; s < k_sectors; ++s) cumulative[s] = acc += p.sector[s].entry_share;
   const std::size_t n0 = rows(st.firms);
   resize_rows(st.firms, n0 + n_new);
-  for (std::size_t j = 0; j < n_new; ++j) {
-    const std::uint64_t id = st.next_id++;
-    const int s = sector_for(cumulative, st.rng.uniform(t, id, purpose::entry_sector));
-    const double size = std::exp(std::log(p.entrant_size_median) +
-                                 p.entrant_size_sigma * st.rng.normal(t, id, purpose::entry_size));
-    const int site = site_for(s, st.rng.uniform(t, id, purpose::entry_site), p.innopark_share);
-    init_firm_row(st.firms, n0 + j, id, s, site, size, 0, st.macro.wage, p);
-  }
+  // Entrant j gets id next_id + j; its draws are keyed by that id, so rows fill in parallel.
+  const std::uint64_t first_id = st.next_id;
+  const Rng rng = st.rng;
+  const double wage = st.macro.wage;
+  FirmTable& firms = st.firms;
+  st.parallel->for_blocks(n_new, [&](std::size_t, std::size_t begin, std::size_t end) {
+    for (std::size_t j = begin; j < end; ++j) {
+      const std::uint64_t id = first_id + j;
+      const int s = sector_for(cumulative, rng.uniform(t, id, purpose::entry_sector));
+      const double size = std::exp(std::log(p.entrant_size_median) +
+                                   p.entrant_size_sigma * rng.normal(t, id, purpose::entry_size));
+      const int site = site_for(s, rng.uniform(t, id, purpose::entry_site), p.innopark_share);
+      init_firm_row(firms, n0 + j, id, s, site, size, 0, wage, p);
+    }
+  });
+  st.next_id += n_new;
   st.entries = static_cast<std::int64_t>(n_new);
 }
 
@@ -145,13 +167,13 @@ void initialise(State& st, const Params& p) {
   const std::size_t years = static_cast<std::size_t>(p.horizon - p.base_year + 1);
   // Room for growth without reallocating inside the year loop in ordinary scenarios.
   reserve_rows(st.firms, static_cast<std::size_t>(static_cast<double>(p.firm_count) * 1.25) + 64);
-  st.macro.wage = synthesise_firms(st.firms, p, st.rng);
+  st.macro.wage = synthesise_firms(st.firms, p, st.rng, *st.parallel);
   st.next_id = static_cast<std::uint64_t>(p.firm_count) + 1;
   st.macro.nonmfg_va = p.gdp_base * (1.0 - p.mfg_share_base);  // section 3.5
   st.env = {st.year, st.macro.wage, 0.0};
   account_firms(st, p);
   account_macro(st, p);
-  st.history.year.reserve(years);
+  st.history.reserve(years);
   record_year(st, p);
 }
 

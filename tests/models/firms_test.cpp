@@ -48,8 +48,9 @@ TEST(Firms, SynthesisHitsCountsAndBaseShareExactly) {
   Params p;
   p.firm_count = 5000;
   p.employment = 52000.0;
+  Parallel par(2);
   FirmTable f;
-  const double w = synthesise_firms(f, p, Rng(3));
+  const double w = synthesise_firms(f, p, Rng(3), par);
   ASSERT_EQ(rows(f), 5000u);
   const double emp = std::accumulate(f.employment.begin(), f.employment.end(), 0.0);
   const double va = std::accumulate(f.value_added.begin(), f.value_added.end(), 0.0);
@@ -156,8 +157,9 @@ TEST(Firms, ExitHazardMatchesItsProbability) {
   p.exit_hazard_mature = 0.25;
   p.exit_hazard_young = 0.25;
   p.credit_limit = 10.0;  // no insolvency exits
+  Parallel par(2);
   FirmTable f;
-  const double w = synthesise_firms(f, p, Rng(5));
+  const double w = synthesise_firms(f, p, Rng(5), par);
   update_firm_rows(f, 0, rows(f), {2017, w, 0.0}, p, Rng(5));
   const double share = std::accumulate(f.exiting.begin(), f.exiting.end(), 0.0) / 20000.0;
   EXPECT_NEAR(share, 0.25, 0.015);
