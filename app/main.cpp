@@ -9,10 +9,16 @@
 #include <new>
 #include <string>
 
+#include <unistd.h>
+
+#include <chrono>
+
+#include "engine/batch_file.hpp"
 #include "engine/error.hpp"
 #include "engine/params.hpp"
 #include "engine/scenario.hpp"
 #include "engine/version.hpp"
+#include "models/batch.hpp"
 #include "models/model.hpp"
 #include "models/params.hpp"
 
@@ -42,6 +48,53 @@ void print_params() {
               << s.doc << " |\n";
   }
 }
+
+/// Refuse before simulating, not after: an existing file needs --force, and the output's
+/// directory must exist (the write itself is atomic: engine/hdf5.hpp AtomicFile).
+void check_output(const std::string& out_path, bool force) {
+  const std::filesystem::path out(out_path);
+  if (!force && std::filesystem::exists(out)) {
+    throw nisim::IoError(out_path + ": output file exists; use --force to overwrite it");
+  }
+  const auto dir = out.has_parent_path() ? out.parent_path() : std::filesystem::path(".");
+  if (!std::filesystem::is_directory(dir)) {
+    throw nisim::IoError(out_path + ": directory " + dir.string() + " does not exist");
+  }
+}
+
+/// Batch progress on stderr: a bar redrawn in place on a terminal, otherwise a plain line at
+/// every tenth of the runs (for logs and CI).
+class Progress {
+ public:
+  void update(std::size_t done, std::size_t total) {
+    const double elapsed =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    const double rate = elapsed > 0.0 ? static_cast<double>(done) / elapsed : 0.0;
+    const double left = rate > 0.0 ? static_cast<double>(total - done) / rate : 0.0;
+    if (tty_) {
+      const int width = 30;
+      const int filled = static_cast<int>(width * done / total);
+      std::fprintf(stderr, "\r[%s%s] %zu/%zu runs  %.1f runs/s  %.0f s left   ",
+                   std::string(static_cast<std::size_t>(filled), '#').c_str(),
+                   std::string(static_cast<std::size_t>(width - filled), '-').c_str(), done, total,
+                   rate, left);
+      drawn_ = true;
+    } else if (done * 10 / total != last_decile_ || done == total) {
+      last_decile_ = done * 10 / total;
+      std::fprintf(stderr, "nisim: %zu/%zu runs (%zu%%), %.1f runs/s, %.0f s left\n", done, total,
+                   done * 100 / total, rate, left);
+    }
+  }
+  void finish() {
+    if (drawn_) std::fputc('\n', stderr);
+  }
+
+ private:
+  bool tty_ = isatty(fileno(stderr)) != 0;
+  bool drawn_ = false;
+  std::size_t last_decile_ = 0;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+};
 
 void print_summary(const nisim::hk::RunResult& r, const std::string& out) {
   const auto& h = r.history;
@@ -91,6 +144,16 @@ int main(int argc, char** argv) {
   auto* validate = app.add_subcommand("validate", "Check a scenario file; run nothing");
   validate->add_option("scenario", scenario_path, "Scenario TOML file")->required();
 
+  std::string batch_path;
+  auto* batch = app.add_subcommand(
+      "batch", "Run every scenario of a batch file for many replications; one HDF5 file");
+  batch->add_option("batch", batch_path, "Batch TOML file")->required();
+  batch->add_option("-o,--output", out_path, "Output HDF5 file (written atomically)")->required();
+  batch->add_option("--threads", threads, "Worker threads, one run each (0 = all cores)")
+      ->check(CLI::Range(0, 4096));
+  batch->add_flag("--force", force, "Overwrite an existing output file");
+  batch->add_flag("-q,--quiet", quiet, "No progress and no summary");
+
   app.add_subcommand("params", "List every scenario parameter (Markdown table)");
 
   try {
@@ -105,22 +168,37 @@ int main(int argc, char** argv) {
       print_params();
       return 0;
     }
+    if (app.got_subcommand("batch")) {
+      check_output(out_path, force);
+      const nisim::Batch b = nisim::load_batch(batch_path);
+      nisim::hk::BatchOptions options;
+      options.threads = threads;
+      options.force = force;
+      Progress progress;
+      if (!quiet) {
+        options.progress = [&progress](std::size_t done, std::size_t total) {
+          progress.update(done, total);
+        };
+      }
+      const auto summary = nisim::hk::run_batch(b, out_path, options);
+      if (!quiet) {
+        progress.finish();
+        std::printf("nisim: %zu runs in %.2f s (%.1f runs/s)\n", summary.runs, summary.seconds,
+                    static_cast<double>(summary.runs) / summary.seconds);
+        for (const auto& [name, p] : summary.p_share_target) {
+          std::printf("  %-24s P(share >= 5%% in 2032) = %.3f\n", name.c_str(), p);
+        }
+        std::printf("  wrote %s\n", out_path.c_str());
+      }
+      return 0;
+    }
     const nisim::Scenario scenario = nisim::load_scenario(scenario_path);
     if (app.got_subcommand("validate")) {
       nisim::hk::validate(scenario);
       std::printf("%s: valid\n", scenario_path.c_str());
       return 0;
     }
-    // Refuse before simulating, not after: an existing file needs --force, and the output's
-    // directory must exist (the write itself is atomic: engine/hdf5.hpp AtomicFile).
-    const std::filesystem::path out(out_path);
-    if (!force && std::filesystem::exists(out)) {
-      throw nisim::IoError(out_path + ": output file exists; use --force to overwrite it");
-    }
-    const auto dir = out.has_parent_path() ? out.parent_path() : std::filesystem::path(".");
-    if (!std::filesystem::is_directory(dir)) {
-      throw nisim::IoError(out_path + ": directory " + dir.string() + " does not exist");
-    }
+    check_output(out_path, force);
     nisim::hk::RunOptions options;
     if (*seed_opt) options.seed = seed;
     options.threads = threads;

@@ -3,6 +3,8 @@
 #include <benchmark/benchmark.h>
 
 #include <filesystem>
+#include <memory>
+#include <string>
 
 #include "bench/triad.hpp"
 #include "engine/parallel.hpp"
@@ -48,6 +50,32 @@ void BM_FirmUpdate(benchmark::State& bs) {
 BENCHMARK(BM_FirmUpdate)
     ->ArgsProduct({{10'000, 100'000, 1'000'000, 10'000'000}, {1, 2}})
     ->ArgNames({"firms", "threads"})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+/// The whole yearly step (every phase) of the baseline scaled to n firms, on all cores.
+void BM_YearlyStep(benchmark::State& bs) {
+  const auto n = bs.range(0);
+  const std::string text =
+      "inherit = \"baseline.toml\"\n[firms]\ncount = " + std::to_string(n) +
+      "\nemployment = " + std::to_string(10.65 * static_cast<double>(n)) +
+      "\n[macro]\ngdp_base = " + std::to_string(2418000.0 * static_cast<double>(n) / 8600.0) + "\n";
+  const Scenario sc =
+      load_scenario_text(text, std::filesystem::path(NISIM_SCENARIO_DIR) / "bench_step.toml");
+  auto sim = std::make_unique<Simulation>(sc, RunOptions{});
+  for (auto _ : bs) {
+    if (sim->done()) {
+      bs.PauseTiming();
+      sim = std::make_unique<Simulation>(sc, RunOptions{});
+      bs.ResumeTiming();
+    }
+    sim->step();
+  }
+  bs.SetItemsProcessed(bs.iterations() * n);
+}
+BENCHMARK(BM_YearlyStep)
+    ->Arg(1'000'000)
+    ->ArgName("firms")
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 

@@ -114,6 +114,23 @@ class Appendable {
   hsize_t rows_ = 0;
 };
 
+/// A dataset of fixed shape {rows, row_shape...} written one row at a time, in any order, for
+/// batch results: row r belongs to run r whenever it finishes, so the layout never depends on
+/// completion order. Rows never written read as NaN (the fill value). All dims must exist.
+class RowWriter {
+ public:
+  RowWriter(const Location& loc, const std::string& name, hsize_t rows,
+            const std::vector<hsize_t>& row_shape, const std::vector<std::string>& dims,
+            const VarInfo& info);
+  /// Write row `r` (row-major, size = product of row_shape). Precondition: r < rows.
+  void write_row(hsize_t r, std::span<const double> row);
+
+ private:
+  Handle dataset_;
+  std::vector<hsize_t> row_shape_;
+  hsize_t rows_ = 0;
+};
+
 /// Files.
 Location create_file(const std::filesystem::path& path);     ///< fails if it exists
 Location open_file_read(const std::filesystem::path& path);  ///< IoError if not HDF5

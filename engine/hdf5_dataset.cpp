@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <limits>
 #include <stdexcept>
 #include <utility>
 
@@ -53,13 +54,16 @@ std::vector<hsize_t> chunk_shape(std::vector<hsize_t> shape, std::size_t elem_si
 /// and empty fixed-size ones (HDF5 cannot chunk those), which are contiguous.
 Handle create_dataset(hid_t loc, const std::string& name, hid_t type,
                       const std::vector<hsize_t>& dims, const std::vector<hsize_t>& max,
-                      const std::vector<hsize_t>& chunk_hint, std::size_t elem_size) {
+                      const std::vector<hsize_t>& chunk_hint, std::size_t elem_size,
+                      const double* fill_value = nullptr) {
   auto what = [&] { return "cannot create dataset " + where(loc, name); };
   if (check(H5Lexists(loc, name.c_str(), H5P_DEFAULT), what) > 0)
     throw IoError(what() + ": it exists");
   Handle space = make_space(dims, max);
   Handle dcpl(check(H5Pcreate(H5P_DATASET_CREATE), what));
   check(H5Pset_attr_creation_order(dcpl.id(), creation_order), what);
+  if (fill_value != nullptr)
+    check(H5Pset_fill_value(dcpl.id(), H5T_NATIVE_DOUBLE, fill_value), what);
   const bool grows = std::find(max.begin(), max.end(), H5S_UNLIMITED) != max.end();
   if (!dims.empty() && (grows || element_count(dims) > 0)) {
     const std::vector<hsize_t> chunk = chunk_shape(chunk_hint, elem_size);
@@ -290,6 +294,45 @@ hsize_t Appendable::append(std::span<const double> row) {
     throw;
   }
   return rows_++;
+}
+
+}  // namespace nisim::h5
+
+namespace nisim::h5 {
+
+RowWriter::RowWriter(const Location& loc, const std::string& name, hsize_t rows,
+                     const std::vector<hsize_t>& row_shape, const std::vector<std::string>& dims,
+                     const VarInfo& info)
+    : row_shape_(row_shape), rows_(rows) {
+  const std::vector<hsize_t> shape = detail::prepend(rows, row_shape);
+  if (std::find(shape.begin(), shape.end(), hsize_t{0}) != shape.end())
+    throw std::invalid_argument("hdf5: " + name + ": empty shape");
+  std::vector<Handle> scales = detail::resolve_dims(loc.id(), name, shape, dims, false);
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  dataset_ =
+      detail::create_dataset(loc.id(), name, H5T_IEEE_F64LE, shape, shape,
+                             detail::prepend(std::min<hsize_t>(rows, 64), row_shape), 8, &nan);
+  detail::write_info(dataset_.id(), info);
+  detail::attach(dataset_.id(), scales);
+}
+
+void RowWriter::write_row(hsize_t r, std::span<const double> row) {
+  if (r >= rows_ || row.size() != detail::element_count(row_shape_))
+    throw std::invalid_argument("hdf5: RowWriter::write_row: row index or size out of range");
+  auto what = [&] {
+    return "cannot write row " + std::to_string(r) + " of " + where(dataset_.id());
+  };
+  const std::vector<hsize_t> count = detail::prepend(1, row_shape_);
+  std::vector<hsize_t> start(count.size(), 0);
+  start[0] = r;
+  Handle file_space(check(H5Dget_space(dataset_.id()), what));
+  check(H5Sselect_hyperslab(file_space.id(), H5S_SELECT_SET, start.data(), nullptr, count.data(),
+                            nullptr),
+        what);
+  Handle mem_space = detail::make_space(count, count);
+  check(H5Dwrite(dataset_.id(), H5T_NATIVE_DOUBLE, mem_space.id(), file_space.id(), H5P_DEFAULT,
+                 row.data()),
+        what);
 }
 
 }  // namespace nisim::h5

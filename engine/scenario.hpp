@@ -63,6 +63,10 @@ Scenario load_scenario(const std::filesystem::path& path);
 /// `path`'s directory.
 Scenario load_scenario_text(const std::string& text, const std::filesystem::path& path);
 
+/// Read a TOML input file (scenario or batch) with the same guards as scenarios: size limit,
+/// NUL bytes and invalid UTF-8 are ScenarioErrors naming the file (and line).
+std::string read_input_text(const std::filesystem::path& path);
+
 /// Write the scenario's values (and defaults for the rest) into the fields `bind` describes.
 /// Throws ScenarioError on an unknown key (with a suggestion), a wrong type, a value out of range
 /// or not finite, a non-increasing series, and the same for every shock's key and value.

@@ -326,6 +326,15 @@ Scenario load_scenario_text(const std::string& text, const std::filesystem::path
   return scenario;
 }
 
+std::string read_input_text(const std::filesystem::path& path) {
+  std::string text;
+  if (const std::string problem = detail::read_file(path, text); !problem.empty()) {
+    throw ScenarioError(path.string() + ": cannot read file: " + problem);
+  }
+  detail::check_text(text, path.string());
+  return text;
+}
+
 Scenario load_scenario(const std::filesystem::path& path) {
   std::string text;
   if (const std::string problem = detail::read_file(path, text); !problem.empty()) {

@@ -1,0 +1,153 @@
+// Batch file loading and checking (engine/batch_file.hpp).
+#include "engine/batch_file.hpp"
+
+#include <toml++/toml.h>
+
+#include <cctype>
+#include <cstdint>
+
+#include <algorithm>
+#include <set>
+
+#include "engine/error.hpp"
+
+namespace nisim {
+namespace {
+
+class BatchParser {
+ public:
+  explicit BatchParser(std::filesystem::path path)
+      : path_(std::move(path)), file_(path_.string()) {}
+
+  Batch parse() {
+    Batch b;
+    b.path = path_;
+    b.text = read_input_text(path_);
+    toml::table root;
+    try {
+      root = toml::parse(std::string_view(b.text), std::string_view(file_));
+    } catch (const toml::parse_error& e) {
+      fail({file_, static_cast<int>(e.source().begin.line),
+            static_cast<int>(e.source().begin.column)},
+           "syntax error: " + std::string(e.description()));
+    }
+    for (auto&& [name, node] : root) {
+      const std::string key(name.str());
+      if (key == "batch") {
+        parse_batch(node, b);
+      } else if (key == "scenario") {
+        parse_scenarios(node, b);
+      } else {
+        fail(pos_of(node), "key '" + key + "': unknown key (a batch file has [batch] and " +
+                               "[[scenario]] tables)");
+      }
+    }
+    if (b.scenarios.empty()) {
+      fail({file_, 1, 1}, "key 'scenario': a batch needs at least one [[scenario]] with a file");
+    }
+    if (b.base.empty()) {
+      b.base = b.scenarios.front().name;
+    } else if (std::none_of(b.scenarios.begin(), b.scenarios.end(),
+                            [&](const BatchScenario& s) { return s.name == b.base; })) {
+      fail(base_pos_, "key 'batch.base': no scenario is named '" + b.base + "'");
+    }
+    return b;
+  }
+
+ private:
+  SourcePos pos_of(const toml::node& node) const {
+    return {file_, static_cast<int>(node.source().begin.line),
+            static_cast<int>(node.source().begin.column)};
+  }
+  [[noreturn]] void fail(const SourcePos& pos, const std::string& what) const {
+    throw ScenarioError(pos.file + ":" + std::to_string(pos.line) + ":" +
+                        std::to_string(pos.column) + ": " + what);
+  }
+
+  void parse_batch(const toml::node& node, Batch& b) {
+    const auto* table = node.as_table();
+    if (table == nullptr) fail(pos_of(node), "key 'batch': expected a table [batch]");
+    for (auto&& [name, value] : *table) {
+      const std::string key = "batch." + std::string(name.str());
+      if (key == "batch.replications" || key == "batch.seed") {
+        const auto* v = value.as_integer();
+        const std::int64_t max = key == "batch.seed" ? INT64_MAX : k_max_replications;
+        const std::int64_t min = key == "batch.seed" ? 0 : 1;
+        if (v == nullptr || v->get() < min || v->get() > max) {
+          fail(pos_of(value), "key '" + key + "': expected an integer in [" + std::to_string(min) +
+                                  ", " + std::to_string(max) + "]");
+        }
+        if (key == "batch.seed") {
+          b.seed = static_cast<std::uint64_t>(v->get());
+        } else {
+          b.replications = v->get();
+        }
+      } else if (key == "batch.base") {
+        const auto* v = value.as_string();
+        if (v == nullptr) fail(pos_of(value), "key 'batch.base': expected a scenario name");
+        b.base = v->get();
+        base_pos_ = pos_of(value);
+      } else {
+        fail(pos_of(value),
+             "key '" + key + "': unknown key (batch keys: replications, seed, base)");
+      }
+    }
+  }
+
+  void parse_scenarios(const toml::node& node, Batch& b) {
+    const auto* array = node.as_array();
+    if (array == nullptr || !array->is_array_of_tables()) {
+      fail(pos_of(node), "key 'scenario': expected [[scenario]] tables");
+    }
+    std::set<std::string> names;
+    for (const toml::node& item : *array) {
+      const toml::table& t = *item.as_table();
+      BatchScenario s;
+      s.pos = pos_of(item);
+      std::string name;
+      for (auto&& [k, value] : t) {
+        const std::string key = "scenario." + std::string(k.str());
+        const auto* str = value.as_string();
+        if (key != "scenario.file" && key != "scenario.name") {
+          fail(pos_of(value), "key '" + key + "': unknown key (scenario keys: file, name)");
+        }
+        if (str == nullptr) fail(pos_of(value), "key '" + key + "': expected a string");
+        if (key == "scenario.file") {
+          s.file = path_.parent_path() / str->get();
+          s.pos = pos_of(value);
+          if (!std::filesystem::is_regular_file(s.file)) {
+            fail(pos_of(value), "key 'scenario.file': no such file: " + s.file.string());
+          }
+        } else {
+          name = str->get();
+          const bool ok = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+            return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+          });
+          if (!ok) {
+            fail(pos_of(value),
+                 "key 'scenario.name': use letters, digits, '_' and '-' only, got '" + name + "'");
+          }
+        }
+      }
+      if (s.file.empty()) fail(s.pos, "key 'scenario.file': each [[scenario]] needs a file");
+      s.name = name.empty() ? s.file.stem().string() : name;
+      if (!names.insert(s.name).second) {
+        fail(s.pos, "key 'scenario.name': two scenarios are named '" + s.name +
+                        "'; give one a different name");
+      }
+      b.scenarios.push_back(std::move(s));
+    }
+  }
+
+  std::filesystem::path path_;
+  std::string file_;
+  SourcePos base_pos_;
+};
+
+}  // namespace
+
+Batch load_batch(const std::filesystem::path& path) {
+  return BatchParser(path).parse();
+}
+
+}  // namespace nisim

@@ -1,0 +1,267 @@
+// Scenario batches (models/batch.hpp; docs/batches.md).
+#include "models/batch.hpp"
+
+#include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/task_arena.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <memory>
+#include <mutex>
+
+#include "engine/error.hpp"
+#include "engine/hdf5.hpp"
+#include "engine/rng.hpp"
+#include "engine/version.hpp"
+#include "models/model.hpp"
+
+namespace nisim::hk {
+
+double quantile(std::vector<double>& values, double q) {
+  values.erase(std::remove_if(values.begin(), values.end(), [](double v) { return std::isnan(v); }),
+               values.end());
+  if (values.empty()) return std::nan("");
+  std::sort(values.begin(), values.end());
+  const double h = q * static_cast<double>(values.size() - 1);
+  const auto lo = static_cast<std::size_t>(std::floor(h));
+  const std::size_t hi = std::min(lo + 1, values.size() - 1);
+  return values[lo] + (h - static_cast<double>(lo)) * (values[hi] - values[lo]);
+}
+
+namespace {
+
+/// A per-run series written for every replication: name, units, long name, and its values.
+struct Variable {
+  const char* name;
+  const char* units;
+  const char* long_name;
+  const std::vector<double> History::*series;
+};
+const Variable k_variables[] = {
+    {"mfg_share", "percent", "manufacturing share of GDP at basic prices", &History::mfg_share_pct},
+    {"gdp", "HK$ M", "GDP at basic prices", &History::gdp},
+    {"mfg_va", "HK$ M", "manufacturing value added", &History::mfg_va},
+    {"employment", "persons", "persons engaged in manufacturing", &History::employment},
+    {"firms", "establishments", "establishments at year end", &History::firms},
+    {"smart_lines", "lines", "smart production lines held by active firms", &History::smart_lines},
+    {"new_lines", "lines", "smart production lines installed this year", &History::new_lines},
+    {"line_grants", "HK$ M", "NIFS grants paid this year", &History::line_grants},
+};
+/// Variables summarised by mean and percentiles.
+const char* const k_summarised[] = {"mfg_share", "smart_lines", "line_grants", "employment"};
+
+constexpr double k_share_target_pct = 5.0;
+constexpr int k_share_target_year = 2032;
+
+std::string utc_now() {
+  const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+void write_dims(const h5::Location& loc, std::int64_t replications,
+                const std::vector<std::int32_t>& years) {
+  std::vector<std::int32_t> reps(static_cast<std::size_t>(replications));
+  for (std::size_t r = 0; r < reps.size(); ++r) reps[r] = static_cast<std::int32_t>(r);
+  h5::write_dim_int(loc, "replication", reps, {"1", "replication (common random numbers)"});
+  h5::write_dim_int(loc, "year", years, {"year", "calendar year"});
+  std::vector<std::int32_t> pct(std::begin(k_percentiles), std::end(k_percentiles));
+  h5::write_dim_int(loc, "percentile", pct, {"percent", "percentile across replications"});
+}
+
+struct LoadedScenario {
+  BatchScenario entry;
+  Scenario scenario;
+  Params params;
+};
+
+/// Mean and percentiles per year of a [R, T] matrix (row-major), NaN rows ignored.
+void summarise(const h5::Location& g, const std::string& name, const std::vector<double>& m,
+               std::size_t reps, std::size_t years, const std::string& units) {
+  std::vector<double> mean(years), pct(std::size(k_percentiles) * years), column;
+  for (std::size_t t = 0; t < years; ++t) {
+    column.clear();
+    for (std::size_t r = 0; r < reps; ++r) column.push_back(m[r * years + t]);
+    double sum = 0.0;
+    std::size_t n = 0;
+    for (double v : column) {
+      if (!std::isnan(v)) sum += v, ++n;
+    }
+    mean[t] = n > 0 ? sum / static_cast<double>(n) : std::nan("");
+    for (std::size_t k = 0; k < std::size(k_percentiles); ++k) {
+      pct[k * years + t] = quantile(column, k_percentiles[k] / 100.0);
+    }
+  }
+  const hsize_t T = years, P = std::size(k_percentiles);
+  h5::write_double(g, name + "_mean", mean, {T}, {"year"}, {units, "ensemble mean of " + name});
+  h5::write_double(g, name + "_percentiles", pct, {P, T}, {"percentile", "year"},
+                   {units, "percentiles of " + name + " across replications"});
+}
+
+}  // namespace
+
+BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
+                       const BatchOptions& options) {
+  // 1. Load and validate every scenario before anything runs or any file is created.
+  std::vector<LoadedScenario> scenarios;
+  for (const BatchScenario& s : batch.scenarios) {
+    Scenario sc = load_scenario(s.file);
+    Params p = params_from(sc);
+    scenarios.push_back({s, std::move(sc), p});
+  }
+  const Params& first = scenarios.front().params;
+  for (const LoadedScenario& s : scenarios) {
+    if (s.params.base_year != first.base_year || s.params.horizon != first.horizon) {
+      throw ScenarioError(
+          s.entry.pos.file + ":" + std::to_string(s.entry.pos.line) + ":" +
+          std::to_string(s.entry.pos.column) + ": key 'scenario.file': " + s.entry.file.string() +
+          " runs " + std::to_string(s.params.base_year) + "-" + std::to_string(s.params.horizon) +
+          ", the first scenario " + std::to_string(first.base_year) + "-" +
+          std::to_string(first.horizon) + "; all scenarios of a batch must share their years");
+    }
+  }
+  const auto reps = static_cast<std::size_t>(batch.replications);
+  const std::size_t n_scen = scenarios.size();
+  std::vector<std::int32_t> years;
+  for (auto y = first.base_year; y <= first.horizon; ++y) years.push_back(static_cast<int>(y));
+  const hsize_t T = years.size(), R = reps;
+
+  // 2. The output file, its dimensions and one row writer per scenario and variable.
+  h5::AtomicFile file(out, options.force);
+  const h5::Location& root = file.root();
+  oneapi::tbb::task_arena arena(options.threads > 0 ? options.threads
+                                                    : oneapi::tbb::task_arena::automatic);
+  root.set_attr("title", "nisim batch: " + batch.path.filename().string());
+  root.set_attr("nisim_version", std::string(k_version));
+  root.set_attr("git_commit", std::string(k_git_commit));
+  root.set_attr("created_utc", utc_now());
+  root.set_attr("batch_path", batch.path.string());
+  root.set_attr("batch_text", batch.text);
+  root.set_attr("seed", static_cast<std::int64_t>(batch.seed));
+  root.set_attr("replications", batch.replications);
+  root.set_attr("threads", static_cast<std::int64_t>(arena.max_concurrency()));
+  root.set_attr("base", batch.base);
+  std::string names;
+  for (const auto& s : scenarios) names += (names.empty() ? "" : ",") + s.entry.name;
+  root.set_attr("scenarios", names);
+  write_dims(root, batch.replications, years);
+
+  std::vector<h5::Location> groups;
+  std::vector<std::vector<h5::RowWriter>> writers(n_scen);
+  for (std::size_t s = 0; s < n_scen; ++s) {
+    groups.push_back(root.create_group(scenarios[s].entry.name));
+    const h5::Location& g = groups.back();
+    g.set_attr("scenario_path", scenarios[s].scenario.path.string());
+    g.set_attr("scenario_text", scenarios[s].scenario.text);
+    write_dims(g, batch.replications, years);
+    for (const Variable& v : k_variables) {
+      writers[s].emplace_back(g, v.name, R, std::vector<hsize_t>{T},
+                              std::vector<std::string>{"replication", "year"},
+                              h5::VarInfo{v.units, v.long_name});
+    }
+  }
+
+  // 3. The runs: job k is replication k / S of scenario k % S, so the runs of one replication
+  // finish close together. One thread per run; rows are written under a lock as runs finish.
+  std::mutex write_lock;
+  std::size_t done = 0;
+  const std::size_t total = n_scen * reps;
+  const auto t0 = std::chrono::steady_clock::now();
+  arena.execute([&] {
+    oneapi::tbb::parallel_for(std::size_t{0}, total, [&](std::size_t k) {
+      const std::size_t r = k / n_scen, s = k % n_scen;
+      RunOptions ro;
+      ro.seed = derive_seed(batch.seed, r);  // common random numbers across scenarios
+      ro.threads = 1;
+      const RunResult result = run(scenarios[s].scenario, ro);
+      const std::lock_guard lock(write_lock);
+      for (std::size_t v = 0; v < std::size(k_variables); ++v) {
+        writers[s][v].write_row(r, result.history.*(k_variables[v].series));
+      }
+      ++done;
+      if (options.progress) options.progress(done, total);
+    });
+  });
+  BatchSummary summary;
+  summary.runs = done;
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  writers.clear();  // close the row datasets before reading them back
+
+  // 4. Summaries per scenario, then paired differences against the base.
+  const std::size_t t_target = static_cast<std::size_t>(k_share_target_year - first.base_year);
+  std::size_t base_index = 0;
+  for (std::size_t s = 0; s < n_scen; ++s) {
+    if (scenarios[s].entry.name == batch.base) base_index = s;
+  }
+  const std::vector<double> base_share = h5::read_double(groups[base_index], "mfg_share");
+  for (std::size_t s = 0; s < n_scen; ++s) {
+    const h5::Location& g = groups[s];
+    for (const char* name : k_summarised) {
+      std::string units;
+      for (const Variable& v : k_variables) {
+        if (std::string(v.name) == name) units = v.units;
+      }
+      summarise(g, name, h5::read_double(g, name), reps, T, units);
+    }
+    // Probability of the headline target: share >= 5% in 2032 (NaN if 2032 is not simulated).
+    const std::vector<double> share = h5::read_double(g, "mfg_share");
+    double p_target = std::nan("");
+    if (k_share_target_year >= first.base_year && k_share_target_year <= first.horizon) {
+      std::size_t hits = 0;
+      for (std::size_t r = 0; r < reps; ++r) hits += share[r * T + t_target] >= k_share_target_pct;
+      p_target = static_cast<double>(hits) / static_cast<double>(reps);
+    }
+    g.set_attr("p_share_5pct_by_2032", p_target);
+    summary.p_share_target.emplace_back(scenarios[s].entry.name, p_target);
+    if (s == base_index) continue;
+    // Paired differences (variant - base) per year, with the unpaired standard error beside it
+    // so the variance reduction of common random numbers is visible (docs/batches.md).
+    std::vector<double> mean(T), se_paired(T), se_unpaired(T), lo(T), hi(T);
+    const double n = static_cast<double>(reps);
+    for (std::size_t t = 0; t < T; ++t) {
+      double md = 0.0, mv = 0.0, mb = 0.0;
+      for (std::size_t r = 0; r < reps; ++r) {
+        md += share[r * T + t] - base_share[r * T + t];
+        mv += share[r * T + t];
+        mb += base_share[r * T + t];
+      }
+      md /= n, mv /= n, mb /= n;
+      double vd = 0.0, vv = 0.0, vb = 0.0;
+      for (std::size_t r = 0; r < reps; ++r) {
+        const double d = share[r * T + t] - base_share[r * T + t] - md;
+        vd += d * d;
+        vv += (share[r * T + t] - mv) * (share[r * T + t] - mv);
+        vb += (base_share[r * T + t] - mb) * (base_share[r * T + t] - mb);
+      }
+      const double denom = reps > 1 ? n - 1.0 : 1.0;
+      mean[t] = md;
+      se_paired[t] = std::sqrt(vd / denom / n);
+      se_unpaired[t] = std::sqrt(vv / denom / n + vb / denom / n);
+      lo[t] = md - 1.959963984540054 * se_paired[t];
+      hi[t] = md + 1.959963984540054 * se_paired[t];
+    }
+    const h5::Location cmp = g.create_group("vs_base");
+    cmp.set_attr("base", batch.base);
+    h5::write_dim_int(cmp, "year", years, {"year", "calendar year"});
+    const std::string what = " of the share: " + scenarios[s].entry.name + " - " + batch.base;
+    h5::write_double(cmp, "mfg_share_diff_mean", mean, {T}, {"year"},
+                     {"percentage points", "paired mean difference" + what});
+    h5::write_double(cmp, "mfg_share_diff_se", se_paired, {T}, {"year"},
+                     {"percentage points", "standard error of the paired difference" + what});
+    h5::write_double(cmp, "mfg_share_diff_se_unpaired", se_unpaired, {T}, {"year"},
+                     {"percentage points", "standard error if runs were not paired" + what});
+    h5::write_double(cmp, "mfg_share_diff_ci_low", lo, {T}, {"year"},
+                     {"percentage points", "95% confidence bound (low), paired" + what});
+    h5::write_double(cmp, "mfg_share_diff_ci_high", hi, {T}, {"year"},
+                     {"percentage points", "95% confidence bound (high), paired" + what});
+  }
+  file.commit();
+  return summary;
+}
+
+}  // namespace nisim::hk

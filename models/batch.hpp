@@ -1,0 +1,43 @@
+#pragma once
+// Scenario batches: every scenario of a batch file run for R replications in parallel, with
+// common random numbers (replication r of every scenario uses seed derive_seed(master, r)),
+// streamed row by row into one HDF5 file, then summarised: ensemble mean and percentiles per
+// year, the probability of reaching the targets, and paired differences against the base
+// scenario. Layout: docs/output.md ("Batch files"); usage: docs/batches.md.
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "engine/batch_file.hpp"
+
+namespace nisim::hk {
+
+struct BatchOptions {
+  int threads = 0;     ///< worker threads for the whole batch (0 = all cores); one run per thread
+  bool force = false;  ///< overwrite an existing output file
+  /// Called (under a lock, in completion order) after each finished run: (done, total).
+  std::function<void(std::size_t, std::size_t)> progress;
+};
+
+struct BatchSummary {
+  std::size_t runs = 0;  ///< runs completed
+  double seconds = 0.0;  ///< wall time of the runs (not of the summaries)
+  /// Per scenario, in batch order: probability that the share reaches 5% by 2032.
+  std::vector<std::pair<std::string, double>> p_share_target;
+};
+
+/// Percentiles stored for every summarised variable.
+inline constexpr int k_percentiles[] = {5, 25, 50, 75, 95};
+
+/// Run a batch file and write `out` atomically. Every scenario is loaded and validated first:
+/// an invalid one stops the batch before anything runs or any file is created.
+BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
+                       const BatchOptions& options);
+
+/// Quantile q in [0, 1] of `values` by linear interpolation between order statistics (numpy's
+/// default, Hyndman-Fan type 7), ignoring NaN. NaN if no finite value. Reorders `values`.
+double quantile(std::vector<double>& values, double q);
+
+}  // namespace nisim::hk

@@ -1,0 +1,101 @@
+// Batch files: structure, defaults and every error naming file, line and key
+// (engine/batch_file.hpp; docs/batches.md).
+#include "engine/batch_file.hpp"
+
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "engine/error.hpp"
+
+namespace nisim {
+namespace {
+
+namespace fs = std::filesystem;
+
+class BatchFileTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("nisim_batch_file_test_" + std::to_string(::getpid()));
+    fs::create_directories(dir_);
+    write("a.toml", "");
+    write("b.toml", "");
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  fs::path write(const std::string& name, const std::string& text) {
+    std::ofstream(dir_ / name) << text;
+    return dir_ / name;
+  }
+  /// The error message of loading `text` as batch.toml, or "" if it loads.
+  std::string error_of(const std::string& text) {
+    try {
+      load_batch(write("batch.toml", text));
+    } catch (const ScenarioError& e) {
+      return e.what();
+    }
+    return "";
+  }
+
+  fs::path dir_;
+};
+
+}  // namespace
+
+TEST_F(BatchFileTest, LoadsScenariosDefaultsAndBase) {
+  const Batch b = load_batch(write("batch.toml",
+                                   "[batch]\nreplications = 7\nseed = 99\nbase = \"second\"\n"
+                                   "[[scenario]]\nfile = \"a.toml\"\n"
+                                   "[[scenario]]\nfile = \"b.toml\"\nname = \"second\"\n"));
+  EXPECT_EQ(b.replications, 7);
+  EXPECT_EQ(b.seed, 99u);
+  EXPECT_EQ(b.base, "second");
+  ASSERT_EQ(b.scenarios.size(), 2u);
+  EXPECT_EQ(b.scenarios[0].name, "a");  // the file stem by default
+  EXPECT_EQ(b.scenarios[0].file, dir_ / "a.toml");
+  EXPECT_EQ(b.scenarios[1].name, "second");
+  EXPECT_NE(b.text.find("replications = 7"), std::string::npos);
+
+  const Batch d = load_batch(write("d.toml", "[[scenario]]\nfile = \"b.toml\"\n"));
+  EXPECT_EQ(d.replications, 1);
+  EXPECT_EQ(d.base, "b");  // the first scenario by default
+}
+
+TEST_F(BatchFileTest, ErrorsNameFileLineAndKey) {
+  struct Case {
+    const char* text;
+    const char* line;
+    const char* key;
+  };
+  const Case cases[] = {
+      {"[batch]\nreplications = 0\n[[scenario]]\nfile = \"a.toml\"\n", ":2:", "batch.replications"},
+      {"[batch]\nreplications = \"ten\"\n", ":2:", "batch.replications"},
+      {"[batch]\nseed = -1\n", ":2:", "batch.seed"},
+      {"[batch]\nrepetitions = 3\n", ":2:", "batch.repetitions"},
+      {"[batch]\nbase = \"nope\"\n[[scenario]]\nfile = \"a.toml\"\n", ":2:", "batch.base"},
+      {"[[scenario]]\nfile = \"missing.toml\"\n", ":2:", "scenario.file"},
+      {"[[scenario]]\nname = \"x\"\n", ":1:", "scenario.file"},
+      {"[[scenario]]\nfile = \"a.toml\"\nname = \"bad/name\"\n", ":3:", "scenario.name"},
+      {"[[scenario]]\nfile = \"a.toml\"\n[[scenario]]\nfile = \"a.toml\"\n",
+       ":4:", "scenario.name"},
+      {"[[scenario]]\nfile = \"a.toml\"\nfiel = 1\n", ":3:", "scenario.fiel"},
+      {"title = 3\n", ":1:", "title"},
+      {"", ":1:", "scenario"},
+      {"[batch\n", ":1:", "syntax error"},
+  };
+  for (const Case& c : cases) {
+    const std::string e = error_of(c.text);
+    SCOPED_TRACE(c.text);
+    EXPECT_NE(e.find("batch.toml" + std::string(c.line)), std::string::npos) << e;
+    EXPECT_NE(e.find(c.key), std::string::npos) << e;
+  }
+}
+
+TEST_F(BatchFileTest, MissingBatchFileIsAScenarioError) {
+  EXPECT_THROW(load_batch(dir_ / "nope.toml"), ScenarioError);
+}
+
+}  // namespace nisim

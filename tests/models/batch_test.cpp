@@ -1,0 +1,169 @@
+// Scenario batches: layout, common random numbers, thread independence, summaries and the
+// variance reduction of paired differences (models/batch.hpp; docs/batches.md).
+#include "models/batch.hpp"
+
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <numeric>
+
+#include "engine/error.hpp"
+#include "engine/hdf5.hpp"
+#include "engine/rng.hpp"
+#include "models/model.hpp"
+
+namespace nisim::hk {
+namespace {
+
+namespace fs = std::filesystem;
+
+class BatchTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("nisim_batch_test_" + std::to_string(::getpid()));
+    fs::create_directories(dir_);
+    const fs::path small = fs::path(NISIM_TEST_DATA) / "scenarios" / "small.toml";
+    write("with.toml", "inherit = \"" + small.string() + "\"\n");
+    write("without.toml",
+          "inherit = \"" + small.string() + "\"\n[schemes.nifs]\nenabled = false\n");
+    batch_ = write("batch.toml",
+                   "[batch]\nreplications = 6\nseed = 4242\nbase = \"without\"\n"
+                   "[[scenario]]\nfile = \"with.toml\"\n[[scenario]]\nfile = \"without.toml\"\n");
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  fs::path write(const std::string& name, const std::string& text) {
+    std::ofstream(dir_ / name) << text;
+    return dir_ / name;
+  }
+  fs::path run_to(const std::string& name, int threads) {
+    BatchOptions o;
+    o.threads = threads;
+    run_batch(load_batch(batch_), dir_ / name, o);
+    return dir_ / name;
+  }
+
+  fs::path dir_, batch_;
+};
+
+}  // namespace
+
+TEST_F(BatchTest, RowsAreSingleRunsWithCommonRandomNumbers) {
+  const auto f = h5::open_file_read(run_to("b.h5", 2));
+  EXPECT_EQ(f.attr_int("replications"), 6);
+  EXPECT_EQ(f.attr_string("scenarios"), "with,without");
+  const auto g = f.open_group("with");
+  std::vector<hsize_t> shape;
+  const std::vector<double> share = h5::read_double(g, "mfg_share", &shape);
+  ASSERT_EQ(shape, (std::vector<hsize_t>{6, 7}));
+  EXPECT_EQ(h5::dim_names(g, "mfg_share"), (std::vector<std::string>{"replication", "year"}));
+  // Row r is exactly the single run with seed derive_seed(master, r): for both scenarios, so
+  // replication r of every scenario shares its random streams.
+  for (std::size_t r : {0u, 5u}) {
+    for (const char* name : {"with", "without"}) {
+      const Scenario sc = load_scenario(dir_ / (std::string(name) + ".toml"));
+      RunOptions o;
+      o.seed = derive_seed(4242, r);
+      o.threads = 1;
+      const History h = run(sc, o).history;
+      const std::vector<double> rows = h5::read_double(f.open_group(name), "mfg_share");
+      const std::vector<double> row(rows.begin() + static_cast<long>(r * 7),
+                                    rows.begin() + static_cast<long>((r + 1) * 7));
+      EXPECT_EQ(row, h.mfg_share_pct) << name << " replication " << r;
+    }
+  }
+}
+
+TEST_F(BatchTest, IdenticalForOneAndTwoThreads) {
+  const auto a = h5::open_file_read(run_to("t1.h5", 1)), b = h5::open_file_read(run_to("t2.h5", 2));
+  for (const char* group : {"with", "without"}) {
+    for (const char* name :
+         {"mfg_share", "smart_lines", "mfg_share_mean", "mfg_share_percentiles"}) {
+      EXPECT_EQ(h5::read_double(a.open_group(group), name),
+                h5::read_double(b.open_group(group), name))
+          << group << "/" << name;
+    }
+  }
+  EXPECT_EQ(h5::read_double(a.open_group("with").open_group("vs_base"), "mfg_share_diff_mean"),
+            h5::read_double(b.open_group("with").open_group("vs_base"), "mfg_share_diff_mean"));
+}
+
+TEST_F(BatchTest, SummariesAndPairedDifferences) {
+  const auto f = h5::open_file_read(run_to("s.h5", 2));
+  const auto with = f.open_group("with"), without = f.open_group("without");
+  const std::vector<double> a = h5::read_double(with, "mfg_share");
+  const std::vector<double> b = h5::read_double(without, "mfg_share");
+  const std::vector<double> mean = h5::read_double(with, "mfg_share_mean");
+  const std::vector<double> pct = h5::read_double(with, "mfg_share_percentiles");
+  const std::size_t R = 6, T = 7;
+  for (std::size_t t = 0; t < T; ++t) {
+    std::vector<double> col;
+    for (std::size_t r = 0; r < R; ++r) col.push_back(a[r * T + t]);
+    EXPECT_NEAR(mean[t], std::accumulate(col.begin(), col.end(), 0.0) / R, 1e-12);
+    std::vector<double> copy = col;
+    EXPECT_DOUBLE_EQ(pct[2 * T + t], quantile(copy, 0.5));  // the median row
+  }
+  // The paired standard error is below the unpaired one after the scheme opens (2020), which
+  // is the point of common random numbers; before it, both scenarios are the same runs.
+  const auto cmp = with.open_group("vs_base");
+  const std::vector<double> diff = h5::read_double(cmp, "mfg_share_diff_mean");
+  const std::vector<double> se = h5::read_double(cmp, "mfg_share_diff_se");
+  const std::vector<double> se_unpaired = h5::read_double(cmp, "mfg_share_diff_se_unpaired");
+  for (std::size_t t = 0; t < 4; ++t) {  // 2016-2019: identical runs, zero difference
+    EXPECT_EQ(diff[t], 0.0);
+    EXPECT_EQ(se[t], 0.0);
+  }
+  for (std::size_t t = 4; t < T; ++t) {
+    EXPECT_LT(se[t], se_unpaired[t]) << "year " << 2016 + t;
+    double d = 0.0;
+    for (std::size_t r = 0; r < R; ++r) d += a[r * T + t] - b[r * T + t];
+    EXPECT_NEAR(diff[t], d / R, 1e-12);
+  }
+  EXPECT_LT(se[T - 1] * 3.0, se_unpaired[T - 1]);  // at least a ninefold variance reduction
+}
+
+TEST_F(BatchTest, InvalidScenarioStopsTheBatchBeforeAnyOutput) {
+  write("without.toml", "[firms]\ncuont = 3\n");
+  EXPECT_THROW(run_to("never.h5", 2), ScenarioError);
+  EXPECT_FALSE(fs::exists(dir_ / "never.h5"));
+  for (const auto& e : fs::directory_iterator(dir_)) {
+    EXPECT_EQ(e.path().extension(), ".toml") << "left behind: " << e.path();
+  }
+}
+
+TEST_F(BatchTest, ScenariosMustShareTheirYears) {
+  write("without.toml", "inherit = \"with.toml\"\n[run]\nhorizon = 2021\n");
+  try {
+    run_to("never.h5", 1);
+    FAIL() << "expected a ScenarioError";
+  } catch (const ScenarioError& e) {
+    EXPECT_NE(std::string(e.what()).find("batch.toml:8:"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("share their years"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Batches, EveryShippedBatchFileLoadsAndItsScenariosValidate) {
+  int count = 0;
+  for (const auto& e : fs::directory_iterator(NISIM_BATCH_DIR)) {
+    if (e.path().extension() != ".toml") continue;
+    SCOPED_TRACE(e.path().string());
+    const Batch b = load_batch(e.path());
+    for (const BatchScenario& s : b.scenarios) params_from(load_scenario(s.file));
+    ++count;
+  }
+  EXPECT_GE(count, 1);
+}
+
+TEST(Quantile, MatchesLinearInterpolationAndIgnoresNaN) {
+  std::vector<double> v = {4.0, 1.0, std::nan(""), 3.0, 2.0};
+  EXPECT_DOUBLE_EQ(quantile(v, 0.0), 1.0);
+  EXPECT_DOUBLE_EQ(quantile(v, 1.0), 4.0);
+  EXPECT_DOUBLE_EQ(quantile(v, 0.5), 2.5);
+  EXPECT_DOUBLE_EQ(quantile(v, 0.05), 1.15);
+  std::vector<double> empty = {std::nan("")};
+  EXPECT_TRUE(std::isnan(quantile(empty, 0.5)));
+}
+
+}  // namespace nisim::hk
