@@ -151,9 +151,9 @@ SourcePos first_set(const Scenario& sc, std::initializer_list<const char*> keys)
 
 /// Relations between parameters that single-key ranges cannot express. `pos` is where to point
 /// the user (the key set in the file, or the shock that broke the relation).
-void check_relations(const Scenario& sc, const Params& p, const SourcePos* shock) {
+void check_relations(const Scenario& sc, const Params& p, const Shock* shock) {
   auto at = [&](std::initializer_list<const char*> keys) {
-    return shock != nullptr ? *shock : first_set(sc, keys);
+    return shock != nullptr ? shock->pos : first_set(sc, keys);
   };
   if (p.horizon <= p.base_year) {
     fail_at(at({"run.horizon", "run.base_year"}), "run.horizon",
@@ -161,7 +161,9 @@ void check_relations(const Scenario& sc, const Params& p, const SourcePos* shock
                 std::to_string(p.horizon));
   }
   if (p.alpha + p.beta >= 1.0) {
-    const char* key = sc.values.count("firms.alpha") != 0 ? "firms.alpha" : "firms.beta";
+    const bool alpha =
+        shock != nullptr ? shock->key == "firms.alpha" : sc.values.count("firms.alpha") != 0;
+    const char* key = alpha ? "firms.alpha" : "firms.beta";
     fail_at(at({key}), key,
             "firms.alpha + firms.beta must be below 1 (decreasing returns), got " +
                 std::to_string(p.alpha + p.beta));
@@ -214,10 +216,13 @@ Params params_from(const Scenario& scenario) {
   apply_scenario(scenario, [&p](ParamBinder& b) { bind_params(p, b); });
   check_relations(scenario, p, nullptr);
   // Shocks: each must fall inside the simulated years and touch a key that can change mid-run;
-  // the parameters after each shock must still satisfy the relations above.
+  // the parameters after all the shocks of a year must still satisfy the relations above (so
+  // several keys may move together, e.g. two entry shares that keep their sum).
   Params shocked = p;
   const BindFn bind = [&shocked](ParamBinder& b) { bind_params(shocked, b); };
-  for (const Shock& s : scenario.shocks) {
+  const auto& shocks = scenario.shocks;  // sorted by year
+  for (std::size_t k = 0; k < shocks.size(); ++k) {
+    const Shock& s = shocks[k];
     if (s.year <= p.base_year || s.year > p.horizon) {
       fail_at(s.pos, s.key,
               "shock year " + std::to_string(s.year) + " is outside the simulated years " +
@@ -229,7 +234,9 @@ Params params_from(const Scenario& scenario) {
               "top level of the scenario instead");
     }
     set_param(bind, s.key, s.value, s.pos);
-    check_relations(scenario, shocked, &s.pos);
+    if (k + 1 == shocks.size() || shocks[k + 1].year != s.year) {
+      check_relations(scenario, shocked, &s);
+    }
   }
   return p;
 }

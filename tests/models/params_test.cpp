@@ -78,6 +78,19 @@ TEST(Params, ShockToAStartOnlyKeyIsAnError) {
   }
 }
 
+TEST(Params, ShocksOfOneYearAreCheckedTogether) {
+  // Moving two entry shares together keeps their sum at 1: valid as a pair.
+  EXPECT_EQ(error_of("[[shock]]\nyear = 2020\nset = { \"sectors.food.entry_share\" = 0.10, "
+                     "\"sectors.textiles_clothing.entry_share\" = 0.12 }\n"),
+            "");
+  const std::string e =
+      error_of("[[shock]]\nyear = 2020\nset = { \"sectors.food.entry_share\" = 0.10 }\n");
+  EXPECT_NE(e.find("sum to 1"), std::string::npos) << e;
+  // A shock to alpha names alpha.
+  const std::string a = error_of("[[shock]]\nyear = 2020\nset = { \"firms.alpha\" = 0.5 }\n");
+  EXPECT_NE(a.find("'firms.alpha'"), std::string::npos) << a;
+}
+
 TEST(Params, ShockThatBreaksARelationIsAnError) {
   const std::string e = error_of("[[shock]]\nyear = 2020\nset = { \"firms.alpha\" = 0.5 }\n");
   EXPECT_NE(e.find("below 1"), std::string::npos) << e;
