@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include <algorithm>
+#include <cmath>
 #include <set>
 
 #include "engine/error.hpp"
@@ -37,13 +38,24 @@ class BatchParser {
         parse_batch(node, b);
       } else if (key == "scenario") {
         parse_scenarios(node, b);
+      } else if (key == "sweep") {
+        parse_sweep(node, b);
       } else {
-        fail(pos_of(node), "key '" + key + "': unknown key (a batch file has [batch] and " +
-                               "[[scenario]] tables)");
+        fail(pos_of(node), "key '" + key + "': unknown key (a batch file has [batch], " +
+                               "[[scenario]] and [sweep] tables)");
       }
     }
+    if (b.has_sweep) {
+      if (!b.scenarios.empty()) {
+        fail(b.scenarios.front().pos,
+             "key 'scenario': a batch is either a list of [[scenario]]s or one [sweep], not both");
+      }
+      if (!b.base.empty()) fail(base_pos_, "key 'batch.base': a sweep has no base scenario");
+      return b;
+    }
     if (b.scenarios.empty()) {
-      fail({file_, 1, 1}, "key 'scenario': a batch needs at least one [[scenario]] with a file");
+      fail({file_, 1, 1},
+           "key 'scenario': a batch needs at least one [[scenario]] with a file, or a [sweep]");
     }
     if (b.base.empty()) {
       b.base = b.scenarios.front().name;
@@ -137,6 +149,90 @@ class BatchParser {
       }
       b.scenarios.push_back(std::move(s));
     }
+  }
+
+  void parse_sweep(const toml::node& node, Batch& b) {
+    const auto* table = node.as_table();
+    if (table == nullptr) fail(pos_of(node), "key 'sweep': expected a table [sweep]");
+    b.has_sweep = true;
+    Sweep& w = b.sweep;
+    w.pos = pos_of(node);
+    auto integer = [&](const toml::node& v, const std::string& key, std::int64_t lo,
+                       std::int64_t hi) {
+      const auto* i = v.as_integer();
+      if (i == nullptr || i->get() < lo || i->get() > hi) {
+        fail(pos_of(v), "key '" + key + "': expected an integer in [" + std::to_string(lo) + ", " +
+                            std::to_string(hi) + "]");
+      }
+      return i->get();
+    };
+    auto string = [&](const toml::node& v, const std::string& key) {
+      const auto* str = v.as_string();
+      if (str == nullptr) fail(pos_of(v), "key '" + key + "': expected a string");
+      return str->get();
+    };
+    for (auto&& [name, value] : *table) {
+      const std::string key = "sweep." + std::string(name.str());
+      if (key == "sweep.scenario") {
+        w.scenario = path_.parent_path() / string(value, key);
+        if (!std::filesystem::is_regular_file(w.scenario)) {
+          fail(pos_of(value), "key 'sweep.scenario': no such file: " + w.scenario.string());
+        }
+      } else if (key == "sweep.design") {
+        w.design = string(value, key);
+        if (std::find(k_sweep_designs.begin(), k_sweep_designs.end(), w.design) ==
+            k_sweep_designs.end()) {
+          fail(pos_of(value), "key 'sweep.design': '" + w.design +
+                                  "' is not a design (grid, lhs, sobol, morris, saltelli)");
+        }
+      } else if (key == "sweep.points") {
+        w.points = integer(value, key, 1, 1'000'000);
+      } else if (key == "sweep.levels") {
+        w.levels = integer(value, key, 1, 1000);
+      } else if (key == "sweep.output") {
+        w.output = string(value, key);
+      } else if (key == "sweep.year") {
+        w.year = integer(value, key, 1900, 2200);
+      } else if (key == "sweep.param") {
+        const auto* array = value.as_array();
+        if (array == nullptr || !array->is_array_of_tables()) {
+          fail(pos_of(value), "key 'sweep.param': expected [[sweep.param]] tables");
+        }
+        for (const toml::node& item : *array) {
+          SweepParam sp;
+          sp.pos = pos_of(item);
+          bool has_min = false, has_max = false;
+          for (auto&& [pk, pv] : *item.as_table()) {
+            const std::string k = "sweep.param." + std::string(pk.str());
+            if (k == "sweep.param.key") {
+              sp.key = string(pv, k);
+              sp.pos = pos_of(pv);
+            } else if (k == "sweep.param.min" || k == "sweep.param.max") {
+              const auto number = pv.value<double>();
+              if (!number || !std::isfinite(*number)) {
+                fail(pos_of(pv), "key '" + k + "': expected a finite number");
+              }
+              (k == "sweep.param.min" ? sp.min : sp.max) = *number;
+              (k == "sweep.param.min" ? has_min : has_max) = true;
+            } else {
+              fail(pos_of(pv), "key '" + k + "': unknown key (param keys: key, min, max)");
+            }
+          }
+          if (sp.key.empty() || !has_min || !has_max) {
+            fail(sp.pos, "key 'sweep.param': each [[sweep.param]] needs key, min and max");
+          }
+          if (!(sp.min < sp.max)) {
+            fail(sp.pos, "key 'sweep.param.min': min must be below max for " + sp.key);
+          }
+          w.params.push_back(std::move(sp));
+        }
+      } else {
+        fail(pos_of(value), "key '" + key + "': unknown key (sweep keys: scenario, design, " +
+                                "points, levels, output, year, param)");
+      }
+    }
+    if (w.scenario.empty()) fail(w.pos, "key 'sweep.scenario': a sweep needs a base scenario");
+    if (w.params.empty()) fail(w.pos, "key 'sweep.param': a sweep needs at least one parameter");
   }
 
   std::filesystem::path path_;

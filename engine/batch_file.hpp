@@ -26,14 +26,51 @@ struct BatchScenario {
   SourcePos pos;               ///< where the batch file names it
 };
 
+/// One swept parameter: a scenario key and its range.
+struct SweepParam {
+  std::string key;
+  double min = 0.0;
+  double max = 0.0;
+  SourcePos pos;  ///< where the batch file names it (errors about its values point here)
+};
+
+/// A design over parameters of one base scenario (docs/batches.md, "Sweeps").
+///   [sweep]
+///   scenario = "../scenarios/baseline.toml"
+///   design = "lhs"        # grid | lhs | sobol | morris | saltelli
+///   points = 32           # lhs, sobol: points; morris: trajectories; saltelli: base samples
+///   levels = 4            # grid: levels per parameter; morris: grid levels (even)
+///   output = "mfg_share"  # what the sensitivity indices explain: its mean in `year`
+///   year = 2032
+///   [[sweep.param]]
+///   key = "schemes.nifs.cap"
+///   min = 5.0
+///   max = 30.0
+struct Sweep {
+  std::filesystem::path scenario;
+  std::string design = "lhs";
+  std::int64_t points = 16;
+  std::int64_t levels = 4;
+  std::string output = "mfg_share";
+  std::int64_t year = 2032;
+  std::vector<SweepParam> params;
+  SourcePos pos;  ///< the [sweep] table
+};
+
+/// Designs a sweep may use.
+inline const std::vector<std::string> k_sweep_designs = {"grid", "lhs", "sobol", "morris",
+                                                         "saltelli"};
+
 /// A loaded batch file.
 struct Batch {
-  std::filesystem::path path;     ///< the batch file
-  std::string text;               ///< its text (stored in the output for provenance)
-  std::int64_t replications = 1;  ///< runs per scenario
-  std::uint64_t seed = 1;         ///< master seed
-  std::string base;               ///< base scenario of paired differences
-  std::vector<BatchScenario> scenarios;
+  std::filesystem::path path;            ///< the batch file
+  std::string text;                      ///< its text (stored in the output for provenance)
+  std::int64_t replications = 1;         ///< runs per scenario
+  std::uint64_t seed = 1;                ///< master seed
+  std::string base;                      ///< base scenario of paired differences
+  std::vector<BatchScenario> scenarios;  ///< empty when the batch is a sweep
+  bool has_sweep = false;
+  Sweep sweep;
 };
 
 /// Most replications a batch may ask for.

@@ -7,13 +7,17 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <ctime>
 #include <memory>
 #include <mutex>
+#include <stdexcept>
 
+#include "engine/design.hpp"
 #include "engine/error.hpp"
 #include "engine/hdf5.hpp"
 #include "engine/rng.hpp"
+#include "engine/sensitivity.hpp"
 #include "engine/version.hpp"
 #include "models/model.hpp"
 
@@ -80,6 +84,95 @@ struct LoadedScenario {
   Params params;
 };
 
+std::string where(const SourcePos& p) {
+  return p.file + ":" + std::to_string(p.line) + ":" + std::to_string(p.column) + ": ";
+}
+
+/// Unit-cube design points of a sweep (docs/batches.md, "Sweeps").
+Points unit_design(const Batch& b) {
+  const Sweep& w = b.sweep;
+  const std::size_t d = w.params.size(), n = static_cast<std::size_t>(w.points);
+  const int levels = static_cast<int>(w.levels);
+  try {
+    if (w.design == "grid") return full_grid(std::vector<int>(d, levels));
+    if (w.design == "lhs") return latin_hypercube(n, d, b.seed);
+    if (w.design == "sobol") return sobol_points(n, d);
+    if (w.design == "morris") return morris_design(n, d, levels, b.seed);
+    return saltelli_design(n, d);
+  } catch (const std::invalid_argument& e) {
+    throw ScenarioError(where(w.pos) + "key 'sweep.design': " + e.what());
+  }
+}
+
+/// The scenarios of a batch: its [[scenario]] files, or one scenario per design point of its
+/// sweep (the base scenario with the swept keys set; integer keys rounded). `design` receives
+/// the scaled design points of a sweep.
+std::vector<LoadedScenario> load_scenarios(const Batch& batch, Points& design) {
+  std::vector<LoadedScenario> out;
+  if (!batch.has_sweep) {
+    for (const BatchScenario& s : batch.scenarios) {
+      Scenario sc = load_scenario(s.file);
+      Params p = params_from(sc);
+      out.push_back({s, std::move(sc), p});
+    }
+    return out;
+  }
+  const Sweep& w = batch.sweep;
+  const Scenario base = load_scenario(w.scenario);
+  const Params base_params = params_from(base);
+  Params defaults;
+  const auto schema = collect_schema([&defaults](ParamBinder& b) { bind_params(defaults, b); });
+  std::vector<ParamType> types;
+  for (const SweepParam& sp : w.params) {
+    const auto it = std::find_if(schema.begin(), schema.end(),
+                                 [&](const ParamSpec& s) { return s.key == sp.key; });
+    if (it == schema.end()) {
+      const std::string near = nearest_key(schema, sp.key);
+      throw ScenarioError(where(sp.pos) + "key 'sweep.param.key': unknown parameter '" + sp.key +
+                          "'" + (near.empty() ? "" : " (did you mean '" + near + "'?)"));
+    }
+    if (it->type != ParamType::real && it->type != ParamType::integer) {
+      throw ScenarioError(where(sp.pos) + "key 'sweep.param.key': '" + sp.key + "' is a " +
+                          std::string(type_name(it->type)) +
+                          "; only real and integer parameters can be swept");
+    }
+    types.push_back(it->type);
+  }
+  const bool known_output = std::any_of(std::begin(k_variables), std::end(k_variables),
+                                        [&](const Variable& v) { return w.output == v.name; });
+  if (!known_output) {
+    throw ScenarioError(where(w.pos) + "key 'sweep.output': '" + w.output +
+                        "' is not a recorded variable (mfg_share, gdp, mfg_va, employment, "
+                        "firms, smart_lines, new_lines, line_grants)");
+  }
+  if (w.year <= base_params.base_year || w.year > base_params.horizon) {
+    throw ScenarioError(where(w.pos) + "key 'sweep.year': " + std::to_string(w.year) +
+                        " is outside the simulated years " +
+                        std::to_string(base_params.base_year + 1) + "-" +
+                        std::to_string(base_params.horizon));
+  }
+  design = unit_design(batch);
+  for (std::size_t k = 0; k < design.size(); ++k) {
+    Scenario sc = base;
+    for (std::size_t j = 0; j < w.params.size(); ++j) {
+      const SweepParam& sp = w.params[j];
+      double x = sp.min + design[k][j] * (sp.max - sp.min);
+      if (types[j] == ParamType::integer) {
+        x = std::round(x);
+        sc.values[sp.key] = {static_cast<std::int64_t>(x), sp.pos};
+      } else {
+        sc.values[sp.key] = {x, sp.pos};
+      }
+      design[k][j] = x;
+    }
+    char name[32];
+    std::snprintf(name, sizeof name, "point_%05zu", k);
+    Params p = params_from(sc);
+    out.push_back({BatchScenario{name, w.scenario, w.pos}, std::move(sc), p});
+  }
+  return out;
+}
+
 /// Mean and percentiles per year of a [R, T] matrix (row-major), NaN rows ignored.
 void summarise(const h5::Location& g, const std::string& name, const std::vector<double>& m,
                std::size_t reps, std::size_t years, const std::string& units) {
@@ -103,17 +196,76 @@ void summarise(const h5::Location& g, const std::string& name, const std::vector
                    {units, "percentiles of " + name + " across replications"});
 }
 
+/// The sweep group: design points, the output each point gives (mean over replications in the
+/// sweep's year) and, for Morris and Saltelli designs, the sensitivity indices.
+void write_sweep(const h5::Location& root, const Batch& batch, const Points& design,
+                 const std::vector<h5::Location>& groups, const Params& first) {
+  const Sweep& w = batch.sweep;
+  const std::size_t P = design.size(), d = w.params.size();
+  const auto T = static_cast<std::size_t>(first.horizon - first.base_year + 1);
+  const auto t = static_cast<std::size_t>(w.year - first.base_year);
+  std::vector<double> outputs(P), flat;
+  for (std::size_t k = 0; k < P; ++k) {
+    const std::vector<double> runs = h5::read_double(groups[k], w.output);
+    double sum = 0.0;
+    std::size_t n = 0;
+    for (std::size_t r = 0; r * T < runs.size(); ++r) {
+      if (!std::isnan(runs[r * T + t])) sum += runs[r * T + t], ++n;
+    }
+    outputs[k] = n > 0 ? sum / static_cast<double>(n) : std::nan("");
+    flat.insert(flat.end(), design[k].begin(), design[k].end());
+  }
+  const h5::Location g = root.create_group("sweep");
+  g.set_attr("design", w.design);
+  g.set_attr("output", w.output);
+  g.set_attr("year", w.year);
+  std::vector<std::int32_t> points(P);
+  for (std::size_t k = 0; k < P; ++k) points[k] = static_cast<std::int32_t>(k);
+  std::vector<std::string> keys;
+  for (const SweepParam& sp : w.params) keys.push_back(sp.key);
+  h5::write_dim_int(g, "point", points, {"1", "design point (group point_NNNNN)"});
+  h5::write_dim_str(g, "parameter", keys, {"1", "swept parameter"});
+  const hsize_t hp = P, hd = d;
+  h5::write_double(g, "design", flat, {hp, hd}, {"point", "parameter"},
+                   {"parameter units", "parameter values of each design point"});
+  h5::write_double(
+      g, "output_mean", outputs, {hp}, {"point"},
+      {"output units", w.output + " in " + std::to_string(w.year) + ", mean over replications"});
+  auto put = [&](const char* name, const std::vector<double>& v, const std::string& what) {
+    h5::write_double(g, name, v, {hd}, {"parameter"}, {"1", what});
+  };
+  if (w.design == "morris") {
+    const auto m = morris_indices(unit_design(batch), outputs, d, static_cast<int>(w.levels));
+    std::vector<double> mu, mu_star, sigma;
+    for (const MorrisIndex& i : m)
+      mu.push_back(i.mu), mu_star.push_back(i.mu_star), sigma.push_back(i.sigma);
+    put("morris_mu", mu, "Morris mean elementary effect (per unit range)");
+    put("morris_mu_star", mu_star, "Morris mean absolute elementary effect");
+    put("morris_sigma", sigma, "Morris standard deviation of elementary effects");
+  } else if (w.design == "saltelli") {
+    const auto ix = sobol_indices(outputs, static_cast<std::size_t>(w.points), d, 1000, batch.seed);
+    std::vector<double> f, fl, fh, tt, tl, th;
+    for (const SobolIndex& i : ix) {
+      f.push_back(i.first), fl.push_back(i.first_lo), fh.push_back(i.first_hi);
+      tt.push_back(i.total), tl.push_back(i.total_lo), th.push_back(i.total_hi);
+    }
+    put("sobol_first", f, "Sobol' first-order index (Saltelli 2010)");
+    put("sobol_first_low", fl, "95% bootstrap bound (low) of the first-order index");
+    put("sobol_first_high", fh, "95% bootstrap bound (high) of the first-order index");
+    put("sobol_total", tt, "Sobol' total-order index (Jansen)");
+    put("sobol_total_low", tl, "95% bootstrap bound (low) of the total-order index");
+    put("sobol_total_high", th, "95% bootstrap bound (high) of the total-order index");
+  }
+}
+
 }  // namespace
 
 BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
                        const BatchOptions& options) {
-  // 1. Load and validate every scenario before anything runs or any file is created.
-  std::vector<LoadedScenario> scenarios;
-  for (const BatchScenario& s : batch.scenarios) {
-    Scenario sc = load_scenario(s.file);
-    Params p = params_from(sc);
-    scenarios.push_back({s, std::move(sc), p});
-  }
+  // 1. Load and validate every scenario (or every design point of a sweep) before anything
+  // runs or any file is created.
+  Points design;
+  std::vector<LoadedScenario> scenarios = load_scenarios(batch, design);
   const Params& first = scenarios.front().params;
   for (const LoadedScenario& s : scenarios) {
     if (s.params.base_year != first.base_year || s.params.horizon != first.horizon) {
@@ -218,7 +370,7 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
     }
     g.set_attr("p_share_5pct_by_2032", p_target);
     summary.p_share_target.emplace_back(scenarios[s].entry.name, p_target);
-    if (s == base_index) continue;
+    if (batch.has_sweep || s == base_index) continue;
     // Paired differences (variant - base) per year, with the unpaired standard error beside it
     // so the variance reduction of common random numbers is visible (docs/batches.md).
     std::vector<double> mean(T), se_paired(T), se_unpaired(T), lo(T), hi(T);
@@ -260,6 +412,7 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
     h5::write_double(cmp, "mfg_share_diff_ci_high", hi, {T}, {"year"},
                      {"percentage points", "95% confidence bound (high), paired" + what});
   }
+  if (batch.has_sweep) write_sweep(root, batch, design, groups, first);
   file.commit();
   return summary;
 }

@@ -94,6 +94,51 @@ TEST_F(BatchFileTest, ErrorsNameFileLineAndKey) {
   }
 }
 
+TEST_F(BatchFileTest, LoadsASweep) {
+  const Batch b = load_batch(write("batch.toml",
+                                   "[batch]\nreplications = 2\n[sweep]\nscenario = \"a.toml\"\n"
+                                   "design = \"morris\"\npoints = 5\nlevels = 4\nyear = 2030\n"
+                                   "[[sweep.param]]\nkey = \"x.y\"\nmin = 1\nmax = 2.5\n"));
+  ASSERT_TRUE(b.has_sweep);
+  EXPECT_TRUE(b.scenarios.empty());
+  EXPECT_EQ(b.sweep.design, "morris");
+  EXPECT_EQ(b.sweep.points, 5);
+  EXPECT_EQ(b.sweep.year, 2030);
+  EXPECT_EQ(b.sweep.output, "mfg_share");  // default
+  ASSERT_EQ(b.sweep.params.size(), 1u);
+  EXPECT_EQ(b.sweep.params[0].key, "x.y");
+  EXPECT_EQ(b.sweep.params[0].min, 1.0);  // an integer is accepted as a number
+  EXPECT_EQ(b.sweep.params[0].max, 2.5);
+  EXPECT_EQ(b.sweep.params[0].pos.line, 10);  // the line of its key
+}
+
+TEST_F(BatchFileTest, SweepErrorsNameFileLineAndKey) {
+  const std::string head = "[sweep]\nscenario = \"a.toml\"\n";
+  const std::string param = "[[sweep.param]]\nkey = \"k\"\nmin = 0\nmax = 1\n";
+  struct Case {
+    std::string text;
+    const char* line;
+    const char* key;
+  };
+  const Case cases[] = {
+      {head + "design = \"random\"\n" + param, ":3:", "sweep.design"},
+      {head + "points = 0\n" + param, ":3:", "sweep.points"},
+      {head + "colour = 1\n" + param, ":3:", "sweep.colour"},
+      {"[sweep]\nscenario = \"nope.toml\"\n" + param, ":2:", "sweep.scenario"},
+      {head, ":1:", "sweep.param"},
+      {head + "[[sweep.param]]\nkey = \"k\"\nmin = 2\nmax = 1\n", ":4:", "sweep.param.min"},
+      {head + "[[sweep.param]]\nkey = \"k\"\nmin = nan\nmax = 1\n", ":5:", "sweep.param.min"},
+      {head + "[[sweep.param]]\nkey = \"k\"\nmax = 1\n", ":4:", "sweep.param"},
+      {head + param + "[[scenario]]\nfile = \"a.toml\"\n", ":8:", "scenario"},
+  };
+  for (const Case& c : cases) {
+    const std::string e = error_of(c.text);
+    SCOPED_TRACE(c.text);
+    EXPECT_NE(e.find("batch.toml" + std::string(c.line)), std::string::npos) << e;
+    EXPECT_NE(e.find(c.key), std::string::npos) << e;
+  }
+}
+
 TEST_F(BatchFileTest, MissingBatchFileIsAScenarioError) {
   EXPECT_THROW(load_batch(dir_ / "nope.toml"), ScenarioError);
 }

@@ -144,6 +144,51 @@ TEST_F(BatchTest, ScenariosMustShareTheirYears) {
   }
 }
 
+TEST_F(BatchTest, MorrisSweepWritesDesignOutputsAndIndices) {
+  const fs::path b = write("sweep.toml",
+                           "[batch]\nreplications = 2\nseed = 7\n[sweep]\n"
+                           "scenario = \"with.toml\"\ndesign = \"morris\"\npoints = 3\n"
+                           "levels = 4\nyear = 2022\n"
+                           "[[sweep.param]]\nkey = \"smart_lines.cost\"\nmin = 10\nmax = 40\n"
+                           "[[sweep.param]]\nkey = \"smart_lines.max_per_firm\"\nmin = 0\n"
+                           "max = 6\n");
+  run_batch(load_batch(b), dir_ / "sweep.h5", BatchOptions{});
+  const auto f = h5::open_file_read(dir_ / "sweep.h5");
+  const auto g = f.open_group("sweep");
+  std::vector<hsize_t> shape;
+  const std::vector<double> design = h5::read_double(g, "design", &shape);
+  ASSERT_EQ(shape, (std::vector<hsize_t>{9, 2}));  // 3 trajectories x (2 + 1) points
+  for (std::size_t k = 0; k < 9; ++k) {
+    EXPECT_GE(design[2 * k], 10.0);
+    EXPECT_LE(design[2 * k], 40.0);
+    EXPECT_EQ(design[2 * k + 1], std::round(design[2 * k + 1]));  // an integer parameter
+  }
+  // output_mean[k] is the mean over replications of point k's share in 2022.
+  const std::vector<double> out = h5::read_double(g, "output_mean");
+  const std::vector<double> runs = h5::read_double(f.open_group("point_00004"), "mfg_share");
+  EXPECT_NEAR(out[4], (runs[6] + runs[7 + 6]) / 2.0, 1e-12);
+  const std::vector<double> mu_star = h5::read_double(g, "morris_mu_star");
+  ASSERT_EQ(mu_star.size(), 2u);
+  EXPECT_GT(mu_star[0], 0.0);  // the cost of a line changes the share
+  EXPECT_EQ(h5::read_strings(g, "parameter").front(), "smart_lines.cost");
+}
+
+TEST_F(BatchTest, SweepOfAnUnknownOrNonNumericKeyIsAnError) {
+  for (const char* key : {"smart_lines.cots", "schemes.nifs.enabled"}) {
+    const fs::path b = write("bad.toml", std::string("[sweep]\nscenario = \"with.toml\"\n"
+                                                     "[[sweep.param]]\nkey = \"") +
+                                             key + "\"\nmin = 0\nmax = 1\n");
+    try {
+      run_batch(load_batch(b), dir_ / "never.h5", BatchOptions{});
+      FAIL() << key;
+    } catch (const ScenarioError& e) {
+      EXPECT_NE(std::string(e.what()).find("bad.toml:4:"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find(key), std::string::npos) << e.what();
+    }
+    EXPECT_FALSE(fs::exists(dir_ / "never.h5"));
+  }
+}
+
 TEST(Batches, EveryShippedBatchFileLoadsAndItsScenariosValidate) {
   int count = 0;
   for (const auto& e : fs::directory_iterator(NISIM_BATCH_DIR)) {
@@ -151,6 +196,7 @@ TEST(Batches, EveryShippedBatchFileLoadsAndItsScenariosValidate) {
     SCOPED_TRACE(e.path().string());
     const Batch b = load_batch(e.path());
     for (const BatchScenario& s : b.scenarios) params_from(load_scenario(s.file));
+    if (b.has_sweep) params_from(load_scenario(b.sweep.scenario));
     ++count;
   }
   EXPECT_GE(count, 1);
