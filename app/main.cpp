@@ -21,6 +21,7 @@
 #include "models/batch.hpp"
 #include "models/model.hpp"
 #include "models/params.hpp"
+#include "models/target.hpp"
 
 namespace {
 
@@ -96,6 +97,22 @@ class Progress {
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };
 
+/// The goal-seeking answer, and the cost-probability trade-off of every evaluation.
+void print_target(const nisim::Batch& b, const nisim::hk::TargetResult& r, const std::string& out) {
+  const auto& t = b.target;
+  const auto& best = r.evaluations[r.best];
+  std::printf("nisim target: share >= %.2f%% in %lld with probability >= %.2f\n", t.share,
+              static_cast<long long>(t.year), t.probability);
+  std::printf(r.feasible ? "  reached: cheapest levers found\n"
+                         : "  NOT reached within the lever ranges: best probability shown\n");
+  for (std::size_t j = 0; j < t.levers.size(); ++j) {
+    std::printf("  %-28s = %g\n", t.levers[j].key.c_str(), best.levers[j]);
+  }
+  std::printf("  public cost HK$ %.1f M, probability %.3f, mean share %.3f%%\n", best.public_cost,
+              best.probability, best.share_mean);
+  std::printf("  %zu evaluations (cost vs probability in %s)\n", r.evaluations.size(), out.c_str());
+}
+
 void print_summary(const nisim::hk::RunResult& r, const std::string& out) {
   const auto& h = r.history;
   auto share_in = [&](int year) {
@@ -132,9 +149,8 @@ int main(int argc, char** argv) {
   auto* run = app.add_subcommand("run", "Run a scenario and write an HDF5 file");
   run->add_option("scenario", scenario_path, "Scenario TOML file")->required();
   run->add_option("-o,--output", out_path, "Output HDF5 file (written atomically)")->required();
-  auto* seed_opt =
-      run->add_option("--seed", seed, "Random seed (overrides run.seed)")
-          ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{9'200'000'000'000'000'000}));
+  auto* seed_opt = run->add_option("--seed", seed, "Random seed (overrides run.seed)")
+                       ->check(CLI::Range(std::uint64_t{0}, UINT64_MAX));
   run->add_option("--threads", threads, "Worker threads (0 = all cores)")
       ->check(CLI::Range(0, 4096));
   run->add_flag("--force", force, "Overwrite an existing output file");
@@ -154,6 +170,16 @@ int main(int argc, char** argv) {
   batch->add_flag("--force", force, "Overwrite an existing output file");
   batch->add_flag("-q,--quiet", quiet, "No progress and no summary");
 
+  std::string target_path;
+  auto* target = app.add_subcommand(
+      "target", "What would it take: the cheapest levers reaching the share target (goal seeking)");
+  target->add_option("file", target_path, "Batch TOML file with a [target] table")->required();
+  target->add_option("-o,--output", out_path, "Output HDF5 file (every evaluation)")->required();
+  target->add_option("--threads", threads, "Worker threads, one run each (0 = all cores)")
+      ->check(CLI::Range(0, 4096));
+  target->add_flag("--force", force, "Overwrite an existing output file");
+  target->add_flag("-q,--quiet", quiet, "No progress and no summary");
+
   app.add_subcommand("params", "List every scenario parameter (Markdown table)");
 
   try {
@@ -166,6 +192,27 @@ int main(int argc, char** argv) {
   try {
     if (app.got_subcommand("params")) {
       print_params();
+      return 0;
+    }
+    if (app.got_subcommand("target")) {
+      check_output(out_path, force);
+      const nisim::Batch b = nisim::load_batch(target_path);
+      if (!b.has_target) {
+        throw nisim::ScenarioError(target_path + ":1:1: key 'target': no [target] table; " +
+                                   "`nisim target` needs one (use `nisim batch` for batches)");
+      }
+      nisim::hk::TargetOptions options;
+      options.threads = threads;
+      options.force = force;
+      if (!quiet) {
+        options.progress = [](const nisim::hk::TargetEvaluation& e, std::size_t k) {
+          std::fprintf(stderr,
+                       "nisim: evaluation %zu: cost HK$ %.1f M, P = %.3f, mean share %.3f%%\n", k,
+                       e.public_cost, e.probability, e.share_mean);
+        };
+      }
+      const auto r = nisim::hk::seek_target(b, out_path, options);
+      if (!quiet) print_target(b, r, out_path);
       return 0;
     }
     if (app.got_subcommand("batch")) {

@@ -40,16 +40,24 @@ class BatchParser {
         parse_scenarios(node, b);
       } else if (key == "sweep") {
         parse_sweep(node, b);
+      } else if (key == "target") {
+        parse_target(node, b);
       } else {
         fail(pos_of(node), "key '" + key + "': unknown key (a batch file has [batch], " +
                                "[[scenario]] and [sweep] tables)");
       }
     }
+    const char* const one_of =
+        ": a batch file has exactly one of a list of [[scenario]]s, a [sweep] or a [target]";
+    if (!b.scenarios.empty() && (b.has_sweep || b.has_target)) {
+      fail(b.scenarios.front().pos, std::string("key 'scenario'") + one_of);
+    }
+    if (b.has_sweep && b.has_target) fail(b.target.pos, std::string("key 'target'") + one_of);
+    if (b.has_target) {
+      if (!b.base.empty()) fail(base_pos_, "key 'batch.base': a target has no base scenario");
+      return b;
+    }
     if (b.has_sweep) {
-      if (!b.scenarios.empty()) {
-        fail(b.scenarios.front().pos,
-             "key 'scenario': a batch is either a list of [[scenario]]s or one [sweep], not both");
-      }
       if (!b.base.empty()) fail(base_pos_, "key 'batch.base': a sweep has no base scenario");
       return b;
     }
@@ -151,6 +159,89 @@ class BatchParser {
     }
   }
 
+  /// [[PREFIX]] tables of key, min, max (swept parameters, levers).
+  void parse_params(const toml::node& value, const std::string& prefix,
+                    std::vector<SweepParam>& out) {
+    const auto* array = value.as_array();
+    if (array == nullptr || !array->is_array_of_tables()) {
+      fail(pos_of(value), "key '" + prefix + "': expected [[" + prefix + "]] tables");
+    }
+    for (const toml::node& item : *array) {
+      SweepParam sp;
+      sp.pos = pos_of(item);
+      bool has_min = false, has_max = false;
+      for (auto&& [pk, pv] : *item.as_table()) {
+        const std::string k = prefix + "." + std::string(pk.str());
+        if (k == prefix + ".key") {
+          const auto* str = pv.as_string();
+          if (str == nullptr) fail(pos_of(pv), "key '" + k + "': expected a string");
+          sp.key = str->get();
+          sp.pos = pos_of(pv);
+        } else if (k == prefix + ".min" || k == prefix + ".max") {
+          const auto number = pv.value<double>();
+          if (!number || !std::isfinite(*number)) {
+            fail(pos_of(pv), "key '" + k + "': expected a finite number");
+          }
+          const bool is_min = k == prefix + ".min";
+          (is_min ? sp.min : sp.max) = *number;
+          (is_min ? has_min : has_max) = true;
+        } else {
+          fail(pos_of(pv), "key '" + k + "': unknown key (keys: key, min, max)");
+        }
+      }
+      if (sp.key.empty() || !has_min || !has_max) {
+        fail(sp.pos, "key '" + prefix + "': each [[" + prefix + "]] needs key, min and max");
+      }
+      if (!(sp.min < sp.max)) {
+        fail(sp.pos, "key '" + prefix + ".min': min must be below max for " + sp.key);
+      }
+      out.push_back(std::move(sp));
+    }
+  }
+
+  void parse_target(const toml::node& node, Batch& b) {
+    const auto* table = node.as_table();
+    if (table == nullptr) fail(pos_of(node), "key 'target': expected a table [target]");
+    b.has_target = true;
+    Target& t = b.target;
+    t.pos = pos_of(node);
+    for (auto&& [name, value] : *table) {
+      const std::string key = "target." + std::string(name.str());
+      if (key == "target.scenario") {
+        const auto* str = value.as_string();
+        if (str == nullptr) fail(pos_of(value), "key '" + key + "': expected a string");
+        t.scenario = path_.parent_path() / str->get();
+        if (!std::filesystem::is_regular_file(t.scenario)) {
+          fail(pos_of(value), "key 'target.scenario': no such file: " + t.scenario.string());
+        }
+      } else if (key == "target.probability" || key == "target.share") {
+        const auto number = value.value<double>();
+        const double hi = key == "target.share" ? 100.0 : 1.0;
+        if (!number || !(*number > 0.0 && *number <= hi)) {
+          fail(pos_of(value), "key '" + key + "': expected a number in (0, " +
+                                  (key == "target.share" ? "100" : "1") + "]");
+        }
+        (key == "target.share" ? t.share : t.probability) = *number;
+      } else if (key == "target.year" || key == "target.max_evaluations") {
+        const auto* i = value.as_integer();
+        const std::int64_t lo = key == "target.year" ? 1900 : 1,
+                           hi = key == "target.year" ? 2200 : 10000;
+        if (i == nullptr || i->get() < lo || i->get() > hi) {
+          fail(pos_of(value), "key '" + key + "': expected an integer in [" + std::to_string(lo) +
+                                  ", " + std::to_string(hi) + "]");
+        }
+        (key == "target.year" ? t.year : t.max_evaluations) = i->get();
+      } else if (key == "target.lever") {
+        parse_params(value, key, t.levers);
+      } else {
+        fail(pos_of(value), "key '" + key + "': unknown key (target keys: scenario, probability, " +
+                                "share, year, max_evaluations, lever)");
+      }
+    }
+    if (t.scenario.empty()) fail(t.pos, "key 'target.scenario': a target needs a base scenario");
+    if (t.levers.empty()) fail(t.pos, "key 'target.lever': a target needs at least one lever");
+  }
+
   void parse_sweep(const toml::node& node, Batch& b) {
     const auto* table = node.as_table();
     if (table == nullptr) fail(pos_of(node), "key 'sweep': expected a table [sweep]");
@@ -194,38 +285,7 @@ class BatchParser {
       } else if (key == "sweep.year") {
         w.year = integer(value, key, 1900, 2200);
       } else if (key == "sweep.param") {
-        const auto* array = value.as_array();
-        if (array == nullptr || !array->is_array_of_tables()) {
-          fail(pos_of(value), "key 'sweep.param': expected [[sweep.param]] tables");
-        }
-        for (const toml::node& item : *array) {
-          SweepParam sp;
-          sp.pos = pos_of(item);
-          bool has_min = false, has_max = false;
-          for (auto&& [pk, pv] : *item.as_table()) {
-            const std::string k = "sweep.param." + std::string(pk.str());
-            if (k == "sweep.param.key") {
-              sp.key = string(pv, k);
-              sp.pos = pos_of(pv);
-            } else if (k == "sweep.param.min" || k == "sweep.param.max") {
-              const auto number = pv.value<double>();
-              if (!number || !std::isfinite(*number)) {
-                fail(pos_of(pv), "key '" + k + "': expected a finite number");
-              }
-              (k == "sweep.param.min" ? sp.min : sp.max) = *number;
-              (k == "sweep.param.min" ? has_min : has_max) = true;
-            } else {
-              fail(pos_of(pv), "key '" + k + "': unknown key (param keys: key, min, max)");
-            }
-          }
-          if (sp.key.empty() || !has_min || !has_max) {
-            fail(sp.pos, "key 'sweep.param': each [[sweep.param]] needs key, min and max");
-          }
-          if (!(sp.min < sp.max)) {
-            fail(sp.pos, "key 'sweep.param.min': min must be below max for " + sp.key);
-          }
-          w.params.push_back(std::move(sp));
-        }
+        parse_params(value, key, w.params);
       } else {
         fail(pos_of(value), "key '" + key + "': unknown key (sweep keys: scenario, design, " +
                                 "points, levels, output, year, param)");

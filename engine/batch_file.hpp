@@ -61,6 +61,28 @@ struct Sweep {
 inline const std::vector<std::string> k_sweep_designs = {"grid", "lhs", "sobol", "morris",
                                                          "saltelli"};
 
+/// Goal seeking (docs/batches.md, "What would it take"): the cheapest lever values that reach
+/// the share target with at least the required probability.
+///   [target]
+///   scenario = "../scenarios/baseline.toml"
+///   probability = 0.5     # required P(share >= share in year)
+///   share = 5.0           # percent of GDP
+///   year = 2032
+///   max_evaluations = 40  # ensemble evaluations the optimiser may use
+///   [[target.lever]]
+///   key = "schemes.nifs.cap"
+///   min = 15.0
+///   max = 200.0
+struct Target {
+  std::filesystem::path scenario;
+  double probability = 0.5;
+  double share = 5.0;
+  std::int64_t year = 2032;
+  std::int64_t max_evaluations = 40;
+  std::vector<SweepParam> levers;
+  SourcePos pos;
+};
+
 /// A loaded batch file.
 struct Batch {
   std::filesystem::path path;            ///< the batch file
@@ -71,6 +93,8 @@ struct Batch {
   std::vector<BatchScenario> scenarios;  ///< empty when the batch is a sweep
   bool has_sweep = false;
   Sweep sweep;
+  bool has_target = false;
+  Target target;
 };
 
 /// Most replications a batch may ask for.

@@ -250,6 +250,10 @@ void Location::set_attr(const std::string& name, std::int64_t value) const {
   detail::write_attr(id(), name, H5T_STD_I64LE, H5T_NATIVE_INT64, &value);
 }
 
+void Location::set_attr(const std::string& name, std::uint64_t value) const {
+  detail::write_attr(id(), name, H5T_STD_U64LE, H5T_NATIVE_UINT64, &value);
+}
+
 std::string Location::attr_string(const std::string& name) const {
   const detail::Source src = detail::attr_source(id(), name);
   return detail::single(detail::read_texts(src), src);

@@ -54,6 +54,7 @@ class Location {
   void set_attr(const std::string& name, const std::string& value) const;
   void set_attr(const std::string& name, double value) const;
   void set_attr(const std::string& name, std::int64_t value) const;
+  void set_attr(const std::string& name, std::uint64_t value) const;  ///< e.g. a 64-bit seed
   std::string attr_string(const std::string& name) const;
   double attr_double(const std::string& name) const;
   std::int64_t attr_int(const std::string& name) const;

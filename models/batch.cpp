@@ -88,6 +88,46 @@ std::string where(const SourcePos& p) {
   return p.file + ":" + std::to_string(p.line) + ":" + std::to_string(p.column) + ": ";
 }
 
+}  // namespace
+
+std::vector<ParamType> swept_types(const std::vector<SweepParam>& params) {
+  Params defaults;
+  const auto schema = collect_schema([&defaults](ParamBinder& b) { bind_params(defaults, b); });
+  std::vector<ParamType> types;
+  for (const SweepParam& sp : params) {
+    const auto it = std::find_if(schema.begin(), schema.end(),
+                                 [&](const ParamSpec& s) { return s.key == sp.key; });
+    if (it == schema.end()) {
+      const std::string near = nearest_key(schema, sp.key);
+      throw ScenarioError(where(sp.pos) + "key '" + sp.key + "': unknown parameter" +
+                          (near.empty() ? "" : " (did you mean '" + near + "'?)"));
+    }
+    if (it->type != ParamType::real && it->type != ParamType::integer) {
+      throw ScenarioError(where(sp.pos) + "key '" + sp.key + "': is a " +
+                          std::string(type_name(it->type)) +
+                          "; only real and integer parameters can be varied");
+    }
+    types.push_back(it->type);
+  }
+  return types;
+}
+
+Scenario with_values(const Scenario& base, const std::vector<SweepParam>& params,
+                     const std::vector<ParamType>& types, std::vector<double>& values) {
+  Scenario sc = base;
+  for (std::size_t j = 0; j < params.size(); ++j) {
+    if (types[j] == ParamType::integer) {
+      values[j] = std::round(values[j]);
+      sc.values[params[j].key] = {static_cast<std::int64_t>(values[j]), params[j].pos};
+    } else {
+      sc.values[params[j].key] = {values[j], params[j].pos};
+    }
+  }
+  return sc;
+}
+
+namespace {
+
 /// Unit-cube design points of a sweep (docs/batches.md, "Sweeps").
 Points unit_design(const Batch& b) {
   const Sweep& w = b.sweep;
@@ -120,24 +160,7 @@ std::vector<LoadedScenario> load_scenarios(const Batch& batch, Points& design) {
   const Sweep& w = batch.sweep;
   const Scenario base = load_scenario(w.scenario);
   const Params base_params = params_from(base);
-  Params defaults;
-  const auto schema = collect_schema([&defaults](ParamBinder& b) { bind_params(defaults, b); });
-  std::vector<ParamType> types;
-  for (const SweepParam& sp : w.params) {
-    const auto it = std::find_if(schema.begin(), schema.end(),
-                                 [&](const ParamSpec& s) { return s.key == sp.key; });
-    if (it == schema.end()) {
-      const std::string near = nearest_key(schema, sp.key);
-      throw ScenarioError(where(sp.pos) + "key 'sweep.param.key': unknown parameter '" + sp.key +
-                          "'" + (near.empty() ? "" : " (did you mean '" + near + "'?)"));
-    }
-    if (it->type != ParamType::real && it->type != ParamType::integer) {
-      throw ScenarioError(where(sp.pos) + "key 'sweep.param.key': '" + sp.key + "' is a " +
-                          std::string(type_name(it->type)) +
-                          "; only real and integer parameters can be swept");
-    }
-    types.push_back(it->type);
-  }
+  const std::vector<ParamType> types = swept_types(w.params);
   const bool known_output = std::any_of(std::begin(k_variables), std::end(k_variables),
                                         [&](const Variable& v) { return w.output == v.name; });
   if (!known_output) {
@@ -153,18 +176,10 @@ std::vector<LoadedScenario> load_scenarios(const Batch& batch, Points& design) {
   }
   design = unit_design(batch);
   for (std::size_t k = 0; k < design.size(); ++k) {
-    Scenario sc = base;
     for (std::size_t j = 0; j < w.params.size(); ++j) {
-      const SweepParam& sp = w.params[j];
-      double x = sp.min + design[k][j] * (sp.max - sp.min);
-      if (types[j] == ParamType::integer) {
-        x = std::round(x);
-        sc.values[sp.key] = {static_cast<std::int64_t>(x), sp.pos};
-      } else {
-        sc.values[sp.key] = {x, sp.pos};
-      }
-      design[k][j] = x;
+      design[k][j] = w.params[j].min + design[k][j] * (w.params[j].max - w.params[j].min);
     }
+    Scenario sc = with_values(base, w.params, types, design[k]);
     char name[32];
     std::snprintf(name, sizeof name, "point_%05zu", k);
     Params p = params_from(sc);
@@ -294,7 +309,7 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
   root.set_attr("created_utc", utc_now());
   root.set_attr("batch_path", batch.path.string());
   root.set_attr("batch_text", batch.text);
-  root.set_attr("seed", static_cast<std::int64_t>(batch.seed));
+  root.set_attr("seed", batch.seed);
   root.set_attr("replications", batch.replications);
   root.set_attr("threads", static_cast<std::int64_t>(arena.max_concurrency()));
   root.set_attr("base", batch.base);

@@ -36,6 +36,15 @@ inline constexpr int k_percentiles[] = {5, 25, 50, 75, 95};
 BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
                        const BatchOptions& options);
 
+/// Types of the varied keys (sweeps, goal seeking); ScenarioError naming the key's line if a key
+/// is unknown (with a suggestion) or not real/integer.
+std::vector<ParamType> swept_types(const std::vector<SweepParam>& params);
+
+/// `base` with params[j].key set to values[j] (integer keys rounded, in `values` too), each
+/// value positioned at its parameter's line so range errors point there.
+Scenario with_values(const Scenario& base, const std::vector<SweepParam>& params,
+                     const std::vector<ParamType>& types, std::vector<double>& values);
+
 /// Quantile q in [0, 1] of `values` by linear interpolation between order statistics (numpy's
 /// default, Hyndman-Fan type 7), ignoring NaN. NaN if no finite value. Reorders `values`.
 double quantile(std::vector<double>& values, double q);

@@ -42,7 +42,7 @@ void write_run(const RunResult& r, const Scenario& scenario, const std::filesyst
   root.set_attr("scenario_name", scenario.name);
   root.set_attr("scenario_path", scenario.path.string());
   root.set_attr("scenario_text", scenario.text);
-  root.set_attr("seed", static_cast<std::int64_t>(r.seed));
+  root.set_attr("seed", r.seed);
   root.set_attr("threads", static_cast<std::int64_t>(r.threads));
   root.set_attr("base_year", static_cast<std::int64_t>(r.params.base_year));
   root.set_attr("horizon", static_cast<std::int64_t>(r.params.horizon));

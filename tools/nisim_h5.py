@@ -1,11 +1,14 @@
 """Reading nisim HDF5 output files (schema: docs/output.md) with clear errors.
 
-Used by the plotting and analysis tools; depends only on h5py and numpy.
+Run files come from `nisim run`, batch files from `nisim batch` (docs/batches.md). Used by the
+plotting and analysis tools; depends only on h5py and numpy.
 """
 from __future__ import annotations
 
 import sys
+import warnings
 from pathlib import Path
+from typing import NamedTuple
 
 import h5py
 import numpy as np
@@ -17,15 +20,19 @@ class OutputError(Exception):
     """A file is missing, unreadable or not an nisim output file."""
 
 
-def open_run(path: str | Path) -> h5py.File:
-    """Open an nisim run file for reading, or raise OutputError naming the file."""
-    p = Path(path)
+def _open_h5(p: Path) -> h5py.File:
     if not p.is_file():
         raise OutputError(f"{p}: no such file")
     try:
-        f = h5py.File(p, "r")
+        return h5py.File(p, "r")
     except OSError as e:
         raise OutputError(f"{p}: not a readable HDF5 file ({e})") from None
+
+
+def open_run(path: str | Path) -> h5py.File:
+    """Open an nisim run file for reading, or raise OutputError naming the file."""
+    p = Path(path)
+    f = _open_h5(p)
     if "nisim_version" not in f.attrs or "mfg_share" not in f or "year" not in f:
         f.close()
         raise OutputError(f"{p}: an HDF5 file, but not an nisim run output (no mfg_share/year)")
@@ -41,6 +48,88 @@ def share_path(path: str | Path) -> tuple[np.ndarray, np.ndarray, str]:
         if isinstance(name, bytes):
             name = name.decode()
     return years, share, str(name)
+
+
+def open_batch(path: str | Path) -> h5py.File:
+    """Open an nisim batch file (`nisim batch`) for reading, or raise OutputError naming it."""
+    p = Path(path)
+    f = _open_h5(p)
+    if "replications" not in f.attrs or "scenarios" not in f.attrs:
+        is_run = "nisim_version" in f.attrs and "mfg_share" in f
+        f.close()
+        if is_run:
+            raise OutputError(f"{p}: an nisim run file, not a batch output; make one with "
+                              "`nisim batch BATCH.toml -o OUT.h5` (docs/batches.md)")
+        raise OutputError(f"{p}: an HDF5 file, but not an nisim batch output "
+                          "(no replications/scenarios attributes)")
+    missing = [s for s in scenario_names(f) if not isinstance(f.get(s), h5py.Group)]
+    if missing:
+        f.close()
+        raise OutputError(f"{p}: a batch output without the group of scenario(s) "
+                          f"{', '.join(missing)}")
+    return f
+
+
+def _text(value: str | bytes) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def scenario_names(f: h5py.File) -> list[str]:
+    """Scenario groups of a batch file, in batch order."""
+    return [s for s in _text(f.attrs["scenarios"]).split(",") if s]
+
+
+def check_scenarios(f: h5py.File, wanted: str | None) -> list[str]:
+    """The comma-separated `wanted` names (all if None), or ValueError listing the valid ones."""
+    names = scenario_names(f)
+    if wanted is None:
+        return names
+    chosen = [w.strip() for w in wanted.split(",") if w.strip()]
+    unknown = [w for w in chosen if w not in names]
+    if unknown or not chosen:
+        raise ValueError(f"unknown scenario {', '.join(map(repr, unknown)) or repr(wanted)}; "
+                         f"the batch has: {', '.join(names)}")
+    return chosen
+
+
+def run_variables(f: h5py.File, scenario: str) -> list[str]:
+    """Per-run datasets [replication, year] of one scenario (mfg_share, gdp, ...)."""
+    g = f[scenario]
+    return [k for k, d in g.items() if isinstance(d, h5py.Dataset) and d.ndim == 2
+            and not k.endswith("_percentiles")]
+
+
+class Summary(NamedTuple):
+    """Ensemble summary of one variable of one scenario, per year."""
+
+    years: np.ndarray        # [T] int
+    mean: np.ndarray         # [T] mean over replications (NaN rows ignored)
+    levels: np.ndarray       # [P] percent, e.g. 5 25 50 75 95
+    percentiles: np.ndarray  # [P, T]
+
+
+def summary(f: h5py.File, scenario: str, variable: str = "mfg_share") -> Summary:
+    """The stored <variable>_mean/_percentiles of a scenario; for a variable without stored
+    summaries, the same statistics computed from its per-run dataset (numpy linear method)."""
+    g = f[scenario]
+    years = np.asarray(g["year"][:], dtype=int)
+    levels = np.asarray(g["percentile"][:], dtype=float)
+    if f"{variable}_mean" in g and f"{variable}_percentiles" in g:
+        return Summary(years, np.asarray(g[f"{variable}_mean"][:], dtype=float), levels,
+                       np.asarray(g[f"{variable}_percentiles"][:], dtype=float))
+    runs = np.asarray(g[variable][:], dtype=float)
+    with warnings.catch_warnings():  # a year with no written row is NaN, as in the file
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return Summary(years, np.nanmean(runs, axis=0), levels,
+                       np.nanpercentile(runs, levels, axis=0, method="linear"))
+
+
+def written_runs(f: h5py.File, scenario: str, *variables: str) -> list[np.ndarray]:
+    """Per-run datasets [replication, year] of a scenario without the rows never written (all
+    NaN in mfg_share: the fill value); the same replications in every returned array."""
+    g = f[scenario]
+    written = ~np.all(np.isnan(g["mfg_share"][:]), axis=1)
+    return [np.asarray(g[v][:], dtype=float)[written] for v in variables]
 
 
 def fail(message: str, code: int = EXIT_IO) -> None:

@@ -191,15 +191,22 @@ TEST_F(BatchTest, SweepOfAnUnknownOrNonNumericKeyIsAnError) {
 
 TEST(Batches, EveryShippedBatchFileLoadsAndItsScenariosValidate) {
   int count = 0;
-  for (const auto& e : fs::directory_iterator(NISIM_BATCH_DIR)) {
-    if (e.path().extension() != ".toml") continue;
+  std::vector<fs::path> files;
+  for (const fs::path& dir :
+       {fs::path(NISIM_BATCH_DIR), fs::path(NISIM_BATCH_DIR) / ".." / "targets"}) {
+    for (const auto& e : fs::directory_iterator(dir)) files.push_back(e.path());
+  }
+  for (const fs::path& file : files) {
+    if (file.extension() != ".toml") continue;
+    const auto& e = fs::directory_entry(file);
     SCOPED_TRACE(e.path().string());
     const Batch b = load_batch(e.path());
     for (const BatchScenario& s : b.scenarios) params_from(load_scenario(s.file));
     if (b.has_sweep) params_from(load_scenario(b.sweep.scenario));
+    if (b.has_target) params_from(load_scenario(b.target.scenario));
     ++count;
   }
-  EXPECT_GE(count, 1);
+  EXPECT_GE(count, 3);
 }
 
 TEST(Quantile, MatchesLinearInterpolationAndIgnoresNaN) {

@@ -1,0 +1,106 @@
+// Goal seeking: the answer is the cheapest evaluated lever setting that meets the probability,
+// or a clear "not reached" with the most probable one (models/target.hpp).
+#include "models/target.hpp"
+
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+#include <filesystem>
+#include <fstream>
+
+#include "engine/error.hpp"
+#include "engine/hdf5.hpp"
+
+namespace nisim::hk {
+namespace {
+
+namespace fs = std::filesystem;
+
+class TargetTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("nisim_target_test_" + std::to_string(::getpid()));
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  fs::path write(const std::string& share, const std::string& extra = "") {
+    const fs::path small = fs::path(NISIM_TEST_DATA) / "scenarios" / "small.toml";
+    std::ofstream(dir_ / "t.toml")
+        << "[batch]\nreplications = 3\nseed = 5\n[target]\nscenario = \"" << small.string()
+        << "\"\nprobability = 0.6\nshare = " << share << "\nyear = 2022\nmax_evaluations = 8\n"
+        << "[[target.lever]]\nkey = \"schemes.nifs.share\"\nmin = 0.05\nmax = 0.33\n"
+        << extra;
+    return dir_ / "t.toml";
+  }
+  fs::path dir_;
+};
+
+}  // namespace
+
+TEST_F(TargetTest, FeasibleTargetReturnsTheCheapestFeasibleEvaluation) {
+  // A share every run reaches: the constraint never binds, so cheaper grants are better.
+  const TargetResult r = seek_target(load_batch(write("0.1")), dir_ / "t.h5", TargetOptions{});
+  ASSERT_TRUE(r.feasible);
+  ASSERT_GE(r.evaluations.size(), 2u);
+  const TargetEvaluation& best = r.evaluations[r.best];
+  EXPECT_GE(best.probability, 0.6);
+  for (const TargetEvaluation& e : r.evaluations) {
+    if (e.probability >= 0.6) {
+      EXPECT_LE(best.public_cost, e.public_cost);
+    }
+    EXPECT_GE(e.levers[0], 0.05);
+    EXPECT_LE(e.levers[0], 0.33);
+  }
+  // The optimiser moved away from the generous start towards cheaper grants.
+  EXPECT_LT(best.public_cost, r.evaluations.front().public_cost);
+
+  const auto f = h5::open_file_read(dir_ / "t.h5");
+  EXPECT_EQ(f.attr_int("feasible"), 1);
+  EXPECT_EQ(f.attr_int("best_evaluation"), static_cast<std::int64_t>(r.best));
+  const std::vector<double> cost = h5::read_double(f, "public_cost");
+  ASSERT_EQ(cost.size(), r.evaluations.size());
+  EXPECT_EQ(cost[r.best], best.public_cost);
+  EXPECT_EQ(h5::dim_names(f, "levers"), (std::vector<std::string>{"evaluation", "lever"}));
+}
+
+TEST_F(TargetTest, UnreachableTargetIsReportedWithTheMostProbableEvaluation) {
+  const TargetResult r = seek_target(load_batch(write("50.0")), dir_ / "u.h5", TargetOptions{});
+  EXPECT_FALSE(r.feasible);
+  for (const TargetEvaluation& e : r.evaluations) {
+    EXPECT_EQ(e.probability, 0.0);
+    EXPECT_LE(e.share_mean, r.evaluations[r.best].share_mean);
+  }
+  EXPECT_EQ(h5::open_file_read(dir_ / "u.h5").attr_int("feasible"), 0);
+}
+
+TEST_F(TargetTest, SameFileSameEvaluations) {
+  const TargetResult a = seek_target(load_batch(write("0.1")), dir_ / "a.h5", TargetOptions{});
+  const TargetResult b = seek_target(load_batch(write("0.1")), dir_ / "b.h5", TargetOptions{});
+  ASSERT_EQ(a.evaluations.size(), b.evaluations.size());
+  for (std::size_t k = 0; k < a.evaluations.size(); ++k) {
+    EXPECT_EQ(a.evaluations[k].levers, b.evaluations[k].levers);
+    EXPECT_EQ(a.evaluations[k].public_cost, b.evaluations[k].public_cost);
+  }
+}
+
+TEST_F(TargetTest, BadLeverIsAnErrorBeforeAnyOutput) {
+  const fs::path t =
+      write("5.0", "[[target.lever]]\nkey = \"schemes.nifs.cpa\"\nmin = 0\nmax = 1\n");
+  try {
+    seek_target(load_batch(t), dir_ / "never.h5", TargetOptions{});
+    FAIL();
+  } catch (const ScenarioError& e) {
+    EXPECT_NE(std::string(e.what()).find("t.toml:15:"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("schemes.nifs.cap"), std::string::npos)  // suggestion
+        << e.what();
+  }
+  EXPECT_FALSE(fs::exists(dir_ / "never.h5"));
+  // A lever range outside the parameter's valid range names the lever's line too.
+  const fs::path r = write("5.0",
+                           "[[target.lever]]\nkey = \"schemes.nifs.cap\"\nmin = -5\n"
+                           "max = 2\n");
+  EXPECT_THROW(seek_target(load_batch(r), dir_ / "never.h5", TargetOptions{}), ScenarioError);
+  EXPECT_FALSE(fs::exists(dir_ / "never.h5"));
+}
+
+}  // namespace nisim::hk
