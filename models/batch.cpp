@@ -58,6 +58,8 @@ const char* const k_summarised[] = {"mfg_share", "smart_lines", "line_grants", "
 
 constexpr double k_share_target_pct = 5.0;
 constexpr int k_share_target_year = 2032;
+constexpr double k_lines_target = 130.0;
+constexpr int k_lines_target_year = 2027;
 
 std::string utc_now() {
   const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
@@ -384,6 +386,16 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
       p_target = static_cast<double>(hits) / static_cast<double>(reps);
     }
     g.set_attr("p_share_5pct_by_2032", p_target);
+    // The smart-line KPI (2024 Policy Address): >= 130 lines by 2027 (NaN if not simulated).
+    double p_lines = std::nan("");
+    if (k_lines_target_year >= first.base_year && k_lines_target_year <= first.horizon) {
+      const std::vector<double> lines = h5::read_double(g, "smart_lines");
+      const auto tl = static_cast<std::size_t>(k_lines_target_year - first.base_year);
+      std::size_t hits = 0;
+      for (std::size_t r = 0; r < reps; ++r) hits += lines[r * T + tl] >= k_lines_target;
+      p_lines = static_cast<double>(hits) / static_cast<double>(reps);
+    }
+    g.set_attr("p_lines_130_by_2027", p_lines);
     summary.p_share_target.emplace_back(scenarios[s].entry.name, p_target);
     if (batch.has_sweep || s == base_index) continue;
     // Paired differences (variant - base) per year, with the unpaired standard error beside it

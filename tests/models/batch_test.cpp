@@ -122,6 +122,10 @@ TEST_F(BatchTest, SummariesAndPairedDifferences) {
     EXPECT_NEAR(diff[t], d / R, 1e-12);
   }
   EXPECT_LT(se[T - 1] * 3.0, se_unpaired[T - 1]);  // at least a ninefold variance reduction
+  // Target probabilities: the share cannot reach 5% by 2032 here (horizon 2022: NaN), and the
+  // lines KPI year 2027 is beyond the horizon too.
+  EXPECT_TRUE(std::isnan(with.attr_double("p_share_5pct_by_2032")));
+  EXPECT_TRUE(std::isnan(with.attr_double("p_lines_130_by_2027")));
 }
 
 TEST_F(BatchTest, InvalidScenarioStopsTheBatchBeforeAnyOutput) {
