@@ -15,7 +15,7 @@ free -g | head -2
 
 echo "== Google Benchmark (JSON: out/perf/bench.json)"
 build/release/bench/nisim_bench --benchmark_min_time=0.5 \
-  --benchmark_filter='BM_Triad|BM_FirmUpdate|BM_YearlyStep|BM_Scenario|BM_Batch' \
+  --benchmark_filter='BM_Triad|BM_FirmUpdate|BM_YearlyStep|BM_Scenario|BM_Batch|BM_Lane' \
   --benchmark_out=out/perf/bench.json --benchmark_out_format=json
 
 echo "== numpy peer (out/perf/numpy.json)"
