@@ -44,7 +44,7 @@ class BatchParser {
         parse_target(node, b);
       } else {
         fail(pos_of(node), "key '" + key + "': unknown key (a batch file has [batch], " +
-                               "[[scenario]] and [sweep] tables)");
+                               "[[scenario]], [sweep] and [target] tables)");
       }
     }
     const char* const one_of =

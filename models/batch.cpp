@@ -151,6 +151,11 @@ Points unit_design(const Batch& b) {
 /// the scaled design points of a sweep.
 std::vector<LoadedScenario> load_scenarios(const Batch& batch, Points& design) {
   std::vector<LoadedScenario> out;
+  if (batch.has_target) {
+    throw ScenarioError(where(batch.target.pos) +
+                        "key 'target': this file seeks a target; run it with `nisim target`, "
+                        "not `nisim batch`");
+  }
   if (!batch.has_sweep) {
     for (const BatchScenario& s : batch.scenarios) {
       Scenario sc = load_scenario(s.file);

@@ -70,6 +70,36 @@ def open_batch(path: str | Path) -> h5py.File:
     return f
 
 
+SWEEP_DATASETS = ("point", "parameter", "design", "output_mean")
+
+
+def open_sweep(path: str | Path) -> h5py.File:
+    """Open the output of a sweep batch (a batch file with a [sweep] table) for reading, or raise
+    OutputError naming the file and saying what it is instead. The caller reads f["sweep"]."""
+    p = Path(path)
+    f = _open_h5(p)
+    g = f.get("sweep")
+    if not isinstance(g, h5py.Group):
+        if "replications" in f.attrs and "scenarios" in f.attrs:
+            kind = ("an nisim batch output without a sweep group (its batch file has "
+                    "[[scenario]] tables)")
+        elif "target_share_pct" in f.attrs:
+            kind = "an nisim target output (`nisim target`), not a sweep"
+        elif "nisim_version" in f.attrs and "mfg_share" in f:
+            kind = "an nisim run file, not a sweep"
+        else:
+            kind = "an HDF5 file, but not an nisim sweep output (no 'sweep' group)"
+        f.close()
+        raise OutputError(f"{p}: {kind}; make one with `nisim batch SWEEP.toml -o OUT.h5` "
+                          "from a batch file with a [sweep] table (docs/batches.md)")
+    missing = [k for k in SWEEP_DATASETS if not isinstance(g.get(k), h5py.Dataset)]
+    if missing or "output" not in g.attrs or "year" not in g.attrs:
+        f.close()
+        raise OutputError(f"{p}: a 'sweep' group without "
+                          f"{', '.join(missing) or 'its output/year attributes'}")
+    return f
+
+
 def _text(value: str | bytes) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
 

@@ -193,6 +193,20 @@ TEST_F(BatchTest, SweepOfAnUnknownOrNonNumericKeyIsAnError) {
   }
 }
 
+TEST_F(BatchTest, TargetFileIsRefusedByTheBatchRunner) {
+  const fs::path t = write("t.toml",
+                           "[target]\nscenario = \"with.toml\"\n[[target.lever]]\n"
+                           "key = \"schemes.nifs.cap\"\nmin = 1\nmax = 2\n");
+  try {
+    run_batch(load_batch(t), dir_ / "never.h5", BatchOptions{});
+    FAIL();
+  } catch (const ScenarioError& e) {
+    EXPECT_NE(std::string(e.what()).find("nisim target"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("t.toml:1:"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(fs::exists(dir_ / "never.h5"));
+}
+
 TEST(Batches, EveryShippedBatchFileLoadsAndItsScenariosValidate) {
   int count = 0;
   std::vector<fs::path> files;
