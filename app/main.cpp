@@ -73,6 +73,9 @@ class Progress {
     const double rate = elapsed > 0.0 ? static_cast<double>(done) / elapsed : 0.0;
     const double left = rate > 0.0 ? static_cast<double>(total - done) / rate : 0.0;
     if (tty_) {
+      // Redraw at most ten times a second (and at the end): thousands of runs finish quickly.
+      if (done != total && elapsed - last_draw_ < 0.1) return;
+      last_draw_ = elapsed;
       const int width = 30;
       const int filled = static_cast<int>(width * done / total);
       std::fprintf(stderr, "\r[%s%s] %zu/%zu runs  %.1f runs/s  %.0f s left   ",
@@ -94,6 +97,7 @@ class Progress {
   bool tty_ = isatty(fileno(stderr)) != 0;
   bool drawn_ = false;
   std::size_t last_decile_ = 0;
+  double last_draw_ = -1.0;
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };
 

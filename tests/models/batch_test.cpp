@@ -193,6 +193,22 @@ TEST_F(BatchTest, SweepOfAnUnknownOrNonNumericKeyIsAnError) {
   }
 }
 
+TEST_F(BatchTest, PairingShrinksTheVarianceOnTheShippedScenarioPair) {
+  // batches/compare.toml as shipped (baseline against no new policy, full HK scale), with fewer
+  // replications to keep the test short.
+  Batch b = load_batch(fs::path(NISIM_BATCH_DIR) / "compare.toml");
+  b.replications = 8;
+  run_batch(b, dir_ / "real.h5", BatchOptions{});
+  const auto cmp =
+      h5::open_file_read(dir_ / "real.h5").open_group("baseline").open_group("vs_base");
+  const std::vector<double> se = h5::read_double(cmp, "mfg_share_diff_se");
+  const std::vector<double> se_unpaired = h5::read_double(cmp, "mfg_share_diff_se_unpaired");
+  const std::size_t t2032 = 2032 - 2016;
+  // Variance ratio (unpaired / paired) at least 10 in 2032: pairing is worth ten times the runs.
+  EXPECT_GT(se_unpaired[t2032] * se_unpaired[t2032], 10.0 * se[t2032] * se[t2032])
+      << "paired " << se[t2032] << " unpaired " << se_unpaired[t2032];
+}
+
 TEST_F(BatchTest, TargetFileIsRefusedByTheBatchRunner) {
   const fs::path t = write("t.toml",
                            "[target]\nscenario = \"with.toml\"\n[[target.lever]]\n"
