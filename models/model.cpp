@@ -1,10 +1,12 @@
 // The yearly schedule and the run loop (docs/model.md section 2.2).
 #include "models/model.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 #include "engine/error.hpp"
 #include "engine/parallel.hpp"
@@ -29,15 +31,36 @@ Schedule<State, Params> make_schedule() {
   return s;
 }
 
+/// Run-time invariant (docs/model.md section 2.2): every aggregate is finite after the step.
+/// Cheap: a handful of sums. Only when one fails is the firm table scanned, to name the phase
+/// that produced the value and the first firm (by id) that holds it.
 void check_finite(const State& st) {
-  const double values[] = {st.macro.gdp, st.macro.mfg_va, st.macro.wage, st.totals.cash};
-  for (double v : values) {
-    if (!std::isfinite(v)) {
-      throw ModelError("year " + std::to_string(st.year) +
-                       ": a macro aggregate is not finite (NaN or infinity) after the yearly "
-                       "step; check the scenario's growth paths and firm parameters");
+  const auto fail = [&](const std::string& phase, const std::string& what) {
+    throw ModelError("year " + std::to_string(st.year) + ", phase " + phase + ": " + what +
+                     " is not finite (NaN or infinity); check the scenario's growth paths and "
+                     "firm parameters");
+  };
+  if (!std::isfinite(st.macro.wage)) fail("set_environment", "the wage");
+  if (!std::isfinite(st.macro.nonmfg_va)) fail("set_environment", "non-manufacturing value added");
+  const double sums[] = {st.macro.gdp, st.macro.mfg_va, st.totals.cash, st.totals.capital};
+  if (std::all_of(std::begin(sums), std::end(sums), [](double v) { return std::isfinite(v); })) {
+    return;
+  }
+  const FirmTable& f = st.firms;
+  const std::pair<const char*, const std::vector<double>*> columns[] = {
+      {"log_tfp", &f.log_tfp}, {"employment", &f.employment},
+      {"capital", &f.capital}, {"value_added", &f.value_added},
+      {"cash", &f.cash},       {"floor_space", &f.floor_space}};
+  for (std::size_t i = 0; i < f.id.size(); ++i) {
+    for (const auto& [name, column] : columns) {
+      if (!std::isfinite((*column)[i])) {
+        fail("update_firms", "firm " + std::to_string(f.id[i]) + " (sector " +
+                                 std::string(k_sector_names[f.sector[i]]) + "): " + name + " = " +
+                                 std::to_string((*column)[i]));
+      }
     }
   }
+  fail("account_macro", "GDP or manufacturing value added");
 }
 
 }  // namespace

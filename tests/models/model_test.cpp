@@ -155,3 +155,26 @@ TEST(Output, FailedWriteLeavesNothing) {
 }
 
 }  // namespace nisim::hk
+
+namespace nisim::hk {
+
+TEST(Invariants, NonFiniteValueStopsTheRunNamingPhaseAndFirm) {
+  // Wages halving every year and TFP drifting up 20% a year for two centuries drive value added
+  // past the range of a double: valid parameters, impossible economy. The run must stop with a
+  // ModelError naming year and phase (here the sum overflows: account_macro), not write NaN.
+  const Scenario sc = test::scenario_text(
+      "inherit = \"small.toml\"\n[run]\nhorizon = 2200\n[labour]\nwage_growth = [[2017, -0.5]]\n"
+      "[firms]\ntfp_drift = 0.2\n");
+  try {
+    run(sc, {});
+    FAIL() << "expected a ModelError";
+  } catch (const ModelError& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find(", phase account_macro: "), std::string::npos) << m;
+    EXPECT_NE(m.find("not finite"), std::string::npos) << m;
+    EXPECT_NE(m.find("year "), std::string::npos) << m;
+    EXPECT_EQ(e.code(), ExitCode::model);
+  }
+}
+
+}  // namespace nisim::hk
