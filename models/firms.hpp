@@ -42,6 +42,12 @@ struct FirmTable {
 /// Bytes of one firm row across all columns (memory estimates).
 inline constexpr std::size_t k_firm_row_bytes = 8 + 1 + 1 + 7 * 8 + 4 + 4 + 1 + 1;
 
+/// Estimated peak bytes of a run with `firms` base-year establishments: the table with 25%
+/// headroom, doubled for compaction and growth, plus 64 MB for everything else.
+constexpr double estimate_run_bytes(double firms) {
+  return firms * 1.25 * 2.0 * static_cast<double>(k_firm_row_bytes) + 64e6;
+}
+
 /// Bytes the yearly firm update moves per firm, counted like the STREAM triad (each column
 /// read or written once; no write-allocate traffic). Read: id, sector, log_tfp, employment,
 /// capital, cash, smart_lines, age. Written: log_tfp, employment, capital, value_added, cash,

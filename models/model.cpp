@@ -73,12 +73,6 @@ Params validate(const Scenario& scenario) {
   return params_from(scenario);
 }
 
-std::uint64_t estimate_bytes(std::int64_t firms, std::int64_t years) {
-  // Firm table with 25% head room, doubled while compacting/growing, plus per-year history.
-  const double table = static_cast<double>(firms) * 1.25 * k_firm_row_bytes * 2.0;
-  return static_cast<std::uint64_t>(table + static_cast<double>(years) * 4096.0 + 64e6);
-}
-
 struct Simulation::Impl {
   Impl(const Scenario& sc, const RunOptions& options)
       : scenario(sc),

@@ -66,7 +66,4 @@ RunResult run(const Scenario& scenario, const RunOptions& options);
 void write_run(const RunResult& result, const Scenario& scenario, const std::filesystem::path& out,
                bool force);
 
-/// Estimated peak bytes of a run with `firms` base-year establishments over `years` years.
-std::uint64_t estimate_bytes(std::int64_t firms, std::int64_t years);
-
 }  // namespace nisim::hk

@@ -1,12 +1,15 @@
 // Parameter keys, units, ranges and sources (docs/model.md, docs/scenarios.md).
 #include "models/params.hpp"
 
+#include <unistd.h>
 #include <cmath>
+#include <cstdio>
 #include <initializer_list>
 #include <string>
 #include <utility>
 
 #include "engine/error.hpp"
+#include "models/firms.hpp"
 
 namespace nisim::hk {
 
@@ -75,7 +78,7 @@ void bind_params(Params& p, ParamBinder& b) {
            {"1/year", -0.5, 0.5, "nominal manufacturing wage growth; calibrated (3.3)"});
 
   b.integer("firms.count", p.firm_count,
-            {"establishments", 1, 1e8, "establishments at base; C&SD surveys, interpolated (3.1)"});
+            {"establishments", 1, 1e9, "establishments at base; C&SD surveys, interpolated (3.1)"});
   b.real("firms.employment", p.employment,
          {"persons", 1.0, 1e10, "persons engaged at base; C&SD, interpolated (3.1)"});
   b.real("firms.size_sigma", p.size_sigma, {"", 0.0, 4.0, "s.d. of log size at base (3.1)"});
@@ -193,6 +196,21 @@ void check_relations(const Scenario& sc, const Params& p, const Shock* shock) {
   }
 }
 
+/// A run that would not fit in this machine's memory is refused before anything is allocated,
+/// with the estimate (firm table with headroom, doubled while it is compacted or grown).
+void check_memory(const Scenario& sc, const Params& p) {
+  const double need = estimate_run_bytes(static_cast<double>(p.firm_count));
+  const double have =
+      static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGE_SIZE));
+  if (have > 0.0 && need > 0.9 * have) {
+    char text[160];
+    std::snprintf(text, sizeof text,
+                  "a run with %lld firms needs about %.1f GiB; this machine has %.1f GiB",
+                  static_cast<long long>(p.firm_count), need / 1073741824.0, have / 1073741824.0);
+    fail_at(first_set(sc, {"firms.count"}), "firms.count", text);
+  }
+}
+
 /// Keys read only when the run starts (the base-year population, the run's frame): a shock
 /// to them could not take effect, so it is an error rather than silently ignored.
 bool start_only(const std::string& key) {
@@ -215,6 +233,7 @@ Params params_from(const Scenario& scenario) {
   Params p;
   apply_scenario(scenario, [&p](ParamBinder& b) { bind_params(p, b); });
   check_relations(scenario, p, nullptr);
+  check_memory(scenario, p);
   // Shocks: each must fall inside the simulated years and touch a key that can change mid-run;
   // the parameters after all the shocks of a year must still satisfy the relations above (so
   // several keys may move together, e.g. two entry shares that keep their sum).
