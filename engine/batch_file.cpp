@@ -84,6 +84,15 @@ class BatchParser {
                         std::to_string(pos.column) + ": " + what);
   }
 
+  /// A file name: non-empty, no NUL (which would silently cut the path short).
+  std::string checked_path(const toml::node& node, const std::string& name,
+                           const std::string& key) const {
+    if (name.empty() || name.find('\0') != std::string::npos) {
+      fail(pos_of(node), "key '" + key + "': a file name must be non-empty, without NUL");
+    }
+    return name;
+  }
+
   void parse_batch(const toml::node& node, Batch& b) {
     const auto* table = node.as_table();
     if (table == nullptr) fail(pos_of(node), "key 'batch': expected a table [batch]");
@@ -133,7 +142,7 @@ class BatchParser {
         }
         if (str == nullptr) fail(pos_of(value), "key '" + key + "': expected a string");
         if (key == "scenario.file") {
-          s.file = path_.parent_path() / str->get();
+          s.file = path_.parent_path() / checked_path(value, str->get(), key);
           s.pos = pos_of(value);
           if (!std::filesystem::is_regular_file(s.file)) {
             fail(pos_of(value), "key 'scenario.file': no such file: " + s.file.string());
@@ -210,7 +219,7 @@ class BatchParser {
       if (key == "target.scenario") {
         const auto* str = value.as_string();
         if (str == nullptr) fail(pos_of(value), "key '" + key + "': expected a string");
-        t.scenario = path_.parent_path() / str->get();
+        t.scenario = path_.parent_path() / checked_path(value, str->get(), key);
         if (!std::filesystem::is_regular_file(t.scenario)) {
           fail(pos_of(value), "key 'target.scenario': no such file: " + t.scenario.string());
         }
@@ -265,7 +274,7 @@ class BatchParser {
     for (auto&& [name, value] : *table) {
       const std::string key = "sweep." + std::string(name.str());
       if (key == "sweep.scenario") {
-        w.scenario = path_.parent_path() / string(value, key);
+        w.scenario = path_.parent_path() / checked_path(value, string(value, key), key);
         if (!std::filesystem::is_regular_file(w.scenario)) {
           fail(pos_of(value), "key 'sweep.scenario': no such file: " + w.scenario.string());
         }

@@ -117,7 +117,11 @@ class FileParser {
       const std::string key(name.str());
       if (key == "inherit") {
         if (const auto* file = node.as_string()) {
-          result_.inherit.emplace(file->get(), pos_of(node));
+          if (file->get().empty() || file->get().find('\0') != std::string::npos) {
+            error(pos_of(node), quoted_key(key) + ": a file name must be non-empty, without NUL");
+          } else {
+            result_.inherit.emplace(file->get(), pos_of(node));
+          }
         } else {
           error(pos_of(node), quoted_key(key) + ": expected a file name in quotes");
         }
@@ -149,6 +153,10 @@ class FileParser {
   void flatten(const std::string& key, const toml::node& node,
                std::vector<std::pair<std::string, Entry>>& out, Seen& seen) {
     if (const auto* table = node.as_table()) {
+      // An inline {} sets nothing: almost certainly a mistake for a value.
+      if (table->empty() && table->is_inline()) {
+        error(pos_of(node), quoted_key(key) + ": expected a value, got an empty table {}");
+      }
       for (auto&& [name, child] : *table) {
         flatten(key + "." + std::string(name.str()), child, out, seen);
       }

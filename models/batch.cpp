@@ -130,11 +130,32 @@ Scenario with_values(const Scenario& base, const std::vector<SweepParam>& params
 
 namespace {
 
+std::string format_count(double x) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3g", x);
+  return text;
+}
+
+/// Most design points a sweep may have (each is a scenario run `replications` times).
+constexpr double k_max_design_points = 1e6;
+
 /// Unit-cube design points of a sweep (docs/batches.md, "Sweeps").
 Points unit_design(const Batch& b) {
   const Sweep& w = b.sweep;
   const std::size_t d = w.params.size(), n = static_cast<std::size_t>(w.points);
   const int levels = static_cast<int>(w.levels);
+  // Count the points before making them, so a huge design is an error, not an allocation.
+  const double dd = static_cast<double>(d), nn = static_cast<double>(n);
+  const double count = w.design == "grid"       ? std::pow(static_cast<double>(levels), dd)
+                       : w.design == "morris"   ? nn * (dd + 1.0)
+                       : w.design == "saltelli" ? nn * (dd + 2.0)
+                                                : nn;
+  if (count > k_max_design_points) {
+    throw ScenarioError(where(w.pos) + "key 'sweep." +
+                        (w.design == "grid" ? std::string("levels") : std::string("points")) +
+                        "': the " + w.design + " design would have " + format_count(count) +
+                        " points; the limit is 1000000");
+  }
   try {
     if (w.design == "grid") return full_grid(std::vector<int>(d, levels));
     if (w.design == "lhs") return latin_hypercube(n, d, b.seed);

@@ -180,12 +180,13 @@ void check_relations(const Scenario& sc, const Params& p, const Shock* shock) {
     double sum = 0.0;
     for (const auto& s : p.sector) sum += s.*field;
     if (std::abs(sum - 1.0) > 1e-6) {
-      const std::string key = "sectors." + std::string(k_sector_names[0]) + "." + name;
+      std::string key = "sectors." + std::string(k_sector_names[0]) + "." + name;
       SourcePos pos = at({key.c_str()});
-      for (const auto& sn : k_sector_names) {  // point at the first sector the file sets
+      for (const auto& sn : k_sector_names) {  // name the first sector the file sets
         const std::string k = "sectors." + std::string(sn) + "." + name;
-        if (shock == nullptr && sc.values.count(k) != 0) {
-          pos = sc.values.at(k).second;
+        if (shock != nullptr ? shock->key == k : sc.values.count(k) != 0) {
+          key = k;
+          if (shock == nullptr) pos = sc.values.at(k).second;
           break;
         }
       }
