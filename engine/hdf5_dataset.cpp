@@ -245,6 +245,25 @@ std::vector<std::string> dim_names(const Location& loc, const std::string& name)
 
 // ---- Appendable ---------------------------------------------------------------------------
 
+namespace {
+/// Write one row (index `r` along axis 0, shape row_shape) of a dataset of doubles.
+template <class What>
+void write_row_at(hid_t dataset, hsize_t r, const std::vector<hsize_t>& row_shape,
+                  std::span<const double> row, const What& what) {
+  const std::vector<hsize_t> count = detail::prepend(1, row_shape);
+  std::vector<hsize_t> start(count.size(), 0);
+  start[0] = r;
+  Handle file_space(check(H5Dget_space(dataset), what));
+  check(H5Sselect_hyperslab(file_space.id(), H5S_SELECT_SET, start.data(), nullptr, count.data(),
+                            nullptr),
+        what);
+  Handle mem_space = detail::make_space(count, count);
+  check(H5Dwrite(dataset, H5T_NATIVE_DOUBLE, mem_space.id(), file_space.id(), H5P_DEFAULT,
+                 row.data()),
+        what);
+}
+}  // namespace
+
 Appendable::Appendable(const Location& loc, const std::string& name,
                        const std::vector<hsize_t>& row_shape, const std::vector<std::string>& dims,
                        const VarInfo& info)
@@ -275,19 +294,10 @@ hsize_t Appendable::append(std::span<const double> row) {
   if (row.size() != detail::element_count(row_shape_))
     throw std::invalid_argument("hdf5: appended row has the wrong size");
   auto what = [&] { return "cannot append a row to " + where(dataset_.id()); };
-  std::vector<hsize_t> dims = detail::prepend(rows_ + 1, row_shape_), start(dims.size(), 0);
-  const std::vector<hsize_t> count = detail::prepend(1, row_shape_);
-  start[0] = rows_;
+  std::vector<hsize_t> dims = detail::prepend(rows_ + 1, row_shape_);
   check(H5Dset_extent(dataset_.id(), dims.data()), what);
   try {
-    Handle file_space(check(H5Dget_space(dataset_.id()), what));
-    check(H5Sselect_hyperslab(file_space.id(), H5S_SELECT_SET, start.data(), nullptr, count.data(),
-                              nullptr),
-          what);
-    Handle mem_space = detail::make_space(count, count);
-    check(H5Dwrite(dataset_.id(), H5T_NATIVE_DOUBLE, mem_space.id(), file_space.id(), H5P_DEFAULT,
-                   row.data()),
-          what);
+    write_row_at(dataset_.id(), rows_, row_shape_, row, what);
   } catch (...) {
     dims[0] = rows_;  // best effort: shrink back so that rows() stays the dataset's length
     H5Dset_extent(dataset_.id(), dims.data());
@@ -322,17 +332,7 @@ void RowWriter::write_row(hsize_t r, std::span<const double> row) {
   auto what = [&] {
     return "cannot write row " + std::to_string(r) + " of " + where(dataset_.id());
   };
-  const std::vector<hsize_t> count = detail::prepend(1, row_shape_);
-  std::vector<hsize_t> start(count.size(), 0);
-  start[0] = r;
-  Handle file_space(check(H5Dget_space(dataset_.id()), what));
-  check(H5Sselect_hyperslab(file_space.id(), H5S_SELECT_SET, start.data(), nullptr, count.data(),
-                            nullptr),
-        what);
-  Handle mem_space = detail::make_space(count, count);
-  check(H5Dwrite(dataset_.id(), H5T_NATIVE_DOUBLE, mem_space.id(), file_space.id(), H5P_DEFAULT,
-                 row.data()),
-        what);
+  write_row_at(dataset_.id(), r, row_shape_, row, what);
 }
 
 }  // namespace nisim::h5

@@ -16,9 +16,9 @@
 #include "engine/design.hpp"
 #include "engine/error.hpp"
 #include "engine/hdf5.hpp"
+#include "engine/provenance.hpp"
 #include "engine/rng.hpp"
 #include "engine/sensitivity.hpp"
-#include "engine/version.hpp"
 #include "models/model.hpp"
 
 namespace nisim::hk {
@@ -60,15 +60,6 @@ constexpr double k_share_target_pct = 5.0;
 constexpr int k_share_target_year = 2032;
 constexpr double k_lines_target = 130.0;
 constexpr int k_lines_target_year = 2027;
-
-std::string utc_now() {
-  const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 void write_dims(const h5::Location& loc, std::int64_t replications,
                 const std::vector<std::int32_t>& years) {
@@ -332,9 +323,7 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
   oneapi::tbb::task_arena arena(options.threads > 0 ? options.threads
                                                     : oneapi::tbb::task_arena::automatic);
   root.set_attr("title", "nisim batch: " + batch.path.filename().string());
-  root.set_attr("nisim_version", std::string(k_version));
-  root.set_attr("git_commit", std::string(k_git_commit));
-  root.set_attr("created_utc", utc_now());
+  write_provenance(root);
   root.set_attr("batch_path", batch.path.string());
   root.set_attr("batch_text", batch.text);
   root.set_attr("seed", batch.seed);

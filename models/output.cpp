@@ -1,25 +1,14 @@
 // Writing a run to HDF5 (schema: docs/output.md).
-#include <chrono>
-#include <ctime>
 #include <span>
 #include <string>
 
 #include "engine/hdf5.hpp"
-#include "engine/version.hpp"
+#include "engine/provenance.hpp"
 #include "models/model.hpp"
 
 namespace nisim::hk {
 
 namespace {
-
-std::string utc_now() {
-  const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 template <std::size_t N>
 std::vector<std::string> labels(const std::array<std::string_view, N>& names) {
@@ -36,9 +25,7 @@ void write_run(const RunResult& r, const Scenario& scenario, const std::filesyst
   const hsize_t t = h.years();
 
   root.set_attr("title", "nisim run: " + scenario.name);
-  root.set_attr("nisim_version", std::string(k_version));
-  root.set_attr("git_commit", std::string(k_git_commit));
-  root.set_attr("created_utc", utc_now());
+  write_provenance(root);
   root.set_attr("scenario_name", scenario.name);
   root.set_attr("scenario_path", scenario.path.string());
   root.set_attr("scenario_text", scenario.text);

@@ -11,8 +11,8 @@
 
 #include "engine/error.hpp"
 #include "engine/hdf5.hpp"
+#include "engine/provenance.hpp"
 #include "engine/rng.hpp"
-#include "engine/version.hpp"
 #include "models/batch.hpp"
 #include "models/model.hpp"
 
@@ -150,8 +150,7 @@ TargetResult seek_target(const Batch& batch, const std::filesystem::path& out,
   // Output: every evaluation, the best one and the optimiser's status.
   const h5::Location& root = file.root();
   root.set_attr("title", "nisim target: " + batch.path.filename().string());
-  root.set_attr("nisim_version", std::string(k_version));
-  root.set_attr("git_commit", std::string(k_git_commit));
+  write_provenance(root);
   root.set_attr("batch_path", batch.path.string());
   root.set_attr("batch_text", batch.text);
   root.set_attr("scenario_text", pr.base.text);
