@@ -14,17 +14,17 @@
 #include "engine/hdf5.hpp"
 #include "engine/rng.hpp"
 #include "models/model.hpp"
+#include "test_support.hpp"
 
 namespace nisim::hk {
 namespace {
 
 namespace fs = std::filesystem;
 
-class BatchTest : public ::testing::Test {
+class BatchTest : public test::TempDirTest {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("nisim_batch_test_" + std::to_string(::getpid()));
-    fs::create_directories(dir_);
+    TempDirTest::SetUp();
     const fs::path small = fs::path(NISIM_TEST_DATA) / "scenarios" / "small.toml";
     write("with.toml", "inherit = \"" + small.string() + "\"\n");
     write("without.toml",
@@ -33,11 +33,6 @@ class BatchTest : public ::testing::Test {
                    "[batch]\nreplications = 6\nseed = 4242\nbase = \"without\"\n"
                    "[[scenario]]\nfile = \"with.toml\"\n[[scenario]]\nfile = \"without.toml\"\n");
   }
-  void TearDown() override { fs::remove_all(dir_); }
-  fs::path write(const std::string& name, const std::string& text) {
-    std::ofstream(dir_ / name) << text;
-    return dir_ / name;
-  }
   fs::path run_to(const std::string& name, int threads) {
     BatchOptions o;
     o.threads = threads;
@@ -45,7 +40,7 @@ class BatchTest : public ::testing::Test {
     return dir_ / name;
   }
 
-  fs::path dir_, batch_;
+  fs::path batch_;
 };
 
 }  // namespace

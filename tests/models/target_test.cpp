@@ -10,36 +10,32 @@
 
 #include "engine/error.hpp"
 #include "engine/hdf5.hpp"
+#include "test_support.hpp"
 
 namespace nisim::hk {
 namespace {
 
 namespace fs = std::filesystem;
 
-class TargetTest : public ::testing::Test {
+class TargetTest : public test::TempDirTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("nisim_target_test_" + std::to_string(::getpid()));
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  fs::path write(const std::string& share, const std::string& extra = "") {
+  /// A target file over the small scenario, for share `share` in 2022, plus `extra` text.
+  fs::path target_file(const std::string& share, const std::string& extra = "") {
     const fs::path small = fs::path(NISIM_TEST_DATA) / "scenarios" / "small.toml";
-    std::ofstream(dir_ / "t.toml")
-        << "[batch]\nreplications = 3\nseed = 5\n[target]\nscenario = \"" << small.string()
-        << "\"\nprobability = 0.6\nshare = " << share << "\nyear = 2022\nmax_evaluations = 8\n"
-        << "[[target.lever]]\nkey = \"schemes.nifs.share\"\nmin = 0.05\nmax = 0.33\n"
-        << extra;
-    return dir_ / "t.toml";
+    return write("t.toml", "[batch]\nreplications = 3\nseed = 5\n[target]\nscenario = \"" +
+                               small.string() + "\"\nprobability = 0.6\nshare = " + share +
+                               "\nyear = 2022\nmax_evaluations = 8\n[[target.lever]]\n"
+                               "key = \"schemes.nifs.share\"\nmin = 0.05\nmax = 0.33\n" +
+                               extra);
   }
-  fs::path dir_;
 };
 
 }  // namespace
 
 TEST_F(TargetTest, FeasibleTargetReturnsTheCheapestFeasibleEvaluation) {
   // A share every run reaches: the constraint never binds, so cheaper grants are better.
-  const TargetResult r = seek_target(load_batch(write("0.1")), dir_ / "t.h5", TargetOptions{});
+  const TargetResult r =
+      seek_target(load_batch(target_file("0.1")), dir_ / "t.h5", TargetOptions{});
   ASSERT_TRUE(r.feasible);
   ASSERT_GE(r.evaluations.size(), 2u);
   const TargetEvaluation& best = r.evaluations[r.best];
@@ -64,7 +60,8 @@ TEST_F(TargetTest, FeasibleTargetReturnsTheCheapestFeasibleEvaluation) {
 }
 
 TEST_F(TargetTest, UnreachableTargetIsReportedWithTheMostProbableEvaluation) {
-  const TargetResult r = seek_target(load_batch(write("50.0")), dir_ / "u.h5", TargetOptions{});
+  const TargetResult r =
+      seek_target(load_batch(target_file("50.0")), dir_ / "u.h5", TargetOptions{});
   EXPECT_FALSE(r.feasible);
   for (const TargetEvaluation& e : r.evaluations) {
     EXPECT_EQ(e.probability, 0.0);
@@ -74,8 +71,10 @@ TEST_F(TargetTest, UnreachableTargetIsReportedWithTheMostProbableEvaluation) {
 }
 
 TEST_F(TargetTest, SameFileSameEvaluations) {
-  const TargetResult a = seek_target(load_batch(write("0.1")), dir_ / "a.h5", TargetOptions{});
-  const TargetResult b = seek_target(load_batch(write("0.1")), dir_ / "b.h5", TargetOptions{});
+  const TargetResult a =
+      seek_target(load_batch(target_file("0.1")), dir_ / "a.h5", TargetOptions{});
+  const TargetResult b =
+      seek_target(load_batch(target_file("0.1")), dir_ / "b.h5", TargetOptions{});
   ASSERT_EQ(a.evaluations.size(), b.evaluations.size());
   for (std::size_t k = 0; k < a.evaluations.size(); ++k) {
     EXPECT_EQ(a.evaluations[k].levers, b.evaluations[k].levers);
@@ -85,7 +84,7 @@ TEST_F(TargetTest, SameFileSameEvaluations) {
 
 TEST_F(TargetTest, BadLeverIsAnErrorBeforeAnyOutput) {
   const fs::path t =
-      write("5.0", "[[target.lever]]\nkey = \"schemes.nifs.cpa\"\nmin = 0\nmax = 1\n");
+      target_file("5.0", "[[target.lever]]\nkey = \"schemes.nifs.cpa\"\nmin = 0\nmax = 1\n");
   try {
     seek_target(load_batch(t), dir_ / "never.h5", TargetOptions{});
     FAIL();
@@ -96,9 +95,9 @@ TEST_F(TargetTest, BadLeverIsAnErrorBeforeAnyOutput) {
   }
   EXPECT_FALSE(fs::exists(dir_ / "never.h5"));
   // A lever range outside the parameter's valid range names the lever's line too.
-  const fs::path r = write("5.0",
-                           "[[target.lever]]\nkey = \"schemes.nifs.cap\"\nmin = -5\n"
-                           "max = 2\n");
+  const fs::path r = target_file("5.0",
+                                 "[[target.lever]]\nkey = \"schemes.nifs.cap\"\nmin = -5\n"
+                                 "max = 2\n");
   EXPECT_THROW(seek_target(load_batch(r), dir_ / "never.h5", TargetOptions{}), ScenarioError);
   EXPECT_FALSE(fs::exists(dir_ / "never.h5"));
 }

@@ -1,6 +1,10 @@
 #pragma once
 // Shared fixtures for the model tests.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "engine/scenario.hpp"
@@ -17,5 +21,25 @@ inline Scenario scenario_text(const std::string& text) {
   return load_scenario_text(text,
                             std::filesystem::path(NISIM_TEST_DATA) / "scenarios" / "inline.toml");
 }
+
+/// A fixture with a fresh temporary directory per test, removed afterwards.
+class TempDirTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = std::filesystem::temp_directory_path() /
+           ("nisim_" + std::string(info->test_suite_name()) + "_" + info->name() + "_" +
+            std::to_string(::getpid()));
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  /// Write `text` to dir_/name and return the path.
+  std::filesystem::path write(const std::string& name, const std::string& text) {
+    std::ofstream(dir_ / name) << text;
+    return dir_ / name;
+  }
+  std::filesystem::path dir_;
+};
 
 }  // namespace nisim::hk::test
