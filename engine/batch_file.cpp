@@ -93,24 +93,42 @@ class BatchParser {
     return name;
   }
 
+  /// An integer value in [lo, hi], else an error naming the key and the range.
+  std::int64_t integer(const toml::node& v, const std::string& key, std::int64_t lo,
+                       std::int64_t hi) const {
+    const auto* i = v.as_integer();
+    if (i == nullptr || i->get() < lo || i->get() > hi) {
+      fail(pos_of(v), "key '" + key + "': expected an integer in [" + std::to_string(lo) + ", " +
+                          std::to_string(hi) + "]");
+    }
+    return i->get();
+  }
+
+  /// A string value, else an error naming the key.
+  std::string string(const toml::node& v, const std::string& key) const {
+    const auto* str = v.as_string();
+    if (str == nullptr) fail(pos_of(v), "key '" + key + "': expected a string");
+    return str->get();
+  }
+
+  /// A scenario file named relative to this batch file, which must exist.
+  std::filesystem::path scenario_file(const toml::node& v, const std::string& key) const {
+    const std::filesystem::path file = path_.parent_path() / checked_path(v, string(v, key), key);
+    if (!std::filesystem::is_regular_file(file)) {
+      fail(pos_of(v), "key '" + key + "': no such file: " + file.string());
+    }
+    return file;
+  }
+
   void parse_batch(const toml::node& node, Batch& b) {
     const auto* table = node.as_table();
     if (table == nullptr) fail(pos_of(node), "key 'batch': expected a table [batch]");
     for (auto&& [name, value] : *table) {
       const std::string key = "batch." + std::string(name.str());
-      if (key == "batch.replications" || key == "batch.seed") {
-        const auto* v = value.as_integer();
-        const std::int64_t max = key == "batch.seed" ? INT64_MAX : k_max_replications;
-        const std::int64_t min = key == "batch.seed" ? 0 : 1;
-        if (v == nullptr || v->get() < min || v->get() > max) {
-          fail(pos_of(value), "key '" + key + "': expected an integer in [" + std::to_string(min) +
-                                  ", " + std::to_string(max) + "]");
-        }
-        if (key == "batch.seed") {
-          b.seed = static_cast<std::uint64_t>(v->get());
-        } else {
-          b.replications = v->get();
-        }
+      if (key == "batch.replications") {
+        b.replications = integer(value, key, 1, k_max_replications);
+      } else if (key == "batch.seed") {
+        b.seed = static_cast<std::uint64_t>(integer(value, key, 0, INT64_MAX));
       } else if (key == "batch.base") {
         const auto* v = value.as_string();
         if (v == nullptr) fail(pos_of(value), "key 'batch.base': expected a scenario name");
@@ -142,11 +160,8 @@ class BatchParser {
         }
         if (str == nullptr) fail(pos_of(value), "key '" + key + "': expected a string");
         if (key == "scenario.file") {
-          s.file = path_.parent_path() / checked_path(value, str->get(), key);
+          s.file = scenario_file(value, key);
           s.pos = pos_of(value);
-          if (!std::filesystem::is_regular_file(s.file)) {
-            fail(pos_of(value), "key 'scenario.file': no such file: " + s.file.string());
-          }
         } else {
           name = str->get();
           const bool ok = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
@@ -217,12 +232,7 @@ class BatchParser {
     for (auto&& [name, value] : *table) {
       const std::string key = "target." + std::string(name.str());
       if (key == "target.scenario") {
-        const auto* str = value.as_string();
-        if (str == nullptr) fail(pos_of(value), "key '" + key + "': expected a string");
-        t.scenario = path_.parent_path() / checked_path(value, str->get(), key);
-        if (!std::filesystem::is_regular_file(t.scenario)) {
-          fail(pos_of(value), "key 'target.scenario': no such file: " + t.scenario.string());
-        }
+        t.scenario = scenario_file(value, key);
       } else if (key == "target.probability" || key == "target.share") {
         const auto number = value.value<double>();
         const double hi = key == "target.share" ? 100.0 : 1.0;
@@ -231,15 +241,10 @@ class BatchParser {
                                   (key == "target.share" ? "100" : "1") + "]");
         }
         (key == "target.share" ? t.share : t.probability) = *number;
-      } else if (key == "target.year" || key == "target.max_evaluations") {
-        const auto* i = value.as_integer();
-        const std::int64_t lo = key == "target.year" ? 1900 : 1,
-                           hi = key == "target.year" ? 2200 : 10000;
-        if (i == nullptr || i->get() < lo || i->get() > hi) {
-          fail(pos_of(value), "key '" + key + "': expected an integer in [" + std::to_string(lo) +
-                                  ", " + std::to_string(hi) + "]");
-        }
-        (key == "target.year" ? t.year : t.max_evaluations) = i->get();
+      } else if (key == "target.year") {
+        t.year = integer(value, key, 1900, 2200);
+      } else if (key == "target.max_evaluations") {
+        t.max_evaluations = integer(value, key, 1, 10000);
       } else if (key == "target.lever") {
         parse_params(value, key, t.levers);
       } else {
@@ -257,27 +262,10 @@ class BatchParser {
     b.has_sweep = true;
     Sweep& w = b.sweep;
     w.pos = pos_of(node);
-    auto integer = [&](const toml::node& v, const std::string& key, std::int64_t lo,
-                       std::int64_t hi) {
-      const auto* i = v.as_integer();
-      if (i == nullptr || i->get() < lo || i->get() > hi) {
-        fail(pos_of(v), "key '" + key + "': expected an integer in [" + std::to_string(lo) + ", " +
-                            std::to_string(hi) + "]");
-      }
-      return i->get();
-    };
-    auto string = [&](const toml::node& v, const std::string& key) {
-      const auto* str = v.as_string();
-      if (str == nullptr) fail(pos_of(v), "key '" + key + "': expected a string");
-      return str->get();
-    };
     for (auto&& [name, value] : *table) {
       const std::string key = "sweep." + std::string(name.str());
       if (key == "sweep.scenario") {
-        w.scenario = path_.parent_path() / checked_path(value, string(value, key), key);
-        if (!std::filesystem::is_regular_file(w.scenario)) {
-          fail(pos_of(value), "key 'sweep.scenario': no such file: " + w.scenario.string());
-        }
+        w.scenario = scenario_file(value, key);
       } else if (key == "sweep.design") {
         w.design = string(value, key);
         if (std::find(k_sweep_designs.begin(), k_sweep_designs.end(), w.design) ==
