@@ -44,13 +44,22 @@ void init_firm_row(FirmTable& f, std::size_t i, std::uint64_t id, int sector, in
   f.smart_lines[i] = 0;
   f.age[i] = age;
   f.new_lines[i] = 0;
+  f.projects[i] = 0;
+  f.line_plan[i] = 0;
   f.exiting[i] = 0;
 }
 
+double line_tfp_gain(int k, const Params& p) {
+  if (k >= p.line_max) return 0.0;
+  const double g = p.line_output_gain * std::pow(p.line_gain_decay, k);
+  return (1.0 - p.alpha - p.beta) * std::log1p(g);  // eq. 3.4d
+}
+
 int site_for(int sector, double u, double innopark_share) {
-  if (sector < k_first_strategic_sector || u >= innopark_share) return 0;  // industrial bldgs
-  // eq. 3.6b: u / share is uniform on (0, 1) given u < share: pick one of the three parks.
-  return 1 + std::min(2, static_cast<int>(u / innopark_share * 3.0));
+  // eq. 3.6b: traditional sectors in industrial buildings; a strategic one on an InnoPark
+  // estate with probability innopark_share.
+  if (sector < k_first_strategic_sector || u >= innopark_share) return site::industrial_buildings;
+  return site::innopark_estates;
 }
 
 int sector_for(const std::array<double, k_sectors>& cumulative, double u) {
@@ -131,7 +140,9 @@ struct KernelConstants {
     wage = env.wage;
     user_cost = p.user_cost;
     net_cost = p.line_cost - env.line_grant;
-    grant = env.line_grant;
+    line_cost = p.line_cost;
+    project_limit = env.project_limit;
+    line_floor = env.line_floor;
     const double rho = p.discount_rate;
     // eq. 3.4b: annuity factor of a gain lasting H years at discount rate rho.
     const double annuity =
@@ -143,17 +154,19 @@ struct KernelConstants {
     for (int k = 0; k <= 64; ++k) {
       const double g = k < max_lines ? p.line_output_gain * std::pow(p.line_gain_decay, k) : 0.0;
       log_gain[k] = g > 0.0 ? std::log(g) : -std::numeric_limits<double>::infinity();
-      dlog_tfp[k] = rts * std::log1p(g);  // eq. 3.4d
     }
     for (int s = 0; s < k_sectors; ++s) {
-      drift[s] = p.tfp_drift + p.sector[s].tfp_drift_extra;
+      drift[s] = p.tfp_drift + p.sector[s].tfp_drift_extra + env.tfp_bonus;  // eq. 4.5a
       floor[s] = p.sector[s].floor_per_worker;
     }
+    floor_factor = env.floor_factor;
+    rent_extra = env.rent_extra;
   }
-  double alpha, beta, rts, c0, c_l, c_k, wage, user_cost, net_cost, grant;
-  double log_value_factor, log_net_cost;
-  std::array<double, 65> log_gain{}, dlog_tfp{};
+  double alpha, beta, rts, c0, c_l, c_k, wage, user_cost, net_cost, line_cost;
+  double log_value_factor, log_net_cost, project_limit, line_floor;
+  std::array<double, 65> log_gain{};
   std::array<double, k_sectors> drift{}, floor{};
+  std::array<double, k_sites> floor_factor{}, rent_extra{};
 };
 
 }  // namespace
@@ -173,9 +186,10 @@ void update_firm_rows(FirmTable& f, std::size_t begin, std::size_t end, const Fi
   alignas(64) std::uint64_t id[W];
   alignas(64) std::uint32_t bits[4][W];
   alignas(64) double log_a[W], l0[W], k0[W], cash0[W], lines[W], age0[W], drift[W], floor_pw[W];
-  alignas(64) double u_r[W], u_exit[W], z_tfp[W], z_line[W], log_gain[W], dlog_tfp[W];
-  alignas(64) double out_l[W], out_k[W], out_y[W], out_cash[W], out_floor[W], out_subsidy[W];
-  alignas(64) double out_lines[W], out_new[W], out_age[W], out_exit[W], log_y[W];
+  alignas(64) double projects[W], rent_x[W];
+  alignas(64) double u_r[W], u_exit[W], z_tfp[W], z_line[W], log_gain[W];
+  alignas(64) double out_l[W], out_k[W], out_y[W], out_cash[W], out_floor[W];
+  alignas(64) double out_plan[W], out_age[W], out_exit[W], log_y[W];
 
   // Copy rows [c, c + m) into the lanes; lanes past m repeat row c + m - 1. Full chunks take
   // the straight-line copy.
@@ -190,7 +204,10 @@ void update_firm_rows(FirmTable& f, std::size_t begin, std::size_t end, const Fi
       lines[j] = f.smart_lines[i];
       age0[j] = f.age[i];
       drift[j] = k.drift[f.sector[i]];
-      floor_pw[j] = k.floor[f.sector[i]];
+      const int site = f.site[i];
+      floor_pw[j] = k.floor[f.sector[i]] * k.floor_factor[site];
+      rent_x[j] = k.rent_extra[site];
+      projects[j] = f.projects[i];
     }
   };
   // Copy lanes [0, count) back to rows [c, c + count). The column pointers are hoisted into
@@ -203,9 +220,9 @@ void update_firm_rows(FirmTable& f, std::size_t begin, std::size_t end, const Fi
   double* __restrict o_cash = f.cash.data();
   double* __restrict o_floor = f.floor_space.data();
   double* __restrict o_subsidy = f.subsidy.data();
-  std::int32_t* __restrict o_lines = f.smart_lines.data();
   std::int32_t* __restrict o_age = f.age.data();
   std::uint8_t* __restrict o_new = f.new_lines.data();
+  std::uint8_t* __restrict o_plan = f.line_plan.data();
   std::uint8_t* __restrict o_exit = f.exiting.data();
   // Store through Eigen maps (its own vectorised copy and cast loops).
   using Dyn = Eigen::Array<double, Eigen::Dynamic, 1>;
@@ -221,11 +238,12 @@ void update_firm_rows(FirmTable& f, std::size_t begin, std::size_t end, const Fi
     put(o_value_added, out_y);
     put(o_cash, out_cash);
     put(o_floor, out_floor);
-    put(o_subsidy, out_subsidy);
-    put(o_lines, out_lines);
     put(o_age, out_age);
-    put(o_new, out_new);
+    put(o_plan, out_plan);
     put(o_exit, out_exit);
+    // Lines completed and grants received are set later in the year (eq. 4.1d).
+    std::fill(o_subsidy + c, o_subsidy + c + count, 0.0);
+    std::fill(o_new + c, o_new + c + count, std::uint8_t{0});
   };
 
   for (std::size_t c = begin; c < end; c += W) {
@@ -236,9 +254,9 @@ void update_firm_rows(FirmTable& f, std::size_t begin, std::size_t end, const Fi
       gather(c, m, std::false_type{});
     }
     for (int j = 0; j < W; ++j) {
-      const int n_lines = std::min(static_cast<int>(lines[j]), 64);
+      // The next line is the (lines + projects + 1)-th: its gain is what a new project adds.
+      const int n_lines = std::min(static_cast<int>(lines[j] + projects[j]), 64);
       log_gain[j] = k.log_gain[n_lines];
-      dlog_tfp[j] = k.dlog_tfp[n_lines];
     }
     // One Philox block per firm-year (section 2.3): words 0-1 give two normals by Box-Muller
     // (the TFP shock and the line-gain noise), word 2 the exit uniform.
@@ -265,33 +283,34 @@ void update_firm_rows(FirmTable& f, std::size_t begin, std::size_t end, const Fi
     // eq. 3.2e: value added.
     Map{log_y} = la + k.alpha * log_k + k.beta * log_l;
     y = Map(log_y).exp();
-    // eq. 3.3a-b: profit after wages and the user cost of capital; retained share to cash.
-    const Lanes profit = y - k.wage * l - k.user_cost * cap;
+    // eq. 3.6a: floor space for workers (per-worker need scaled by the site's rent, eq. 3.6d)
+    // and for lines held or in progress.
+    Map fl(out_floor);
+    fl = Map(floor_pw) * l + k.line_floor * (Map(lines) + Map(projects));
+    // eq. 3.3a-b: profit after wages, the user cost of capital and rent above its base level;
+    // retained share to cash.
+    const Lanes profit = y - k.wage * l - k.user_cost * cap - Map(rent_x) * fl;
     cash = Map(cash0) + profit - payout * profit.max(0.0);
     const double* z_gain = zl.data();
     // The decisions, as one branch-free loop over lanes (compiled to masked vector operations;
     // Eigen's boolean arrays would be evaluated one lane at a time).
     for (int j = 0; j < W; ++j) {
-      // eq. 3.4b-c: add a smart line if its valued gain exceeds its cost net of the grant and
-      // the firm can pay for it from cash and credit (log_gain is -inf at the cap).
+      // eq. 3.4b-c: plan a smart line if its valued gain exceeds its cost net of the grant it
+      // would get, the firm can pay the whole cost now from cash and credit (the grant comes on
+      // completion, eq. 4.1d), and it has fewer projects than the limit (eq. 4.1b). log_gain is
+      // -inf at the line cap. The plan becomes a line only if approved and housed (section 4.1).
       const bool worth_it =
           log_y[j] + k.log_value_factor + log_gain[j] + sn * z_gain[j] + noise_mean >
           k.log_net_cost;
-      const bool can_pay = out_cash[j] + credit * out_k[j] >= k.net_cost;
-      const double adopt = (worth_it & can_pay) ? 1.0 : 0.0;
-      // eq. 3.4d: the line raises TFP from next year; the firm pays cost less grant now.
-      log_a[j] += adopt * dlog_tfp[j];
-      out_cash[j] -= adopt * k.net_cost;
+      const bool can_pay = out_cash[j] + credit * out_k[j] >= k.line_cost;
+      const bool room = projects[j] < k.project_limit;
+      out_plan[j] = (worth_it & can_pay & room) ? 1.0 : 0.0;
       // eq. 3.3c: exit by hazard or by insolvency beyond the credit limit.
       const double age = age0[j] + 1.0;
       const double hazard = age < young ? hazard_young : hazard_mature;
       const bool exits = (u_exit[j] < hazard) | (out_cash[j] < -credit * out_k[j]);
       out_exit[j] = exits ? 1.0 : 0.0;
       out_age[j] = age;
-      out_new[j] = adopt;
-      out_subsidy[j] = adopt * k.grant;
-      out_lines[j] = lines[j] + adopt;
-      out_floor[j] = floor_pw[j] * out_l[j];  // eq. 3.6a
     }
 
     scatter(c, static_cast<Eigen::Index>(m));

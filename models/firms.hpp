@@ -6,6 +6,7 @@
 
 #include "engine/parallel.hpp"
 #include "engine/rng.hpp"
+#include "models/land/land.hpp"
 #include "models/params.hpp"
 
 namespace nisim::hk {
@@ -24,23 +25,27 @@ struct FirmTable {
   std::vector<double> subsidy;            ///< grants received this year, HK$ M
   std::vector<std::int32_t> smart_lines;  ///< smart production lines installed (count)
   std::vector<std::int32_t> age;          ///< years since entry
-  std::vector<std::uint8_t> new_lines;    ///< lines installed this year (count)
+  std::vector<std::uint8_t> new_lines;    ///< lines completed this year (count)
+  std::vector<std::uint8_t> projects;     ///< line projects applied for or being built (count)
+  std::vector<std::uint8_t> line_plan;    ///< 1 if the firm wants to start a line this year
   std::vector<std::uint8_t> exiting;      ///< 1 if the firm exits at the end of this year
 
   template <class F>
   void for_each_column(F&& f) {
     f(id), f(sector), f(site), f(employment), f(capital), f(log_tfp), f(value_added), f(cash);
-    f(floor_space), f(subsidy), f(smart_lines), f(age), f(new_lines), f(exiting);
+    f(floor_space), f(subsidy), f(smart_lines), f(age), f(new_lines), f(projects), f(line_plan);
+    f(exiting);
   }
   template <class F>
   void for_each_column(F&& f) const {
     f(id), f(sector), f(site), f(employment), f(capital), f(log_tfp), f(value_added), f(cash);
-    f(floor_space), f(subsidy), f(smart_lines), f(age), f(new_lines), f(exiting);
+    f(floor_space), f(subsidy), f(smart_lines), f(age), f(new_lines), f(projects), f(line_plan);
+    f(exiting);
   }
 };
 
 /// Bytes of one firm row across all columns (memory estimates).
-inline constexpr std::size_t k_firm_row_bytes = 8 + 1 + 1 + 7 * 8 + 4 + 4 + 1 + 1;
+inline constexpr std::size_t k_firm_row_bytes = 8 + 1 + 1 + 7 * 8 + 4 + 4 + 1 + 1 + 1 + 1;
 
 /// Estimated peak bytes of a run with `firms` base-year establishments: the table with 25%
 /// headroom, doubled for compaction and growth, plus 64 MB for everything else.
@@ -49,11 +54,12 @@ constexpr double estimate_run_bytes(double firms) {
 }
 
 /// Bytes the yearly firm update moves per firm, counted like the STREAM triad (each column
-/// read or written once; no write-allocate traffic). Read: id, sector, log_tfp, employment,
-/// capital, cash, smart_lines, age. Written: log_tfp, employment, capital, value_added, cash,
-/// floor_space, subsidy, smart_lines, age, new_lines, exiting. docs/performance.md.
-inline constexpr std::size_t k_update_bytes_read = 8 + 1 + 8 + 8 + 8 + 8 + 4 + 4;
-inline constexpr std::size_t k_update_bytes_written = 7 * 8 + 4 + 4 + 1 + 1;
+/// read or written once; no write-allocate traffic). Read: id, sector, site, log_tfp,
+/// employment, capital, cash, smart_lines, age, projects. Written: log_tfp, employment, capital,
+/// value_added, cash, floor_space, subsidy, age, new_lines, line_plan, exiting.
+/// docs/performance.md.
+inline constexpr std::size_t k_update_bytes_read = 8 + 1 + 1 + 8 + 8 + 8 + 8 + 4 + 4 + 1;
+inline constexpr std::size_t k_update_bytes_written = 7 * 8 + 4 + 1 + 1 + 1;
 inline constexpr std::size_t k_update_bytes = k_update_bytes_read + k_update_bytes_written;
 
 /// Draw purposes: one per random decision (docs/model.md section 2.3).
@@ -71,12 +77,21 @@ inline constexpr Purpose entry_size = 22;
 inline constexpr Purpose entry_site = 23;
 }  // namespace purpose
 
-/// Economy-wide prices and terms that every firm faces in a year (section 3.2-3.4, 4.1).
+/// Economy-wide prices and terms that every firm faces in a year (sections 3.2-3.6, 4.1, 4.5).
 struct FirmEnvironment {
   int year = 0;
   double wage = 0.0;        ///< w: wage per person engaged, HK$ M per year
-  double line_grant = 0.0;  ///< grant per smart line available this year, HK$ M
+  double line_grant = 0.0;  ///< G: NIFS grant a line would get if approved this year, HK$ M
+  int project_limit = 1;    ///< most line projects a firm may have at once (eq. 4.1b)
+  double tfp_bonus = 0.0;   ///< knowledge-channel addition to every firm's TFP drift (eq. 4.5a)
+  double line_floor = 0.0;  ///< floor space of one smart line, m2 (eq. 3.6a)
+  std::array<double, k_sites> floor_factor{1, 1, 1, 1, 1, 1};  ///< per-worker floor multiplier
+  std::array<double, k_sites> rent_extra{};  ///< rent above base by site, HK$ M/m2/year
 };
+
+/// Log-TFP gain of a firm's (k+1)-th smart line (eq. 3.4d): (1 - alpha - beta) ln(1 + g_k),
+/// g_k = output_gain * gain_decay^k; 0 at or beyond smart_lines.max_per_firm.
+double line_tfp_gain(int k, const Params& p);
 
 /// Optimal log value added of a firm with log TFP ln A facing wage w (section 3.2, eq. 3.2b).
 double optimal_log_va(double log_tfp, double wage, const Params& p);

@@ -8,9 +8,17 @@
 namespace nisim::hk {
 
 inline constexpr std::size_t k_history_sectors = 10;  // = k_sectors (models/params.hpp)
-inline constexpr std::size_t k_history_sites = 4;     // = k_sites
+inline constexpr std::size_t k_history_sites = 6;     // = k_sites
 
-/// Per-year series; *_by_sector are row-major [year][sector], *_by_site [year][site].
+/// One per-year scalar series with its name and units in the output file (docs/output.md).
+struct NamedSeries {
+  std::string name, units, long_name;
+  std::vector<double> values;
+  bool operator==(const NamedSeries&) const = default;
+};
+
+/// Per-year series; *_by_sector are row-major [year][sector], *_by_site [year][site],
+/// scheme_* [year][scheme] in the order of scheme_names.
 struct History {
   std::vector<std::int32_t> year;
   std::vector<double> gdp, nonmfg_va, mfg_va, mfg_share_pct, wage;
@@ -18,6 +26,16 @@ struct History {
   std::vector<double> smart_lines, new_lines, line_grants;
   std::vector<double> va_by_sector, employment_by_sector, firms_by_sector;
   std::vector<double> floor_space_by_site;
+  std::vector<double> supply_by_site, occupied_by_site, rent_by_site, refused_by_site;
+  std::vector<std::string> scheme_names;
+  std::vector<double> scheme_budget, scheme_committed, scheme_spent, scheme_remaining;
+  std::vector<double> scheme_applications, scheme_approvals, scheme_paid, scheme_outcomes;
+  std::vector<NamedSeries> series;  ///< every other scalar series, in the order first recorded
+
+  /// Append `v` to the series `name`, creating it (with units and description) on first use.
+  void put(const std::string& name, const char* units, const char* long_name, double v);
+  /// The series `name`, or nullptr.
+  const std::vector<double>* find(const std::string& name) const;
 
   std::size_t years() const { return year.size(); }
   /// Reserve room for `n` years so recording never allocates inside the year loop.

@@ -20,14 +20,19 @@ namespace {
 
 Schedule<State, Params> make_schedule() {
   Schedule<State, Params> s;
-  s.shock_point()                                 // scenario shocks set parameters
-      .phase("set_environment", set_environment)  // wage, non-manufacturing VA, grant terms
-      .phase("update_firms", update_firms)        // TFP, L, K, VA, cash, smart lines, exit flag
-      .phase("account_firms", account_firms)      // sums by sector and site
-      .phase("remove_exits", remove_exits)        // exits leave the table
-      .phase("enter_firms", enter_firms)          // entrants join the table
-      .phase("account_macro", account_macro)      // GDP and the manufacturing share
-      .phase("record_year", record_year);         // one row of output
+  s.shock_point()                                         // scenario shocks set parameters
+      .phase("set_environment", set_environment)          // wage, GDP path, rents, grant terms
+      .phase("update_firms", update_firms)                // TFP, L, K, VA, cash, line plans, exit
+      .phase("allocate_floor", allocate_floor)            // floor space within supply by site
+      .phase("staff_and_knowledge", staff_and_knowledge)  // talent pool, RTH, NITTP, ESS
+      .phase("fund_lines", fund_lines)                    // NIFS applications, approvals, lines
+      .phase("attract_enterprises", attract_enterprises)  // strategic enterprises and NIAS
+      .phase("account_firms", account_firms)              // sums by sector and site
+      .phase("remove_exits", remove_exits)                // exits leave (their projects lapse)
+      .phase("enter_firms", enter_firms)                  // entrants join where there is space
+      .phase("account_macro", account_macro)              // GDP, the share, wider shares
+      .phase("update_knowledge", update_knowledge)        // next year's TFP bonus from R&D
+      .phase("record_year", record_year);                 // one row of output
   return s;
 }
 

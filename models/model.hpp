@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/hdf5.hpp"
 #include "engine/scenario.hpp"
 #include "models/history.hpp"
 #include "models/params.hpp"
@@ -60,6 +61,9 @@ Params validate(const Scenario& scenario);
 
 /// Simulate a scenario from its base year to its horizon.
 RunResult run(const Scenario& scenario, const RunOptions& options);
+
+/// Write the policy datasets of a history (sites, schemes, named series) under `root`.
+void write_policy_history(const h5::Location& root, const History& history);
 
 /// Write a run to `out` atomically (docs/output.md). Without `force` an existing file is an
 /// IoError and is left untouched.

@@ -17,6 +17,36 @@ std::vector<std::string> labels(const std::array<std::string_view, N>& names) {
 
 }  // namespace
 
+void write_policy_history(const h5::Location& root, const History& h) {
+  const hsize_t t = h.years(), nsite = k_sites, nsch = h.scheme_names.size();
+  auto by_site = [&](const char* name, const std::vector<double>& v, const char* units,
+                     const char* long_name) {
+    h5::write_double(root, name, v, {t, nsite}, {"year", "site"}, {units, long_name});
+  };
+  by_site("supply_by_site", h.supply_by_site, "m2", "floor space available to production");
+  by_site("occupied_by_site", h.occupied_by_site, "m2",
+          "floor space occupied by firms and projects under construction");
+  by_site("rent_by_site", h.rent_by_site, "HK$ M per m2 per year", "rent");
+  by_site("refused_by_site", h.refused_by_site, "m2", "claims on floor space refused this year");
+  h5::write_dim_str(root, "scheme", h.scheme_names, {"1", "government scheme"});
+  auto by_scheme = [&](const char* name, const std::vector<double>& v, const char* units,
+                       const char* long_name) {
+    h5::write_double(root, name, v, {t, nsch}, {"year", "scheme"}, {units, long_name});
+  };
+  by_scheme("scheme_budget", h.scheme_budget, "HK$ M", "programme budget");
+  by_scheme("scheme_committed", h.scheme_committed, "HK$ M", "committed, not yet paid");
+  by_scheme("scheme_spent", h.scheme_spent, "HK$ M", "paid out, cumulative");
+  by_scheme("scheme_remaining", h.scheme_remaining, "HK$ M", "budget neither spent nor committed");
+  by_scheme("scheme_applications", h.scheme_applications, "1", "applications this year");
+  by_scheme("scheme_approvals", h.scheme_approvals, "1", "approvals this year");
+  by_scheme("scheme_paid", h.scheme_paid, "HK$ M", "paid out this year");
+  by_scheme("scheme_outcomes", h.scheme_outcomes, "1",
+            "scheme output this year (docs/output.md lists it per scheme)");
+  for (const NamedSeries& s : h.series) {
+    h5::write_double(root, s.name, s.values, {t}, {"year"}, {s.units.c_str(), s.long_name.c_str()});
+  }
+}
+
 void write_run(const RunResult& r, const Scenario& scenario, const std::filesystem::path& out,
                bool force) {
   h5::AtomicFile file(out, force);
@@ -69,6 +99,7 @@ void write_run(const RunResult& r, const Scenario& scenario, const std::filesyst
                    {"establishments", "establishments active during the year by sector"});
   h5::write_double(root, "floor_space_by_site", h.floor_space_by_site, {t, nsite}, {"year", "site"},
                    {"m2", "floor space occupied by manufacturing firms"});
+  write_policy_history(root, h);
   file.commit();
 }
 

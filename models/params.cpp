@@ -41,6 +41,17 @@ Params::Params() {
   // Section 3.3: nominal manufacturing wage growth; calibrated so that with no new policy the
   // share follows its observed decline (2.0% in 2007 to 1.1% in 2017).
   wage_growth = {{2017}, {0.030}};
+  // Section 4.2: strategic enterprises landing (OASES): ~100 by mid 2024 and >130 by January
+  // 2025 from its start in 2022-23; 30 a year afterwards (assumed).
+  enterprises.arrivals = {{2016, 2022, 2023, 2024, 2025}, {0.0, 35.0, 55.0, 45.0, 30.0}};
+  // Section 4.3: technical staff joining the pool (assumed), non-local admissions (assumed).
+  talent.local_inflow = {{2016}, {1200.0}};
+  talent.nonlocal_inflow = {{2016, 2023}, {200.0, 500.0}};
+  // Section 4.4: RTH posts approved per year, calibrated to ~10,500 cumulative by 2022 (from
+  // 2016) and the 18,500 target for 2027; NITTP trainees and ESS projects (assumed).
+  talent.rth_posts = {{2016, 2023}, {1500.0, 1600.0}};
+  talent.nittp_trainees = {{2016, 2018}, {0.0, 2500.0}};
+  talent.ess_projects = {{2016}, {30.0}};
 }
 
 namespace {
@@ -126,13 +137,20 @@ void bind_params(Params& p, ParamBinder& b) {
   b.real("smart_lines.noise_sigma", p.line_noise_sigma,
          {"", 0.0, 5.0, "s.d. of log idiosyncratic line gain (3.4)"});
 
-  b.boolean("schemes.nifs.enabled", p.nifs_enabled, {"", 0, 1, "NIFS grants exist (4.1)"});
-  b.integer("schemes.nifs.start", p.nifs_start, {"year", 1990, 2200, "first grant year (4.1)"});
-  b.integer("schemes.nifs.end", p.nifs_end, {"year", 1990, 2200, "last grant year (4.1)"});
-  b.real("schemes.nifs.share", p.nifs_share,
-         {"fraction", 0.0, 1.0, "government share of project cost; 1:2 = 1/3 (4.1)"});
-  b.real("schemes.nifs.cap", p.nifs_cap,
-         {"HK$ M", 0.0, 1e5, "grant cap per project; HK$ 15 M (4.1)"});
+  bind_land_params(p.land, b);
+  bind_nifs_params(p.nifs, b);
+  bind_nias_params(p.nias, p.enterprises, b);
+  bind_talent_params(p.talent, b);
+
+  b.real(
+      "wider.offshore_share", p.wider.offshore_share,
+      {"fraction", 0.0, 1.0, "offshore production by HK firms / GDP, 2023; FHKI/HKU 1.8% (7.1)"});
+  b.real("wider.offshore_growth", p.wider.offshore_growth,
+         {"1/year", -0.5, 0.5, "growth of that share; assumed 0 (7.1)"});
+  b.real("wider.support_share", p.wider.support_share,
+         {"fraction", 0.0, 1.0, "industrial support services / GDP at base; assumed (7.1)"});
+  b.real("wider.support_multiplier", p.wider.support_multiplier,
+         {"", 0.0, 10.0, "support services per HK$ of manufacturing VA growth; assumed (7.1)"});
 
   for (int s = 0; s < k_sectors; ++s) bind_sector(p.sector[s], k_sector_names[s], b);
 }
@@ -171,9 +189,15 @@ void check_relations(const Scenario& sc, const Params& p, const Shock* shock) {
             "firms.alpha + firms.beta must be below 1 (decreasing returns), got " +
                 std::to_string(p.alpha + p.beta));
   }
-  if (p.nifs_end < p.nifs_start) {
-    fail_at(at({"schemes.nifs.end", "schemes.nifs.start"}), "schemes.nifs.end",
-            "must not be before schemes.nifs.start");
+  // Every scheme's last year must not be before its first.
+  for (auto [terms, prefix] :
+       {std::pair{&p.nifs.terms, "schemes.nifs"}, std::pair{&p.nias.terms, "schemes.nias"},
+        std::pair{&p.talent.rth, "schemes.rth"}, std::pair{&p.talent.nittp, "schemes.nittp"},
+        std::pair{&p.talent.ess, "schemes.ess"}}) {
+    if (terms->end < terms->start) {
+      const std::string end = std::string(prefix) + ".end", start = std::string(prefix) + ".start";
+      fail_at(at({end.c_str(), start.c_str()}), end, "must not be before " + start);
+    }
   }
   for (auto [field, name] : {std::pair{&SectorParams::firm_share, "firm_share"},
                              std::pair{&SectorParams::entry_share, "entry_share"}}) {

@@ -10,6 +10,10 @@
 
 #include "engine/params.hpp"
 #include "engine/scenario.hpp"
+#include "models/land/land.hpp"
+#include "models/schemes/nias.hpp"
+#include "models/schemes/nifs.hpp"
+#include "models/schemes/talent.hpp"
 
 namespace nisim::hk {
 
@@ -29,10 +33,13 @@ inline constexpr std::array<std::string_view, k_sectors> k_sector_names = {
     "advanced_mfg_new_energy"};
 inline constexpr int k_first_strategic_sector = 7;
 
-/// Sites where firms occupy floor space (docs/model.md section 3.6).
-inline constexpr int k_sites = 4;
-inline constexpr std::array<std::string_view, k_sites> k_site_names = {
-    "industrial_buildings", "innopark_tai_po", "innopark_tko", "innopark_yuen_long"};
+/// The wider definitions of manufacturing legislators asked for (section 7.1).
+struct WiderParams {
+  double offshore_share = 0.018;    ///< offshore production by HK firms, share of GDP in 2023
+  double offshore_growth = 0.0;     ///< its yearly growth relative to GDP, 1/year
+  double support_share = 0.010;     ///< industrial support services, share of GDP at base
+  double support_multiplier = 0.3;  ///< support services per HK$ of manufacturing VA growth
+};
 
 /// Per-sector parameters (section 3.1).
 struct SectorParams {
@@ -90,12 +97,13 @@ struct Params {
   double discount_rate = 0.08;     ///< firms' discount rate for line decisions, 1/year
   double line_noise_sigma = 0.5;   ///< s.d. of the log idiosyncratic gain of a line
 
-  // New Industrialisation Funding Scheme, simple terms (section 4.1)
-  bool nifs_enabled = true;        ///< the scheme exists
-  std::int64_t nifs_start = 2020;  ///< first year of grants (RFS launched July 2020)
-  std::int64_t nifs_end = 2040;    ///< last year of grants
-  double nifs_share = 1.0 / 3.0;   ///< government share of project cost (1 : 2 matching)
-  double nifs_cap = 15.0;          ///< grant cap per project, HK$ M
+  // Policy and land (sections 3.6, 4)
+  LandParams land;               ///< sites, supply, rents (3.6)
+  NifsParams nifs;               ///< New Industrialisation Funding Scheme (4.1)
+  NiasParams nias;               ///< New Industrialisation Acceleration Scheme (4.2)
+  EnterpriseParams enterprises;  ///< strategic enterprises (4.2)
+  TalentParams talent;           ///< technical staff, RTH, NITTP, ESS, knowledge channel (4.3-4.5)
+  WiderParams wider;             ///< the wider share definitions (7.1)
 
   std::array<SectorParams, k_sectors> sector = default_sectors();
 

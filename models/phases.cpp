@@ -43,6 +43,34 @@ void History::reserve(std::size_t n) {
   employment_by_sector.reserve(n * k_sectors);
   firms_by_sector.reserve(n * k_sectors);
   floor_space_by_site.reserve(n * k_sites);
+  for (auto* v : {&supply_by_site, &occupied_by_site, &rent_by_site, &refused_by_site}) {
+    v->reserve(n * k_sites);
+  }
+}
+
+void History::put(const std::string& name, const char* units, const char* long_name, double v) {
+  for (auto& s : series) {
+    if (s.name == name) {
+      s.values.push_back(v);
+      return;
+    }
+  }
+  series.push_back({name, units, long_name, {v}});
+}
+
+const std::vector<double>* History::find(const std::string& name) const {
+  for (const auto& s : series) {
+    if (s.name == name) return &s.values;
+  }
+  return nullptr;
+}
+
+std::vector<std::pair<std::string, const Scheme*>> schemes_of(const State& st) {
+  return {{"nifs", &st.nifs.scheme},
+          {"nias", &st.enterprises.nias},
+          {"rth", &st.talent.rth},
+          {"nittp", &st.talent.nittp},
+          {"ess", &st.talent.ess}};
 }
 
 void set_environment(State& st, const Params& p) {
@@ -52,9 +80,19 @@ void set_environment(State& st, const Params& p) {
   st.macro.nonmfg_va *= (1.0 + p.real_growth.at(t)) * (1.0 + p.inflation.at(t));
   st.env.year = t;
   st.env.wage = st.macro.wage;
-  // eq. 4.1a: NIFS grant per line = min(share * cost, cap) while the scheme runs.
-  const bool nifs_open = p.nifs_enabled && t >= p.nifs_start && t <= p.nifs_end;
-  st.env.line_grant = nifs_open ? std::min(p.nifs_share * p.line_cost, p.nifs_cap) : 0.0;
+  st.env.line_grant = nifs_grant(p.nifs, t, p.line_cost);  // eq. 4.1a
+  st.env.project_limit = nifs_project_limit(p.nifs, t);    // eq. 4.1b
+  st.env.line_floor = p.nifs.line_floor;
+  st.env.tfp_bonus = st.talent.tfp_bonus;  // eq. 4.5a, from last year's R&D
+  set_land_year(st.land, t, p.land);       // eqs. 3.6c-d
+  for (int s = 0; s < k_sites; ++s) {
+    st.env.floor_factor[s] = st.land.floor_factor[s];
+    st.env.rent_extra[s] = st.land.rent[s] - p.land.sites[s].rent_base;
+  }
+  st.nifs.new_year();
+  st.enterprises.new_year();
+  st.talent.new_year();
+  st.new_plants = 0.0;
 }
 
 void update_firms(State& st, const Params& p) {
@@ -64,6 +102,63 @@ void update_firms(State& st, const Params& p) {
   st.parallel->for_blocks(rows(firms), [&](std::size_t, std::size_t begin, std::size_t end) {
     update_firm_rows(firms, begin, end, env, p, rng);
   });
+}
+
+void allocate_floor(State& st, const Params&) {
+  FirmTable& f = st.firms;
+  using Sums = std::array<double, k_sites>;
+  std::vector<Sums> partials;
+  const Sums demand = st.parallel->reduce(
+      rows(f), Sums{}, partials,
+      [&f](std::size_t begin, std::size_t end) {
+        Sums d{};
+        for (std::size_t i = begin; i < end; ++i) d[f.site[i]] += f.floor_space[i];
+        return d;
+      },
+      [](Sums& acc, const Sums& b) {
+        for (int s = 0; s < k_sites; ++s) acc[s] += b[s];
+      });
+  const Sums kappa = ration_floor(st.land, demand);  // eq. 3.6f
+  bool any = false;
+  for (double k : kappa) any |= k < 1.0;
+  if (!any) return;
+  st.parallel->for_blocks(rows(f), [&](std::size_t, std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) f.floor_space[i] *= kappa[f.site[i]];
+  });
+}
+
+void staff_and_knowledge(State& st, const Params& p) {
+  talent_year(st.talent, st.year, p.talent, 0.0);  // eqs. 4.3a, 4.4a-c
+}
+
+void fund_lines(State& st, const Params& p) {
+  nifs_year(st.nifs, st.firms, st.land, st.talent, st.year, p.nifs, p, st.rng);  // eqs. 4.1b-e
+}
+
+namespace {
+/// Append one firm at its optimum (section 3.3) for a new plant; claims its floor space.
+void add_plant_firm(State& st, const Params& p, int sector, int site, double employment,
+                    double grant, int lines) {
+  const std::size_t row = rows(st.firms);
+  resize_rows(st.firms, row + 1);
+  init_firm_row(st.firms, row, st.next_id++, sector, site, employment, 0, st.macro.wage, p);
+  st.firms.smart_lines[row] = lines;
+  st.firms.subsidy[row] = grant;
+  st.firms.cash[row] += grant;
+  st.land.claim(site, st.firms.floor_space[row]);
+}
+}  // namespace
+
+void attract_enterprises(State& st, const Params& p) {
+  std::array<double, 10> floor{};
+  for (int s = 0; s < k_sectors; ++s) floor[s] = p.sector[s].floor_per_worker;
+  enterprises_year(st.enterprises, st.land, st.talent, st.year, p.nias, p.enterprises, floor,
+                   st.rng);  // eqs. 4.2a-e
+  for (const NewPlant& plant : st.enterprises.plants) {
+    add_plant_firm(st, p, plant.sector, plant.site, plant.employment, plant.grant, 1);
+    if (plant.grant > 0.0) st.talent.nias_posts_pending += p.talent.rth_nias_posts;
+    st.new_plants += 1.0;
+  }
 }
 
 void account_firms(State& st, const Params&) {
@@ -91,6 +186,7 @@ void account_firms(State& st, const Params&) {
 
 void remove_exits(State& st, const Params&) {
   FirmTable& f = st.firms;
+  nifs_lapse(st.nifs, f);  // projects of exiting firms lapse (section 4.1)
   st.keep.resize(rows(f));
   for (std::size_t i = 0; i < rows(f); ++i) st.keep[i] = f.exiting[i] == 0;
   st.exits = static_cast<std::int64_t>(
@@ -124,14 +220,44 @@ void enter_firms(State& st, const Params& p) {
       init_firm_row(firms, n0 + j, id, s, site, size, 0, wage, p);
     }
   });
+  // eq. 3.6g: each entrant claims its floor space, at its site or else in industrial
+  // buildings; one that finds none does not enter.
+  std::size_t kept = 0;
+  st.keep.assign(rows(firms), 1);
+  for (std::size_t j = 0; j < n_new; ++j) {
+    const std::size_t i = n0 + j;
+    if (!st.land.claim(firms.site[i], firms.floor_space[i])) {
+      firms.site[i] = site::industrial_buildings;
+      if (!st.land.claim(site::industrial_buildings, firms.floor_space[i])) {
+        st.keep[i] = 0;
+        continue;
+      }
+    }
+    ++kept;
+  }
+  if (kept < n_new) compact_rows(firms, std::span<const std::uint8_t>(st.keep));
   st.next_id += n_new;
-  st.entries = static_cast<std::int64_t>(n_new);
+  st.entries = static_cast<std::int64_t>(kept);
 }
 
-void account_macro(State& st, const Params&) {
-  st.macro.mfg_va = st.totals.total_value_added();
-  st.macro.gdp = st.macro.nonmfg_va + st.macro.mfg_va;  // eq. 3.5b
-  st.macro.share = st.macro.mfg_va / st.macro.gdp;      // eq. 3.5c
+void account_macro(State& st, const Params& p) {
+  Macro& m = st.macro;
+  m.mfg_va = st.totals.total_value_added();
+  m.gdp = m.nonmfg_va + m.mfg_va;  // eq. 3.5b
+  m.share = m.mfg_va / m.gdp;      // eq. 3.5c
+  // eqs. 7.1a-c: the wider definitions. Offshore production keeps its 2023 share of GDP
+  // (growing at offshore_growth); support services keep their base share of GDP and add
+  // support_multiplier per HK$ of manufacturing value added above its base-year level.
+  const double years = static_cast<double>(st.year - 2023);
+  m.offshore_va = p.wider.offshore_share * std::pow(1.0 + p.wider.offshore_growth, years) * m.gdp;
+  m.support_va = p.wider.support_share * m.gdp +
+                 p.wider.support_multiplier * std::max(0.0, m.mfg_va - st.mfg_va_base);
+  m.share_offshore = (m.mfg_va + m.offshore_va) / m.gdp;
+  m.share_wide = (m.mfg_va + m.offshore_va + m.support_va) / m.gdp;
+}
+
+void update_knowledge(State& st, const Params& p) {
+  knowledge_channel(st.talent, st.macro.mfg_va, p.talent);  // eq. 4.5a, for next year
 }
 
 void record_year(State& st, const Params&) {
@@ -160,6 +286,81 @@ void record_year(State& st, const Params&) {
   h.firms_by_sector.insert(h.firms_by_sector.end(), t.firms.begin(), t.firms.end());
   h.floor_space_by_site.insert(h.floor_space_by_site.end(), t.floor_space.begin(),
                                t.floor_space.end());
+  const Land& land = st.land;
+  for (int s = 0; s < k_sites; ++s) {
+    h.supply_by_site.push_back(land.supply[s]);
+    h.occupied_by_site.push_back(land.occupied(s));
+    h.rent_by_site.push_back(land.rent[s]);
+    h.refused_by_site.push_back(land.refused[s]);
+  }
+  const auto schemes = schemes_of(st);
+  if (h.scheme_names.empty()) {
+    for (const auto& [name, scheme] : schemes) h.scheme_names.push_back(name);
+  }
+  for (const auto& [name, sc] : schemes) {
+    h.scheme_budget.push_back(sc->budget.total());
+    h.scheme_committed.push_back(sc->budget.committed());
+    h.scheme_spent.push_back(sc->budget.spent());
+    h.scheme_remaining.push_back(sc->budget.remaining());
+    h.scheme_applications.push_back(sc->applications);
+    h.scheme_approvals.push_back(sc->approvals);
+    h.scheme_paid.push_back(sc->paid);
+    h.scheme_outcomes.push_back(sc->outcomes);
+  }
+  const Macro& m = st.macro;
+  h.put("mfg_share_offshore", "percent", "manufacturing plus offshore production, share of GDP",
+        100.0 * m.share_offshore);
+  h.put("mfg_share_wide", "percent",
+        "manufacturing plus offshore production and industrial support services, share of GDP",
+        100.0 * m.share_wide);
+  h.put("offshore_va", "HK$ M", "offshore production by Hong Kong firms", m.offshore_va);
+  h.put("support_va", "HK$ M", "industrial support services", m.support_va);
+  const Nifs& n = st.nifs;
+  h.put("nifs_funded_lines", "lines", "NIFS lines approved with a grant, cumulative",
+        n.funded_lines);
+  h.put("nifs_tech_jobs", "jobs", "technical jobs of NIFS-funded lines, cumulative", n.tech_jobs);
+  h.put("nifs_private_investment", "HK$ M", "firms' matching investment in NIFS lines, cumulative",
+        n.private_investment);
+  h.put("nifs_unfunded_lines", "lines", "lines started while NIFS was closed", n.unfunded_lines);
+  h.put("nifs_refused_budget", "applications", "NIFS applications refused: budget",
+        n.refused_budget);
+  h.put("nifs_refused_land", "applications", "NIFS applications refused: no floor space",
+        n.refused_land);
+  h.put("nifs_refused_talent", "applications", "NIFS applications refused: no technical staff",
+        n.refused_talent);
+  h.put("nifs_lapsed", "projects", "NIFS projects lapsed because the firm exited", n.lapsed);
+  h.put("nifs_projects_open", "projects", "NIFS applications pending and lines being built",
+        static_cast<double>(n.projects.firm_id.size()));
+  const Enterprises& e = st.enterprises;
+  h.put("enterprises_landed", "enterprises", "strategic enterprises landed, cumulative",
+        e.landed_cum);
+  h.put("enterprises_in_talks", "enterprises",
+        "strategic enterprises planning a facility: in talks or building",
+        static_cast<double>(e.prospects.id.size()));
+  h.put("enterprises_committed", "enterprises", "facilities committed this year", e.committed);
+  h.put("enterprises_withdrawn", "enterprises", "enterprises that gave up this year", e.withdrawn);
+  h.put("enterprises_waiting_land", "enterprises", "decisions put off for want of floor space",
+        e.waiting_land);
+  h.put("enterprises_waiting_talent", "enterprises",
+        "decisions put off for want of technical staff", e.waiting_talent);
+  h.put("nias_enterprises", "enterprises", "NIAS-funded enterprises, cumulative",
+        e.nias_enterprises);
+  h.put("nias_investment", "HK$ M", "investment of NIAS-funded enterprises, cumulative",
+        e.nias_investment);
+  h.put("new_plants", "firms", "firms created this year by strategic-enterprise facilities",
+        st.new_plants);
+  const Talent& tl = st.talent;
+  h.put("talent_pool", "persons", "technical staff free to hire at year end", tl.pool);
+  h.put("talent_inflow", "persons", "technical staff joining the pool this year", tl.inflow);
+  h.put("talent_hired", "persons", "technical staff hired by new projects this year", tl.hired);
+  h.put("talent_left", "persons", "technical staff leaving the pool this year", tl.left);
+  h.put("talent_refused", "persons", "staff wanted by projects refused for want of staff",
+        tl.refused);
+  h.put("rth_posts_cum", "posts", "Research Talent Hub posts approved, cumulative",
+        tl.rth_posts_cum);
+  h.put("rth_active_mfg", "posts", "RTH posts active in manufacturing firms", tl.rth_active_mfg);
+  h.put("rd_spending", "HK$ M", "manufacturing R&D and training from the schemes", tl.rd_spending);
+  h.put("tfp_bonus", "1/year", "knowledge-channel addition to next year's TFP drift", tl.tfp_bonus);
 }
 
 void initialise(State& st, const Params& p) {
@@ -170,8 +371,28 @@ void initialise(State& st, const Params& p) {
   st.macro.wage = synthesise_firms(st.firms, p, st.rng, *st.parallel);
   st.next_id = static_cast<std::uint64_t>(p.firm_count) + 1;
   st.macro.nonmfg_va = p.gdp_base * (1.0 - p.mfg_share_base);  // section 3.5
-  st.env = {st.year, st.macro.wage, 0.0};
+  st.env = FirmEnvironment{};
+  st.env.year = st.year;
+  st.env.wage = st.macro.wage;
+  // Section 3.6: base-year supply; rents at base; firms' floor space as synthesised.
+  st.land = Land{};
+  for (int s = 0; s < k_sites; ++s) {
+    st.land.supply[s] = p.land.sites[s].supply.at(st.year);
+    st.land.rent[s] = p.land.sites[s].rent_base;
+    st.land.rent_factor[s] = st.land.floor_factor[s] = st.land.rationed[s] = 1.0;
+  }
+  // Scheme ledgers start with their budgets (section 4.0); the talent pool with its stock.
+  st.nifs.scheme.budget = Budget(p.nifs.terms.budget);
+  st.enterprises.nias.budget = Budget(p.nias.terms.budget);
+  st.talent.rth.budget = Budget(p.talent.rth.budget);
+  st.talent.nittp.budget = Budget(p.talent.nittp.budget);
+  st.talent.ess.budget = Budget(p.talent.ess.budget);
+  st.talent.pool = p.talent.initial_pool;
   account_firms(st, p);
+  std::array<double, k_sites> demand = st.totals.floor_space;
+  ration_floor(st.land, demand);
+  account_macro(st, p);
+  st.mfg_va_base = st.macro.mfg_va;
   account_macro(st, p);
   st.history.reserve(years);
   record_year(st, p);

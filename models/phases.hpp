@@ -1,6 +1,10 @@
 #pragma once
 // The phases of the yearly step, in the order model.cpp schedules them. Each is a free function
 // over the state and the parameters (docs/model.md section 2.2 lists the order).
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "models/params.hpp"
 #include "models/state.hpp"
 
@@ -13,6 +17,24 @@ void set_environment(State& state, const Params& p);
 
 /// The yearly firm update (sections 3.2-3.4): one parallel pass over the firm table.
 void update_firms(State& state, const Params& p);
+
+/// Ration firms' floor space to each site's supply (eq. 3.6f). Out: state.land, floor_space.
+void allocate_floor(State& state, const Params& p);
+
+/// Technical-staff pool and talent schemes (eqs. 4.3a, 4.4a-c). Out: state.talent.
+void staff_and_knowledge(State& state, const Params& p);
+
+/// NIFS applications, decisions and completions (eqs. 4.1b-e). Out: state.nifs, firms, land.
+void fund_lines(State& state, const Params& p);
+
+/// Strategic enterprises and NIAS; completed facilities join the firm table (eqs. 4.2a-e).
+void attract_enterprises(State& state, const Params& p);
+
+/// The knowledge channel's TFP bonus for next year (eq. 4.5a). Out: state.talent.tfp_bonus.
+void update_knowledge(State& state, const Params& p);
+
+/// The schemes whose ledgers are recorded, with their output names (docs/output.md).
+std::vector<std::pair<std::string, const Scheme*>> schemes_of(const State& state);
 
 /// Sums over firms by sector and site (section 3.7), in fixed block order. Out: state.totals.
 void account_firms(State& state, const Params& p);

@@ -8,7 +8,11 @@
 #include "engine/rng.hpp"
 #include "models/firms.hpp"
 #include "models/history.hpp"
+#include "models/land/land.hpp"
 #include "models/params.hpp"
+#include "models/schemes/nias.hpp"
+#include "models/schemes/nifs.hpp"
+#include "models/schemes/talent.hpp"
 
 namespace nisim::hk {
 
@@ -31,11 +35,15 @@ struct FirmTotals {
 
 /// Economy-wide accounts of one year (section 3.5).
 struct Macro {
-  double wage = 0.0;       ///< w: HK$ M per person engaged per year
-  double nonmfg_va = 0.0;  ///< non-manufacturing value added, HK$ M
-  double mfg_va = 0.0;     ///< manufacturing value added, HK$ M
-  double gdp = 0.0;        ///< GDP at basic prices, HK$ M
-  double share = 0.0;      ///< manufacturing share of GDP, fraction
+  double wage = 0.0;            ///< w: HK$ M per person engaged per year
+  double nonmfg_va = 0.0;       ///< non-manufacturing value added, HK$ M
+  double mfg_va = 0.0;          ///< manufacturing value added, HK$ M
+  double gdp = 0.0;             ///< GDP at basic prices, HK$ M
+  double share = 0.0;           ///< manufacturing share of GDP, fraction
+  double offshore_va = 0.0;     ///< offshore production by HK firms, HK$ M (eq. 7.1a)
+  double support_va = 0.0;      ///< industrial support services, HK$ M (eq. 7.1b)
+  double share_offshore = 0.0;  ///< (mfg + offshore) / GDP, fraction (eq. 7.1c)
+  double share_wide = 0.0;      ///< (mfg + offshore + support) / GDP, fraction (eq. 7.1c)
 };
 
 struct State {
@@ -52,6 +60,12 @@ struct State {
   std::int64_t entries = 0;   ///< firms born at the end of this year
   std::int64_t exits = 0;     ///< firms removed at the end of this year
   History history;            ///< one row per year, written to the output file
+  Land land;                  ///< floor space by site (section 3.6)
+  Nifs nifs;                  ///< NIFS ledger and line projects (section 4.1)
+  Enterprises enterprises;    ///< strategic enterprises and NIAS (section 4.2)
+  Talent talent;              ///< technical staff and talent schemes (sections 4.3-4.5)
+  double mfg_va_base = 0.0;   ///< manufacturing value added at the base year, HK$ M
+  double new_plants = 0.0;    ///< firms created this year by NIAS facilities
 
   // Scratch reused every year so the yearly loop does not allocate once warmed up.
   std::vector<FirmTotals> partials;

@@ -124,29 +124,43 @@ TEST(Firms, GrantTipsTheSmartLineDecision) {
   without.cash[0] = with.cash[0] = 1e6;
   update_firm_rows(without, 0, 1, {2021, w, 0.0}, p, Rng(1));
   update_firm_rows(with, 0, 1, {2021, w, grant}, p, Rng(1));
-  EXPECT_EQ(without.smart_lines[0], 0);
-  EXPECT_EQ(with.smart_lines[0], 1);
-  EXPECT_EQ(with.new_lines[0], 1);
-  EXPECT_DOUBLE_EQ(with.subsidy[0], grant);
-  EXPECT_DOUBLE_EQ(without.subsidy[0], 0.0);
-  // The firm paid cost less grant from cash, and its TFP rose by (1-a-b) ln(1+g) (eq. 3.4d).
-  EXPECT_NEAR(without.cash[0] - with.cash[0], p.line_cost - grant, 1e-9);
-  EXPECT_NEAR(with.log_tfp[0] - without.log_tfp[0], rts * std::log1p(p.line_output_gain), 1e-12);
+  EXPECT_EQ(without.line_plan[0], 0);
+  EXPECT_EQ(with.line_plan[0], 1);
+  // A plan is not yet a line: lines, grants and TFP change only when a project completes
+  // (section 4.1), so both firms end the update with the same TFP and cash.
+  EXPECT_EQ(with.smart_lines[0], 0);
+  EXPECT_EQ(with.new_lines[0], 0);
+  EXPECT_DOUBLE_EQ(with.subsidy[0], 0.0);
+  EXPECT_DOUBLE_EQ(with.cash[0], without.cash[0]);
+  EXPECT_DOUBLE_EQ(with.log_tfp[0], without.log_tfp[0]);
 }
 
-TEST(Firms, SmartLinesStopAtTheCapAndNeedFinance) {
+TEST(Firms, SmartLinesStopAtTheCapTheProjectLimitAndNeedFinance) {
   Params p = quiet_params();
   p.line_max = 2;
   FirmTable f = one_firm(5000.0, 0.2, p);  // large: every line pays
   f.cash[0] = 1e6;
-  for (int y = 2017; y < 2025; ++y) update_firm_rows(f, 0, 1, {y, 0.2, 0.0}, p, Rng(1));
-  EXPECT_EQ(f.smart_lines[0], 2);
+  update_firm_rows(f, 0, 1, {2017, 0.2, 0.0}, p, Rng(1));
+  EXPECT_EQ(f.line_plan[0], 1);
+  f.smart_lines[0] = 1;
+  f.projects[0] = 1;  // lines held + in progress reach line_max: no further plan
+  FirmEnvironment env{2018, 0.2, 0.0};
+  env.project_limit = 3;
+  update_firm_rows(f, 0, 1, env, p, Rng(1));
+  EXPECT_EQ(f.line_plan[0], 0);
+  f.smart_lines[0] = 0;  // below the line cap, but at the project limit (eq. 4.1b)
+  env.project_limit = 1;
+  update_firm_rows(f, 0, 1, env, p, Rng(1));
+  EXPECT_EQ(f.line_plan[0], 0);
+  env.project_limit = 2;
+  update_firm_rows(f, 0, 1, env, p, Rng(1));
+  EXPECT_EQ(f.line_plan[0], 1);
 
   FirmTable poor = one_firm(5000.0, 0.2, p);
   p.credit_limit = 0.0;
-  poor.cash[0] = -1e9;  // cannot pay: no line, and insolvent, so it exits (eq. 3.3c)
+  poor.cash[0] = -1e9;  // cannot pay: no plan, and insolvent, so it exits (eq. 3.3c)
   update_firm_rows(poor, 0, 1, {2017, 0.2, 0.0}, p, Rng(1));
-  EXPECT_EQ(poor.smart_lines[0], 0);
+  EXPECT_EQ(poor.line_plan[0], 0);
   EXPECT_EQ(poor.exiting[0], 1);
 }
 

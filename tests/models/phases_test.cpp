@@ -132,7 +132,7 @@ TEST(Environment, NifsGrantFollowsSchemeTermsAndYears) {
   p.line_cost = 90.0;
   set_environment(st, p);
   EXPECT_DOUBLE_EQ(st.env.line_grant, 15.0);  // the cap binds
-  p.nifs_enabled = false;
+  p.nifs.terms.enabled = false;
   set_environment(st, p);
   EXPECT_EQ(st.env.line_grant, 0.0);
   // Wage and non-manufacturing value added grow by their paths (eq. 3.3d, 3.5a).

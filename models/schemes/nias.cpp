@@ -1,0 +1,187 @@
+// Strategic enterprises and NIAS (docs/model.md section 4.2).
+#include "models/schemes/nias.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "models/schemes/talent.hpp"
+
+namespace nisim::hk {
+
+void bind_nias_params(NiasParams& n, EnterpriseParams& e, ParamBinder& b) {
+  bind_scheme_terms(n.terms, "schemes.nias",
+                    "New Industrialisation Acceleration Scheme (HK$ 10 bn from FY2024-25)", b);
+  b.real("schemes.nias.share", n.share,
+         {"fraction", 0.0, 1.0, "government share of facility cost; 1:2 = 1/3 (4.2)"});
+  b.real("schemes.nias.cap", n.cap, {"HK$ M", 0.0, 1e6, "grant cap per enterprise; 200 (4.2)"});
+  b.real("schemes.nias.min_investment", n.min_investment,
+         {"HK$ M", 0.0, 1e6, "smallest eligible facility; 200 (4.2)"});
+  b.integer("schemes.nias.build_years", n.build_years,
+            {"years", 0, 10, "years from commitment to production; assumed (4.2)"});
+  b.series("enterprises.arrivals", e.arrivals,
+           {"enterprises/year", 0.0, 1e5,
+            "strategic enterprises landing; ~100 by mid 2024, >130 by Jan 2025 (OASES) (4.2)"});
+  b.real("enterprises.production_share", e.production_share,
+         {"fraction", 0.0, 1.0, "share planning a production facility in HK; assumed (4.2)"});
+  b.real("enterprises.investment_median", e.investment_median,
+         {"HK$ M", 1.0, 1e6, "median facility investment; first NIAS grant ~200 on ~600 (4.2)"});
+  b.real("enterprises.investment_sigma", e.investment_sigma,
+         {"", 0.0, 4.0, "s.d. of log facility investment; assumed (4.2)"});
+  b.real("enterprises.margin_mean", e.margin_mean,
+         {"", -10.0, 10.0, "mean NPV per HK$ invested before grant; calibrated (4.2)"});
+  b.real("enterprises.margin_sigma", e.margin_sigma,
+         {"", 0.0, 10.0, "s.d. of that margin; calibrated (4.2)"});
+  b.real("enterprises.decide_rate", e.decide_rate,
+         {"1/year", 0.0, 1.0, "chance per year in talks of deciding; assumed (4.2)"});
+  b.integer("enterprises.max_talks", e.max_talks,
+            {"years", 0, 50, "years in talks before giving up; assumed (4.2)"});
+  b.real("enterprises.investment_per_job", e.investment_per_job,
+         {"HK$ M/person", 0.01, 1e4, "investment per person engaged in a facility; assumed (4.2)"});
+  b.real("enterprises.tech_share", e.tech_share,
+         {"fraction", 0.0, 1.0, "technical staff share of a facility's employment (4.2, 4.3)"});
+  const char* names[] = {"life_health_tech", "ai_data", "advanced_mfg_new_energy"};
+  for (int k = 0; k < 3; ++k) {
+    b.real("enterprises.sector_share." + std::string(names[k]), e.sector_share[k],
+           {"fraction", 0.0, 1.0, "share of facilities in this strategic sector; assumed (4.2)"});
+  }
+}
+
+std::array<int, 4> preferred_sites(int sector) {
+  // eq. 4.2d: data facilities look first to the Sha Ling data park; others to the HKSTP
+  // centres, then the Loop, San Tin and the InnoPark estates.
+  if (sector == 8) return {site::sha_ling, site::loop_hsitp, site::san_tin, site::innopark_centres};
+  return {site::innopark_centres, site::loop_hsitp, site::san_tin, site::innopark_estates};
+}
+
+double nias_grant(const NiasParams& p, int year, double inv) {
+  if (!p.terms.open(year) || inv < p.min_investment) return 0.0;
+  return std::min(p.share * inv, p.cap);  // eq. 4.2a
+}
+
+namespace {
+
+void remove_rows(Prospects& q, const std::vector<std::uint8_t>& keep) {
+  std::size_t out = 0;
+  for (std::size_t k = 0; k < keep.size(); ++k) {
+    if (!keep[k]) continue;
+    q.id[out] = q.id[k];
+    q.sector[out] = q.sector[k];
+    q.investment[out] = q.investment[k];
+    q.margin[out] = q.margin[k];
+    q.arrived[out] = q.arrived[k];
+    q.done[out] = q.done[k];
+    q.grant[out] = q.grant[k];
+    q.site[out] = q.site[k];
+    q.employment[out] = q.employment[k];
+    q.floor[out] = q.floor[k];
+    ++out;
+  }
+  q.id.resize(out), q.sector.resize(out), q.investment.resize(out), q.margin.resize(out);
+  q.arrived.resize(out), q.done.resize(out), q.grant.resize(out), q.site.resize(out);
+  q.employment.resize(out), q.floor.resize(out);
+}
+
+}  // namespace
+
+void enterprises_year(Enterprises& ent, Land& land, Talent& talent, int year, const NiasParams& np,
+                      const EnterpriseParams& ep, const std::array<double, 10>& floor_per_worker,
+                      const Rng& rng) {
+  Prospects& q = ent.prospects;
+  // eq. 4.2b: arrivals ~ round(a + sqrt(a) z); a share plans a production facility.
+  const double a = ep.arrivals.at(year);
+  const double draw = a + std::sqrt(a) * rng.normal(year, 0, purpose::enterprise_count);
+  const int n_new = static_cast<int>(std::max(0.0, std::round(draw)));
+  ent.landed_cum += n_new;
+  const double share_sum = ep.sector_share[0] + ep.sector_share[1] + ep.sector_share[2];
+  for (int j = 0; j < n_new; ++j) {
+    const std::uint64_t id = ent.next_id++;
+    const RandomBits kind = rng.bits(year, id, purpose::enterprise_kind);
+    if (Rng::to_open_unit(kind.w[0]) >= ep.production_share) continue;
+    const double u = Rng::to_open_unit(kind.w[1]) * share_sum;
+    const int sector = u < ep.sector_share[0]                        ? 7
+                       : u < ep.sector_share[0] + ep.sector_share[1] ? 8
+                                                                     : 9;
+    const double inv =
+        ep.investment_median *
+        std::exp(ep.investment_sigma * rng.normal(year, id, purpose::enterprise_size));
+    const double margin =
+        ep.margin_mean + ep.margin_sigma * rng.normal(year, id, purpose::enterprise_margin);
+    const double employment = std::max(1.0, std::round(inv / ep.investment_per_job));
+    q.id.push_back(id);
+    q.sector.push_back(static_cast<std::uint8_t>(sector));
+    q.investment.push_back(inv);
+    q.margin.push_back(margin);
+    q.arrived.push_back(year);
+    q.done.push_back(0);
+    q.grant.push_back(0.0);
+    q.site.push_back(0);
+    q.employment.push_back(employment);
+    q.floor.push_back(floor_per_worker[sector] * employment);
+  }
+  std::vector<std::uint8_t> keep(q.id.size(), 1);
+  for (std::size_t k = 0; k < q.id.size(); ++k) {
+    if (q.done[k] != 0) {
+      // eq. 4.2e: completion: grant paid, space handed from the project to the new firm.
+      if (q.done[k] > year) continue;
+      keep[k] = 0;
+      if (q.grant[k] > 0.0) ent.nias.pay(q.grant[k]);
+      ent.nias.outcomes += 1.0;
+      land.unreserve(q.site[k], q.floor[k]);
+      ent.plants.push_back({q.sector[k], q.site[k], q.employment[k], q.grant[k]});
+      continue;
+    }
+    // eq. 4.2c: in talks. Decide with probability decide_rate; give up after max_talks years.
+    const std::uint64_t id = q.id[k];
+    if (rng.uniform(year, id, purpose::enterprise_decide) >= ep.decide_rate) {
+      if (year - q.arrived[k] >= ep.max_talks) {
+        keep[k] = 0;
+        ent.withdrawn += 1.0;
+      }
+      continue;
+    }
+    const double inv = q.investment[k];
+    double grant = nias_grant(np, year, inv);
+    if (grant > 0.0) ent.nias.applications += 1.0;
+    if (grant > 0.0 && !ent.nias.budget.can_commit(grant)) grant = 0.0;
+    if (q.margin[k] + grant / inv <= 0.0) {
+      keep[k] = 0;
+      ent.withdrawn += 1.0;
+      continue;
+    }
+    int chosen = -1;
+    for (int s : preferred_sites(q.sector[k])) {
+      if (land.reserve(s, q.floor[k])) {
+        chosen = s;
+        break;
+      }
+    }
+    if (chosen < 0) {
+      ent.waiting_land += 1.0;
+    } else if (!talent.hire(ep.tech_share * q.employment[k])) {
+      land.unreserve(chosen, q.floor[k]);
+      ent.waiting_talent += 1.0;
+      chosen = -1;
+    }
+    if (chosen < 0) {
+      if (year - q.arrived[k] >= ep.max_talks) {
+        keep[k] = 0;
+        ent.withdrawn += 1.0;
+      }
+      continue;
+    }
+    q.site[k] = static_cast<std::uint8_t>(chosen);
+    q.done[k] = year + static_cast<int>(np.build_years);
+    q.grant[k] = grant;
+    ent.committed += 1.0;
+    if (grant > 0.0) {
+      ent.nias.budget.commit(grant);
+      ent.nias.approvals += 1.0;
+      ent.nias_enterprises += 1.0;
+      ent.nias_investment += inv;
+    }
+  }
+  remove_rows(q, keep);
+}
+
+}  // namespace nisim::hk

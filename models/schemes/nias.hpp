@@ -1,0 +1,107 @@
+#pragma once
+// Strategic enterprises and the New Industrialisation Acceleration Scheme (docs/model.md
+// section 4.2): enterprises in talks with the government arrive over the years; each decides
+// whether to build a smart production facility in Hong Kong given the NIAS grant, floor space
+// and technical staff; a committed facility is built, paid its grant on completion and becomes
+// a manufacturing firm.
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "engine/params.hpp"
+#include "engine/rng.hpp"
+#include "models/land/land.hpp"
+#include "models/schemes/budget.hpp"
+
+namespace nisim::hk {
+
+struct Talent;
+
+struct NiasParams {
+  SchemeTerms terms{true, 2024, 2040, 10000.0};  ///< from Sep 2024 (FY2024-25), HK$ 10 bn
+  double share = 1.0 / 3.0;       ///< government share of the facility's cost (1 : 2)
+  double cap = 200.0;             ///< grant cap per enterprise, HK$ M
+  double min_investment = 200.0;  ///< smallest eligible facility, HK$ M
+  std::int64_t build_years = 2;   ///< years from commitment to production
+};
+
+struct EnterpriseParams {
+  Series arrivals;                   ///< strategic enterprises landing per year (all kinds)
+  double production_share = 0.5;     ///< share planning a production facility in HK
+  double investment_median = 450.0;  ///< median facility investment, HK$ M
+  double investment_sigma = 0.8;     ///< s.d. of log investment
+  double margin_mean = -0.08;        ///< mean NPV per HK$ invested before any grant
+  double margin_sigma = 0.15;        ///< s.d. of that margin across enterprises
+  double decide_rate = 0.5;          ///< probability per year in talks of taking the decision
+  std::int64_t max_talks = 4;        ///< years in talks after which an enterprise gives up
+  double investment_per_job = 2.5;   ///< HK$ M invested per person engaged in the facility
+  double tech_share = 0.3;           ///< technical staff as a share of its employment
+  std::array<double, 3> sector_share = {0.3, 0.3, 0.4};  ///< life/health, AI/data, adv. mfg
+};
+
+void bind_nias_params(NiasParams& nias, EnterpriseParams& ent, ParamBinder& b);
+
+/// Enterprises in talks and facilities being built (section 4.2), one row each, ids increasing.
+struct Prospects {
+  std::vector<std::uint64_t> id;      ///< enterprise id (its own sequence)
+  std::vector<std::uint8_t> sector;   ///< manufacturing sector (a strategic one)
+  std::vector<double> investment;     ///< I: facility investment, HK$ M
+  std::vector<double> margin;         ///< m: NPV per HK$ before grant
+  std::vector<std::int32_t> arrived;  ///< year talks began
+  std::vector<std::int32_t> done;     ///< year production starts, or 0 while in talks
+  std::vector<double> grant;          ///< NIAS grant committed, HK$ M
+  std::vector<std::uint8_t> site;     ///< site reserved
+  std::vector<double> employment;     ///< persons engaged in the facility
+  std::vector<double> floor;          ///< floor space reserved, m2
+};
+
+/// A facility that starts producing this year: the caller adds it to the firm table.
+struct NewPlant {
+  std::uint8_t sector;
+  std::uint8_t site;
+  double employment;  ///< persons
+  double grant;       ///< NIAS grant paid now, HK$ M
+};
+
+struct Enterprises {
+  Prospects prospects;
+  std::uint64_t next_id = 1;
+  Scheme nias;                    ///< applications = decisions, approvals = commitments, outcomes
+                                  ///< = facilities completed
+  double landed_cum = 0.0;        ///< cumulative strategic enterprises landed (all kinds)
+  double nias_enterprises = 0.0;  ///< cumulative NIAS-funded enterprises (KPI: 50-100)
+  double nias_investment = 0.0;   ///< cumulative investment of NIAS enterprises, HK$ M (KPI)
+  double committed = 0.0;         ///< facilities committed this year (with or without a grant)
+  double withdrawn = 0.0;         ///< enterprises that gave up this year
+  double waiting_land = 0.0;      ///< decisions put off this year for want of floor space
+  double waiting_talent = 0.0;    ///< decisions put off this year for want of technical staff
+  std::vector<NewPlant> plants;   ///< facilities starting production this year
+  void new_year() {
+    nias.new_year();
+    committed = withdrawn = waiting_land = waiting_talent = 0.0;
+    plants.clear();
+  }
+};
+
+namespace purpose {
+inline constexpr Purpose enterprise_count = 210;
+inline constexpr Purpose enterprise_kind = 211;
+inline constexpr Purpose enterprise_size = 212;
+inline constexpr Purpose enterprise_margin = 213;
+inline constexpr Purpose enterprise_decide = 214;
+}  // namespace purpose
+
+/// Sites an enterprise of `sector` tries, in order (eq. 4.2d).
+std::array<int, 4> preferred_sites(int sector);
+
+/// NIAS grant for a facility of investment `inv` in `year` (eq. 4.2a), 0 if ineligible.
+double nias_grant(const NiasParams& p, int year, double inv);
+
+/// The year of strategic enterprises (eqs. 4.2a-e): arrivals; decisions of those in talks
+/// (commit, wait, withdraw); completions (grant paid, plant listed in ent.plants).
+/// `floor_per_worker[s]` is the sector's floor need (section 3.1).
+void enterprises_year(Enterprises& ent, Land& land, Talent& talent, int year, const NiasParams& np,
+                      const EnterpriseParams& ep, const std::array<double, 10>& floor_per_worker,
+                      const Rng& rng);
+
+}  // namespace nisim::hk

@@ -1,0 +1,94 @@
+#pragma once
+// New Industrialisation Funding Scheme (docs/model.md section 4.1): applications from firms
+// that plan a smart production line, decisions after an approval lag with a success rate, the
+// programme budget, the limit on concurrent projects, floor space and technical staff for the
+// line, the grant paid on completion, and the lapse of projects whose firm exits.
+#include <cstdint>
+#include <vector>
+
+#include "engine/params.hpp"
+#include "engine/rng.hpp"
+#include "models/land/land.hpp"
+#include "models/schemes/budget.hpp"
+
+namespace nisim::hk {
+
+struct Talent;
+struct FirmTable;
+struct Params;
+
+struct NifsParams {
+  SchemeTerms terms{true, 2020, 2040, 2000.0};  ///< launched July 2020 with HK$ 2 bn
+  double share = 1.0 / 3.0;                     ///< theta: government share of project cost (1 : 2)
+  double cap = 15.0;                            ///< grant cap per project, HK$ M
+  double success_rate = 0.55;                   ///< share of applications approved (calibrated)
+  std::int64_t approval_lag = 1;                ///< years from application to decision
+  std::int64_t build_years = 2;                 ///< years from approval to completion (~24 months)
+  std::int64_t concurrent_before = 1;   ///< projects a firm may hold at once before the change
+  std::int64_t concurrent_max = 3;      ///< projects at once from concurrent_from (Jan 2024)
+  std::int64_t concurrent_from = 2024;  ///< year the limit rose to concurrent_max
+  double jobs_per_line = 8.7;  ///< technical jobs per funded line (260 jobs / 30 lines, 2022)
+  double line_floor = 300.0;   ///< floor space one line needs, m2 (assumed)
+};
+
+void bind_nifs_params(NifsParams& p, ParamBinder& b);
+
+/// Line projects (section 4.1): applications awaiting a decision and approved projects being
+/// built, one row each, in the order they arose (year, then firm id). Rows refer to firms by id.
+struct LineProjects {
+  std::vector<std::uint64_t> firm_id;  ///< the firm (FirmTable::id)
+  std::vector<std::int32_t> applied;   ///< year of application
+  std::vector<std::int32_t> done;      ///< year of completion, or 0 while awaiting a decision
+  std::vector<double> grant;           ///< grant committed, HK$ M (0 for an unfunded line)
+  std::vector<std::uint8_t> site;      ///< site of the firm (its floor space)
+};
+
+/// The scheme's state: ledger, projects and cumulative indicators (section 4.1).
+struct Nifs {
+  Scheme scheme;              ///< budget, applications, approvals, paid, outcomes = lines completed
+  LineProjects projects;      ///< pending applications and lines being built
+  double funded_lines = 0.0;  ///< cumulative lines approved with a grant (KPI: 130 by 2027)
+  double tech_jobs = 0.0;     ///< cumulative technical jobs of funded lines (KPI: 1,050 by 2027)
+  double private_investment = 0.0;  ///< cumulative firm share of funded lines, HK$ M (KPI)
+  double unfunded_lines = 0.0;      ///< lines started while the scheme was closed (this year)
+  double refused_budget = 0.0;      ///< applications refused this year: budget exhausted
+  double refused_land = 0.0;        ///< applications refused this year: no floor space at the site
+  double refused_talent = 0.0;      ///< applications refused this year: no technical staff
+  double lapsed = 0.0;              ///< projects lapsed this year (firm exited), grants released
+  void new_year() {
+    scheme.new_year();
+    unfunded_lines = refused_budget = refused_land = refused_talent = lapsed = 0.0;
+  }
+};
+
+/// Grant for a line of cost `cost` in `year` (eq. 4.1a): min(theta cost, cap) while open.
+double nifs_grant(const NifsParams& p, int year, double cost);
+/// Most projects a firm may hold at once in `year` (eq. 4.1b).
+int nifs_project_limit(const NifsParams& p, int year);
+
+/// Purposes of the scheme's draws (docs/model.md section 2.3).
+namespace purpose {
+inline constexpr Purpose nifs_approval = 200;
+}
+
+/// The year's applications, decisions and completions (eqs. 4.1b-e), in this order:
+///  1. firms with line_plan = 1 apply (row = id order); while the scheme is closed they start
+///     an unfunded line at once (if housed and staffed);
+///  2. applications made approval_lag years ago (or earlier) are decided, in order: approved
+///     with probability success_rate if the grant fits the budget, the firm's site has
+///     line_floor m2 vacant and the talent pool has jobs_per_line staff; the firm then pays the
+///     whole cost; otherwise refused (the firm may apply again);
+///  3. lines due this year complete: the firm's TFP rises (eq. 3.4d), the grant is paid.
+/// In: firms (line_plan, cash, capital). Out: firms (projects, cash, smart_lines, new_lines,
+/// subsidy, log_tfp), nifs, land claims, talent hires.
+void nifs_year(Nifs& nifs, FirmTable& firms, Land& land, Talent& talent, int year,
+               const NifsParams& np, const Params& p, const Rng& rng);
+
+/// Projects of firms that exit this year lapse: commitments return to the budget (section
+/// 4.1). Call before exiting firms are removed.
+void nifs_lapse(Nifs& nifs, const FirmTable& firms);
+
+/// Row of the firm with `id` in a table whose ids increase with the row, or rows(firms).
+std::size_t find_firm(const FirmTable& firms, std::uint64_t id);
+
+}  // namespace nisim::hk

@@ -1,0 +1,138 @@
+// Technical staff, talent schemes and the knowledge channel (docs/model.md sections 4.3-4.5).
+#include "models/schemes/talent.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace nisim::hk {
+
+void bind_talent_params(TalentParams& p, ParamBinder& b) {
+  b.real("talent.initial_pool", p.initial_pool,
+         {"persons", 0.0, 1e8, "technical staff free to hire at base; assumed (4.3)"});
+  b.series("talent.local_inflow", p.local_inflow,
+           {"persons/year", 0.0, 1e8, "local technical staff joining the pool; assumed (4.3)"});
+  b.series("talent.nonlocal_inflow", p.nonlocal_inflow,
+           {"persons/year", 0.0, 1e8, "non-local staff admitted (TechTAS etc.); assumed (4.3)"});
+  b.real("talent.attrition", p.attrition,
+         {"1/year", 0.0, 1.0, "share of the unhired pool leaving each year; assumed (4.3)"});
+  bind_scheme_terms(p.rth, "schemes.rth", "Research Talent Hub (ITF)", b);
+  b.series("schemes.rth.posts", p.rth_posts,
+           {"posts/year", 0.0, 1e7, "posts approved per year; calibrated to 10,500 (2022) (4.4)"});
+  b.real("schemes.rth.cost", p.rth_cost,
+         {"HK$ M/post-year", 0.0, 100.0, "government cost per post-year; assumed (4.4)"});
+  b.integer("schemes.rth.years", p.rth_years, {"years", 1, 20, "years a post lasts (4.4)"});
+  b.real("schemes.rth.mfg_share", p.rth_mfg_share,
+         {"fraction", 0.0, 1.0, "share of posts in manufacturing firms; assumed (4.4)"});
+  b.real("schemes.rth.retention", p.rth_retention,
+         {"fraction", 0.0, 1.0, "share of ending posts joining the technical pool (4.3)"});
+  b.real("schemes.rth.nias_posts", p.rth_nias_posts,
+         {"posts", 0.0, 1e4, "extra posts per NIAS enterprise at 1:1; 36 (4.4)"});
+  bind_scheme_terms(p.nittp, "schemes.nittp",
+                    "New Industrialisation and Technology Training Programme (2018)", b);
+  b.series("schemes.nittp.trainees", p.nittp_trainees,
+           {"persons/year", 0.0, 1e7, "trainees per year; assumed (4.4)"});
+  b.real("schemes.nittp.cost", p.nittp_cost,
+         {"HK$ M/trainee", 0.0, 10.0, "training cost per trainee, government 2/3; assumed (4.4)"});
+  bind_scheme_terms(p.ess, "schemes.ess", "Enterprise Support Scheme (ITF)", b);
+  b.series("schemes.ess.projects", p.ess_projects,
+           {"projects/year", 0.0, 1e6, "projects approved per year; assumed (4.4)"});
+  b.real("schemes.ess.project_cost", p.ess_project_cost,
+         {"HK$ M", 0.0, 1e4, "mean R&D project cost, 1:1 matching; assumed (4.4)"});
+  b.real("schemes.ess.cap", p.ess_cap, {"HK$ M", 0.0, 1e4, "grant cap per project; 10 (4.4)"});
+  b.real("schemes.ess.mfg_share", p.ess_mfg_share,
+         {"fraction", 0.0, 1.0, "share of projects in manufacturing firms; assumed (4.4)"});
+  b.real("knowledge.rd_return", p.rd_return,
+         {"", 0.0, 5.0, "TFP growth per unit of R&D intensity; Hall et al. (2010) (4.5)"});
+  b.real("knowledge.innohk_spillover", p.innohk_spillover,
+         {"fraction", 0.0, 1.0, "share of InnoHK research counted as manufacturing R&D (4.5)"});
+  b.real("knowledge.innohk_cost", p.innohk_cost,
+         {"HK$ M/researcher-year", 0.0, 100.0, "research spending per InnoHK researcher (4.5)"});
+}
+
+bool Talent::hire(double n) {
+  if (n > pool + 1e-9) {
+    refused += n;
+    return false;
+  }
+  pool -= n;
+  hired += n;
+  return true;
+}
+
+void Talent::new_year() {
+  inflow = hired = refused = left = rd_spending = 0.0;
+  rth.new_year();
+  nittp.new_year();
+  ess.new_year();
+}
+
+void talent_year(Talent& t, int year, const TalentParams& p, double innohk_researchers) {
+  const int n = static_cast<int>(t.rth_general.size());
+  const int years = static_cast<int>(std::min<std::int64_t>(p.rth_years, n - 1));
+  const int ending_slot = ((year - years) % n + n) % n;
+  const double rth_ending = t.rth_general[ending_slot] + t.rth_nias[ending_slot];
+  // eq. 4.3a: P_t = (1 - a) P_{t-1} + local + non-local + retained RTH staff - hires.
+  t.left = p.attrition * t.pool;
+  t.inflow = p.local_inflow.at(year) + p.nonlocal_inflow.at(year) + p.rth_retention * rth_ending;
+  t.pool += t.inflow - t.left;
+  // eq. 4.4a: RTH posts approved this year (plus NIAS firms' extra posts), as the budget allows;
+  // the government commits the post's whole cost on approval and pays it over rth_years.
+  double r_d = 0.0;
+  const int slot = ((year % n) + n) % n;
+  t.rth_general[slot] = t.rth_nias[slot] = 0.0;
+  if (p.rth.open(year)) {
+    const double posts = p.rth_posts.at(year) + t.nias_posts_pending;
+    const double per_post = p.rth_cost * static_cast<double>(p.rth_years);
+    const double affordable = per_post > 0.0 ? t.rth.budget.remaining() / per_post : posts;
+    const double approved = std::clamp(std::floor(std::min(posts, affordable)), 0.0, posts);
+    t.rth.applications += posts;
+    t.rth.approvals += approved;
+    t.rth.outcomes += approved;
+    t.rth.spend(approved * per_post);
+    t.rth_posts_cum += approved;
+    // NIAS posts are approved first; they are in manufacturing by definition.
+    t.rth_nias[slot] = std::min(approved, t.nias_posts_pending);
+    t.rth_general[slot] = approved - t.rth_nias[slot];
+  }
+  t.nias_posts_pending = 0.0;
+  // Posts active this year: those approved in the last rth_years years (this one included).
+  t.rth_active_mfg = 0.0;
+  for (int k = 0; k < years; ++k) {
+    const int s = ((year - k) % n + n) % n;
+    t.rth_active_mfg += p.rth_mfg_share * t.rth_general[s] + t.rth_nias[s];
+  }
+  r_d += t.rth_active_mfg * p.rth_cost;
+  // eq. 4.4b: NITTP pays 2/3 of each trainee's training; the whole cost is training spending.
+  if (p.nittp.open(year)) {
+    const double want = p.nittp_trainees.at(year);
+    const double per = p.nittp_cost * 2.0 / 3.0;
+    const double trainees =
+        per > 0.0 ? std::min(want, std::floor(t.nittp.budget.remaining() / per)) : want;
+    t.nittp.applications += want;
+    t.nittp.approvals += trainees;
+    t.nittp.outcomes += trainees;
+    t.nittp.spend(trainees * per);
+    r_d += trainees * p.nittp_cost;
+  }
+  // eq. 4.4c: ESS grants min(cost / 2, cap) per project; manufacturing's share counts as R&D.
+  if (p.ess.open(year)) {
+    const double want = p.ess_projects.at(year);
+    const double grant = std::min(p.ess_project_cost / 2.0, p.ess_cap);
+    const double projects =
+        grant > 0.0 ? std::min(want, std::floor(t.ess.budget.remaining() / grant)) : want;
+    t.ess.applications += want;
+    t.ess.approvals += projects;
+    t.ess.outcomes += projects;
+    t.ess.spend(projects * grant);
+    r_d += p.ess_mfg_share * projects * p.ess_project_cost;
+  }
+  r_d += p.innohk_spillover * innohk_researchers * p.innohk_cost;
+  t.rd_spending = r_d;
+}
+
+void knowledge_channel(Talent& t, double mfg_value_added, const TalentParams& p) {
+  // eq. 4.5a
+  t.tfp_bonus = mfg_value_added > 0.0 ? p.rd_return * t.rd_spending / mfg_value_added : 0.0;
+}
+
+}  // namespace nisim::hk

@@ -1,0 +1,76 @@
+#pragma once
+// Technical staff and knowledge (docs/model.md sections 4.3-4.5): the pool of technical staff
+// that new lines, NIAS facilities and graduating start-ups hire from; the Research Talent Hub,
+// the New Industrialisation and Technology Training Programme and the Enterprise Support
+// Scheme; and the knowledge channel through which their R&D and training raise firms' TFP.
+#include <array>
+#include <cstdint>
+
+#include "engine/params.hpp"
+#include "models/schemes/budget.hpp"
+
+namespace nisim::hk {
+
+struct TalentParams {
+  // Pool of technical staff (section 4.3).
+  double initial_pool = 1500.0;  ///< staff free to join new-industry projects at base, persons
+  Series local_inflow;           ///< local staff joining the pool per year, persons
+  Series nonlocal_inflow;        ///< non-local staff admitted per year (talent schemes), persons
+  double attrition = 0.2;        ///< share of the unhired pool leaving it each year
+  // Research Talent Hub (section 4.4).
+  SchemeTerms rth{true, 2016, 2040, 20000.0};
+  Series rth_posts;              ///< posts approved per year (all firms), posts
+  double rth_cost = 0.3;         ///< government cost per post-year, HK$ M
+  std::int64_t rth_years = 3;    ///< years a post lasts
+  double rth_mfg_share = 0.15;   ///< share of posts in manufacturing firms
+  double rth_retention = 0.3;    ///< share of posts ending that join the technical pool
+  double rth_nias_posts = 36.0;  ///< extra posts per NIAS enterprise, at 1 : 1, for rth_years
+  // New Industrialisation and Technology Training Programme (section 4.4).
+  SchemeTerms nittp{true, 2018, 2040, 2000.0};
+  Series nittp_trainees;     ///< trainees per year, persons
+  double nittp_cost = 0.02;  ///< training cost per trainee, HK$ M (government pays 2/3)
+  // Enterprise Support Scheme (section 4.4).
+  SchemeTerms ess{true, 2016, 2040, 4000.0};
+  Series ess_projects;            ///< projects approved per year
+  double ess_project_cost = 8.0;  ///< mean R&D project cost, HK$ M (government 1 : 1, cap 10)
+  double ess_cap = 10.0;          ///< grant cap per project, HK$ M
+  double ess_mfg_share = 0.3;     ///< share of ESS projects in manufacturing firms
+  // Knowledge channel (section 4.5).
+  double rd_return = 0.25;         ///< rho: TFP growth per unit of R&D intensity
+  double innohk_spillover = 0.05;  ///< share of InnoHK research that counts as manufacturing R&D
+  double innohk_cost = 1.0;        ///< research spending per InnoHK researcher, HK$ M/year
+};
+
+void bind_talent_params(TalentParams& p, ParamBinder& b);
+
+/// The technical-staff pool and the talent schemes' state (sections 4.3-4.5).
+struct Talent {
+  double pool = 0.0;            ///< P: technical staff free to hire, persons
+  double inflow = 0.0;          ///< joined this year, persons
+  double hired = 0.0;           ///< hired by new projects this year, persons
+  double refused = 0.0;         ///< wanted by projects refused for want of staff this year, persons
+  double left = 0.0;            ///< left the pool this year (attrition), persons
+  Scheme rth, nittp, ess;       ///< the schemes' ledgers; outcomes = posts, trainees, projects
+  double rth_posts_cum = 0.0;   ///< cumulative posts approved (KPI: 18,500 by 2027)
+  double rth_active_mfg = 0.0;  ///< posts active in manufacturing firms this year
+  double nias_posts_pending = 0.0;       ///< NIAS extra posts to approve this year
+  std::array<double, 32> rth_general{};  ///< posts approved by year % 32 (general), posts
+  std::array<double, 32> rth_nias{};     ///< NIAS extra posts approved by year % 32, posts
+  double rd_spending = 0.0;  ///< R: manufacturing R&D and training from the schemes, HK$ M
+  double tfp_bonus = 0.0;    ///< Delta g: addition to every firm's TFP drift next year
+
+  /// Take `n` staff from the pool for a project; false (counted as refused) if fewer are free.
+  bool hire(double n);
+  void new_year();
+};
+
+/// The year's inflow, attrition and talent schemes (eqs. 4.3a, 4.4a-c). Holders of posts
+/// approved rth_years ago may join the pool. `innohk_researchers` comes from the start-up
+/// module (section 5). Out: talent.pool, inflow, left, the schemes' ledgers and counters,
+/// rth_active_mfg, rd_spending.
+void talent_year(Talent& talent, int year, const TalentParams& p, double innohk_researchers);
+
+/// The knowledge channel (eq. 4.5a): Delta g = rho R / Y_mfg, applied to next year's drift.
+void knowledge_channel(Talent& talent, double mfg_value_added, const TalentParams& p);
+
+}  // namespace nisim::hk
