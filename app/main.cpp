@@ -19,6 +19,7 @@
 #include "engine/scenario.hpp"
 #include "engine/version.hpp"
 #include "models/batch.hpp"
+#include "models/kpi.hpp"
 #include "models/model.hpp"
 #include "models/params.hpp"
 #include "models/target.hpp"
@@ -186,6 +187,14 @@ int main(int argc, char** argv) {
 
   app.add_subcommand("params", "List every scenario parameter (Markdown table)");
 
+  std::string kpi_path, against_path;
+  auto* kpi = app.add_subcommand(
+      "kpi", "Print a run's government targets against its projections, and public money spent");
+  kpi->add_option("file", kpi_path, "Run file written by `nisim run`")->required();
+  kpi->add_option("--against", against_path,
+                  "A base run (e.g. no_new_policy, same seed): adds the cost per percentage point "
+                  "of share gained by 2032");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -196,6 +205,10 @@ int main(int argc, char** argv) {
   try {
     if (app.got_subcommand("params")) {
       print_params();
+      return 0;
+    }
+    if (app.got_subcommand("kpi")) {
+      std::fputs(nisim::hk::kpi_report(kpi_path, against_path).c_str(), stdout);
       return 0;
     }
     if (app.got_subcommand("target")) {

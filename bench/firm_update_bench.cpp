@@ -10,6 +10,7 @@
 #include "engine/parallel.hpp"
 #include "engine/scenario.hpp"
 #include "models/firms.hpp"
+#include "models/kpi.hpp"
 #include "models/model.hpp"
 #include "models/phases.hpp"
 
@@ -91,7 +92,7 @@ void BM_Scenario(benchmark::State& bs, const std::string& file) {
     if (r.history.year[k] == 2032) bs.counters["share_2032_pct"] = r.history.mfg_share_pct[k];
   }
   double grants = 0.0;
-  for (double g : r.history.line_grants) grants += g;
+  for (double g : nisim::hk::public_spending(r.history)) grants += g;
   bs.counters["public_money_hkd_m"] = grants;
 }
 

@@ -1,6 +1,8 @@
 // Scenario batches (models/batch.hpp; docs/batches.md).
 #include "models/batch.hpp"
 
+#include "models/kpi.hpp"
+
 #include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/task_arena.h>
 
@@ -36,25 +38,48 @@ double quantile(std::vector<double>& values, double q) {
 
 namespace {
 
-/// A per-run series written for every replication: name, units, long name, and its values.
+/// A per-run series written for every replication: name, units, long name, and how to get
+/// its values from a run's history.
 struct Variable {
   const char* name;
   const char* units;
   const char* long_name;
-  const std::vector<double> History::*series;
+  std::vector<double> (*get)(const History&);
 };
+/// A named series of History::series (empty if the run did not record it).
+std::vector<double> named(const History& h, const char* name) {
+  const std::vector<double>* v = h.find(name);
+  return v != nullptr ? *v : std::vector<double>(h.years(), std::nan(""));
+}
 const Variable k_variables[] = {
-    {"mfg_share", "percent", "manufacturing share of GDP at basic prices", &History::mfg_share_pct},
-    {"gdp", "HK$ M", "GDP at basic prices", &History::gdp},
-    {"mfg_va", "HK$ M", "manufacturing value added", &History::mfg_va},
-    {"employment", "persons", "persons engaged in manufacturing", &History::employment},
-    {"firms", "establishments", "establishments at year end", &History::firms},
-    {"smart_lines", "lines", "smart production lines held by active firms", &History::smart_lines},
-    {"new_lines", "lines", "smart production lines installed this year", &History::new_lines},
-    {"line_grants", "HK$ M", "NIFS grants paid this year", &History::line_grants},
+    {"mfg_share", "percent", "manufacturing share of GDP at basic prices",
+     [](const History& h) { return h.mfg_share_pct; }},
+    {"mfg_share_wide", "percent",
+     "manufacturing plus offshore production and industrial support services, share of GDP",
+     [](const History& h) { return named(h, "mfg_share_wide"); }},
+    {"gdp", "HK$ M", "GDP at basic prices", [](const History& h) { return h.gdp; }},
+    {"mfg_va", "HK$ M", "manufacturing value added", [](const History& h) { return h.mfg_va; }},
+    {"employment", "persons", "persons engaged in manufacturing",
+     [](const History& h) { return h.employment; }},
+    {"firms", "establishments", "establishments at year end",
+     [](const History& h) { return h.firms; }},
+    {"smart_lines", "lines", "smart production lines held by active firms",
+     [](const History& h) { return h.smart_lines; }},
+    {"new_lines", "lines", "smart production lines completed this year",
+     [](const History& h) { return h.new_lines; }},
+    {"nifs_funded_lines", "lines", "NIFS lines approved with a grant, cumulative",
+     [](const History& h) { return named(h, "nifs_funded_lines"); }},
+    {"nias_enterprises", "enterprises", "NIAS-funded enterprises, cumulative",
+     [](const History& h) { return named(h, "nias_enterprises"); }},
+    {"line_grants", "HK$ M", "NIFS grants paid this year",
+     [](const History& h) { return h.line_grants; }},
+    {"public_spending", "HK$ M", "public money paid by all schemes this year",
+     [](const History& h) { return public_spending(h); }},
 };
 /// Variables summarised by mean and percentiles.
-const char* const k_summarised[] = {"mfg_share", "smart_lines", "line_grants", "employment"};
+const char* const k_summarised[] = {"mfg_share",         "mfg_share_wide",   "smart_lines",
+                                    "nifs_funded_lines", "nias_enterprises", "line_grants",
+                                    "public_spending",   "employment"};
 
 constexpr double k_share_target_pct = 5.0;
 constexpr int k_share_target_year = 2032;
@@ -183,9 +208,10 @@ std::vector<LoadedScenario> load_scenarios(const Batch& batch, Points& design) {
   const bool known_output = std::any_of(std::begin(k_variables), std::end(k_variables),
                                         [&](const Variable& v) { return w.output == v.name; });
   if (!known_output) {
+    std::string list;
+    for (const Variable& v : k_variables) list += (list.empty() ? "" : ", ") + std::string(v.name);
     throw ScenarioError(where(w.pos) + "key 'sweep.output': '" + w.output +
-                        "' is not a recorded variable (mfg_share, gdp, mfg_va, employment, "
-                        "firms, smart_lines, new_lines, line_grants)");
+                        "' is not a recorded variable (" + list + ")");
   }
   if (w.year <= base_params.base_year || w.year > base_params.horizon) {
     throw ScenarioError(where(w.pos) + "key 'sweep.year': " + std::to_string(w.year) +
@@ -348,6 +374,13 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
                               std::vector<std::string>{"replication", "year"},
                               h5::VarInfo{v.units, v.long_name});
     }
+    // Each run's projection of every government indicator at its target year (section 7.2).
+    std::vector<std::string> indicators;
+    for (const KpiSpec& k : kpi_specs()) indicators.emplace_back(k.indicator);
+    h5::write_dim_str(g, "indicator", indicators, {"1", "government indicator (targets.csv)"});
+    writers[s].emplace_back(g, "kpi_projected", R, std::vector<hsize_t>{indicators.size()},
+                            std::vector<std::string>{"replication", "indicator"},
+                            h5::VarInfo{"indicator unit", "projected value at the target year"});
   }
 
   // 3. The runs: job k is replication k / S of scenario k % S, so the runs of one replication
@@ -365,8 +398,9 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
       const RunResult result = run(scenarios[s].scenario, ro);
       const std::lock_guard lock(write_lock);
       for (std::size_t v = 0; v < std::size(k_variables); ++v) {
-        writers[s][v].write_row(r, result.history.*(k_variables[v].series));
+        writers[s][v].write_row(r, k_variables[v].get(result.history));
       }
+      writers[s][std::size(k_variables)].write_row(r, kpi_values(result.history));
       ++done;
       if (options.progress) options.progress(done, total);
     });
@@ -404,13 +438,32 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
     // The smart-line KPI (2024 Policy Address): >= 130 lines by 2027 (NaN if not simulated).
     double p_lines = std::nan("");
     if (k_lines_target_year >= first.base_year && k_lines_target_year <= first.horizon) {
-      const std::vector<double> lines = h5::read_double(g, "smart_lines");
+      const std::vector<double> lines = h5::read_double(g, "nifs_funded_lines");
       const auto tl = static_cast<std::size_t>(k_lines_target_year - first.base_year);
       std::size_t hits = 0;
       for (std::size_t r = 0; r < reps; ++r) hits += lines[r * T + tl] >= k_lines_target;
       p_lines = static_cast<double>(hits) / static_cast<double>(reps);
     }
     g.set_attr("p_lines_130_by_2027", p_lines);
+    {  // P(indicator met) per government target, over replications (NaN if not simulated).
+      const std::vector<double> kpi = h5::read_double(g, "kpi_projected");
+      const std::size_t nk = kpi_specs().size();
+      std::vector<double> p_met(nk), mean(nk);
+      for (std::size_t k = 0; k < nk; ++k) {
+        std::size_t hits = 0;
+        double sum = 0.0;
+        for (std::size_t r = 0; r < reps; ++r) {
+          hits += kpi[r * nk + k] >= kpi_specs()[k].target;
+          sum += kpi[r * nk + k];
+        }
+        mean[k] = sum / static_cast<double>(reps);
+        p_met[k] = std::isnan(mean[k]) ? mean[k] : static_cast<double>(hits) / reps;
+      }
+      h5::write_double(g, "kpi_p_met", p_met, {nk}, {"indicator"},
+                       {"1", "share of replications meeting the target"});
+      h5::write_double(g, "kpi_mean", mean, {nk}, {"indicator"},
+                       {"indicator unit", "mean projected value at the target year"});
+    }
     summary.p_share_target.emplace_back(scenarios[s].entry.name, p_target);
     if (batch.has_sweep || s == base_index) continue;
     // Paired differences (variant - base) per year, with the unpaired standard error beside it

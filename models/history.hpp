@@ -3,7 +3,11 @@
 // writer turns it into HDF5 datasets. Nothing here formats or prints.
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "models/funds/fund_history.hpp"
+#include "models/startups/startups.hpp"
 
 namespace nisim::hk {
 
@@ -31,11 +35,15 @@ struct History {
   std::vector<double> scheme_budget, scheme_committed, scheme_spent, scheme_remaining;
   std::vector<double> scheme_applications, scheme_approvals, scheme_paid, scheme_outcomes;
   std::vector<NamedSeries> series;  ///< every other scalar series, in the order first recorded
+  StartupHistory startups;          ///< start-ups (group `startups`, section 5)
+  FundHistory funds;                ///< venture funds (group `funds`, section 6)
 
   /// Append `v` to the series `name`, creating it (with units and description) on first use.
-  void put(const std::string& name, const char* units, const char* long_name, double v);
+  /// Allocates only when a series is first created (reserved for reserve()'s years).
+  void put(std::string_view name, const char* units, const char* long_name, double v);
   /// The series `name`, or nullptr.
-  const std::vector<double>* find(const std::string& name) const;
+  const std::vector<double>* find(std::string_view name) const;
+  std::size_t capacity = 0;  ///< years reserved by reserve()
 
   std::size_t years() const { return year.size(); }
   /// Reserve room for `n` years so recording never allocates inside the year loop.

@@ -27,6 +27,10 @@ Schedule<State, Params> make_schedule() {
       .phase("staff_and_knowledge", staff_and_knowledge)  // talent pool, RTH, NITTP, ESS
       .phase("fund_lines", fund_lines)                    // NIFS applications, approvals, lines
       .phase("attract_enterprises", attract_enterprises)  // strategic enterprises and NIAS
+      .phase("start_ventures", start_ventures)            // start-up births, new funds
+      .phase("venture_rounds", venture_rounds)            // rounds asked, cleared, applied
+      .phase("venture_outcomes", venture_outcomes)        // exits, fees, distributions
+      .phase("graduate_startups", graduate_startups)      // start-ups become manufacturers
       .phase("account_firms", account_firms)              // sums by sector and site
       .phase("remove_exits", remove_exits)                // exits leave (their projects lapse)
       .phase("enter_firms", enter_firms)                  // entrants join where there is space

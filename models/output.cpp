@@ -4,6 +4,7 @@
 
 #include "engine/hdf5.hpp"
 #include "engine/provenance.hpp"
+#include "models/kpi.hpp"
 #include "models/model.hpp"
 
 namespace nisim::hk {
@@ -43,8 +44,10 @@ void write_policy_history(const h5::Location& root, const History& h) {
   by_scheme("scheme_outcomes", h.scheme_outcomes, "1",
             "scheme output this year (docs/output.md lists it per scheme)");
   for (const NamedSeries& s : h.series) {
-    h5::write_double(root, s.name, s.values, {t}, {"year"}, {s.units.c_str(), s.long_name.c_str()});
+    h5::write_double(root, s.name, s.values, {t}, {"year"}, {s.units, s.long_name});
   }
+  h5::write_double(root, "public_spending", public_spending(h), {t}, {"year"},
+                   {"HK$ M", "public money paid by all schemes this year"});
 }
 
 void write_run(const RunResult& r, const Scenario& scenario, const std::filesystem::path& out,
@@ -100,6 +103,7 @@ void write_run(const RunResult& r, const Scenario& scenario, const std::filesyst
   h5::write_double(root, "floor_space_by_site", h.floor_space_by_site, {t, nsite}, {"year", "site"},
                    {"m2", "floor space occupied by manufacturing firms"});
   write_policy_history(root, h);
+  write_kpis(root, h);
   file.commit();
 }
 

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <initializer_list>
+#include <stdexcept>
 #include <string>
 #include <utility>
 
@@ -141,6 +142,10 @@ void bind_params(Params& p, ParamBinder& b) {
   bind_nifs_params(p.nifs, b);
   bind_nias_params(p.nias, p.enterprises, b);
   bind_talent_params(p.talent, b);
+  bind_startup_params(p.startups, b);
+  bind_fund_params(p.funds, b);
+  b.real("startups.graduation.tech_share", p.graduate_tech_share,
+         {"fraction", 0.0, 1.0, "technical staff share of a graduating start-up; assumed (5.5)"});
 
   b.real(
       "wider.offshore_share", p.wider.offshore_share,
@@ -198,6 +203,18 @@ void check_relations(const Scenario& sc, const Params& p, const Shock* shock) {
       const std::string end = std::string(prefix) + ".end", start = std::string(prefix) + ".start";
       fail_at(at({end.c_str(), start.c_str()}), end, "must not be before " + start);
     }
+  }
+  try {
+    check_fund_params(p.funds);
+  } catch (const std::invalid_argument& e) {
+    const std::string what = e.what();  // "key 'K': ..."
+    const auto q1 = what.find('\''), q2 = what.find('\'', q1 + 1);
+    const std::string key = q1 != std::string::npos && q2 != std::string::npos
+                                ? what.substr(q1 + 1, q2 - q1 - 1)
+                                : std::string("funds");
+    const std::string rest =
+        q2 != std::string::npos && q2 + 3 <= what.size() ? what.substr(q2 + 3) : what;
+    fail_at(at({key.c_str()}), key, rest);
   }
   for (auto [field, name] : {std::pair{&SectorParams::firm_share, "firm_share"},
                              std::pair{&SectorParams::entry_share, "entry_share"}}) {

@@ -10,10 +10,12 @@
 
 #include "engine/params.hpp"
 #include "engine/scenario.hpp"
+#include "models/funds/fund_params.hpp"
 #include "models/land/land.hpp"
 #include "models/schemes/nias.hpp"
 #include "models/schemes/nifs.hpp"
 #include "models/schemes/talent.hpp"
+#include "models/startups/startup_params.hpp"
 
 namespace nisim::hk {
 
@@ -103,7 +105,10 @@ struct Params {
   NiasParams nias;               ///< New Industrialisation Acceleration Scheme (4.2)
   EnterpriseParams enterprises;  ///< strategic enterprises (4.2)
   TalentParams talent;           ///< technical staff, RTH, NITTP, ESS, knowledge channel (4.3-4.5)
-  WiderParams wider;             ///< the wider share definitions (7.1)
+  StartupParams startups;        ///< start-ups, TSSSU, RAISe+, accelerators, InnoHK (5)
+  FundParams funds;              ///< private VC, ITVF, I&T Industry-Oriented Fund (6)
+  double graduate_tech_share = 0.2;  ///< technical staff share of a graduating start-up (5.5)
+  WiderParams wider;                 ///< the wider share definitions (7.1)
 
   std::array<SectorParams, k_sectors> sector = default_sectors();
 

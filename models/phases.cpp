@@ -46,31 +46,45 @@ void History::reserve(std::size_t n) {
   for (auto* v : {&supply_by_site, &occupied_by_site, &rent_by_site, &refused_by_site}) {
     v->reserve(n * k_sites);
   }
+  for (auto* v : {&scheme_budget, &scheme_committed, &scheme_spent, &scheme_remaining,
+                  &scheme_applications, &scheme_approvals, &scheme_paid, &scheme_outcomes}) {
+    v->reserve(n * 32);
+  }
+  series.reserve(256);
+  capacity = n;
 }
 
-void History::put(const std::string& name, const char* units, const char* long_name, double v) {
+void History::put(std::string_view name, const char* units, const char* long_name, double v) {
   for (auto& s : series) {
     if (s.name == name) {
       s.values.push_back(v);
       return;
     }
   }
-  series.push_back({name, units, long_name, {v}});
+  series.push_back({std::string(name), units, long_name, {}});
+  series.back().values.reserve(capacity);
+  series.back().values.push_back(v);
 }
 
-const std::vector<double>* History::find(const std::string& name) const {
+const std::vector<double>* History::find(std::string_view name) const {
   for (const auto& s : series) {
     if (s.name == name) return &s.values;
   }
   return nullptr;
 }
 
-std::vector<std::pair<std::string, const Scheme*>> schemes_of(const State& st) {
-  return {{"nifs", &st.nifs.scheme},
-          {"nias", &st.enterprises.nias},
-          {"rth", &st.talent.rth},
-          {"nittp", &st.talent.nittp},
-          {"ess", &st.talent.ess}};
+SchemeList schemes_of(const State& st) {
+  return {{{"nifs", &st.nifs.scheme},
+           {"nias", &st.enterprises.nias},
+           {"rth", &st.talent.rth},
+           {"nittp", &st.talent.nittp},
+           {"ess", &st.talent.ess},
+           {"tsssu", &st.startups.tsssu},
+           {"raise_plus", &st.startups.raise_plus},
+           {"accelerator", &st.startups.accelerator},
+           {"innohk", &st.startups.innohk},
+           {"itvf", &st.funds.itvf},
+           {"iof", &st.funds.iof}}};
 }
 
 void set_environment(State& st, const Params& p) {
@@ -107,9 +121,8 @@ void update_firms(State& st, const Params& p) {
 void allocate_floor(State& st, const Params&) {
   FirmTable& f = st.firms;
   using Sums = std::array<double, k_sites>;
-  std::vector<Sums> partials;
   const Sums demand = st.parallel->reduce(
-      rows(f), Sums{}, partials,
+      rows(f), Sums{}, st.site_partials,
       [&f](std::size_t begin, std::size_t end) {
         Sums d{};
         for (std::size_t i = begin; i < end; ++i) d[f.site[i]] += f.floor_space[i];
@@ -128,7 +141,8 @@ void allocate_floor(State& st, const Params&) {
 }
 
 void staff_and_knowledge(State& st, const Params& p) {
-  talent_year(st.talent, st.year, p.talent, 0.0);  // eqs. 4.3a, 4.4a-c
+  // eqs. 4.3a, 4.4a-c; InnoHK researchers of last year feed the knowledge channel (4.5).
+  talent_year(st.talent, st.year, p.talent, st.startups.innohk_researchers);
 }
 
 void fund_lines(State& st, const Params& p) {
@@ -136,16 +150,18 @@ void fund_lines(State& st, const Params& p) {
 }
 
 namespace {
-/// Append one firm at its optimum (section 3.3) for a new plant; claims its floor space.
+/// Append one firm at its optimum (section 3.3) for a new plant; claims its floor space unless
+/// `claim_floor` is false (a NIAS facility's space was handed over from its reservation at
+/// completion, eq. 4.2e).
 void add_plant_firm(State& st, const Params& p, int sector, int site, double employment,
-                    double grant, int lines) {
+                    double grant, int lines, bool claim_floor = true) {
   const std::size_t row = rows(st.firms);
   resize_rows(st.firms, row + 1);
   init_firm_row(st.firms, row, st.next_id++, sector, site, employment, 0, st.macro.wage, p);
   st.firms.smart_lines[row] = lines;
   st.firms.subsidy[row] = grant;
   st.firms.cash[row] += grant;
-  st.land.claim(site, st.firms.floor_space[row]);
+  if (claim_floor) st.land.claim(site, st.firms.floor_space[row]);
 }
 }  // namespace
 
@@ -155,10 +171,73 @@ void attract_enterprises(State& st, const Params& p) {
   enterprises_year(st.enterprises, st.land, st.talent, st.year, p.nias, p.enterprises, floor,
                    st.rng);  // eqs. 4.2a-e
   for (const NewPlant& plant : st.enterprises.plants) {
-    add_plant_firm(st, p, plant.sector, plant.site, plant.employment, plant.grant, 1);
+    add_plant_firm(st, p, plant.sector, plant.site, plant.employment, plant.grant, 1, false);
     if (plant.grant > 0.0) st.talent.nias_posts_pending += p.talent.rth_nias_posts;
     st.new_plants += 1.0;
   }
+}
+
+void start_ventures(State& st, const Params& p) {
+  startup_births(st.startups, st.year, p.startups, st.rng);  // sections 5.2, 5.6-5.9
+  launch_funds(st.funds, st.year, p.funds, st.rng);          // sections 6.2, 6.5, 6.6
+}
+
+void venture_rounds(State& st, const Params& p) {
+  request_rounds(st.startups, st.year, p.startups, st.rng, st.requests);       // 5.3
+  clear_rounds(st.funds, st.requests, st.outcomes, st.year, p.funds, st.rng);  // 6.3-6.4
+  apply_rounds(st.startups, st.requests, st.outcomes, st.year, p.startups);    // 5.3
+}
+
+void venture_outcomes(State& st, const Params& p) {
+  startup_outcomes(st.startups, st.year, p.startups, st.rng, st.startup_exits);  // 5.4
+  realise_exits(st.funds, st.startup_exits, st.year);                            // 6.7
+  close_year(st.funds, st.year, p.funds);                                        // 6.1, 6.7
+}
+
+namespace {
+/// Manufacturing sector of a graduating start-up's field (section 5.5).
+int sector_of(Field f) {
+  switch (f) {
+    case Field::life_health_tech:
+      return 7;
+    case Field::ai_data:
+      return 8;
+    case Field::advanced_mfg_new_energy:
+      return 9;
+    default:
+      return 4;  // hardware: electronics
+  }
+}
+}  // namespace
+
+void graduate_startups(State& st, const Params& p) {
+  propose_graduates(st.startups, st.year, p.startups, st.rng, st.graduates);
+  st.accepted.clear();
+  st.graduate_firms = st.graduates_waiting = 0.0;
+  for (const Graduate& g : st.graduates) {
+    // eq. 5.5c: the first site of its sector's list (eq. 4.2d), else industrial buildings,
+    // with room for the new firm's floor space; and technical staff from the pool.
+    const int sector = sector_of(g.field);
+    const double floor = p.sector[sector].floor_per_worker * g.employment;
+    int chosen = -1;
+    for (int s : preferred_sites(sector)) {
+      if (st.land.vacant(s) >= floor) {
+        chosen = s;
+        break;
+      }
+    }
+    if (chosen < 0 && st.land.vacant(site::industrial_buildings) >= floor) {
+      chosen = site::industrial_buildings;
+    }
+    if (chosen < 0 || !st.talent.hire(p.graduate_tech_share * g.employment)) {
+      st.graduates_waiting += 1.0;
+      continue;
+    }
+    add_plant_firm(st, p, sector, chosen, g.employment, 0.0, 0);
+    st.accepted.push_back(g.startup_id);
+    st.graduate_firms += 1.0;
+  }
+  graduate(st.startups, st.accepted);
 }
 
 void account_firms(State& st, const Params&) {
@@ -293,9 +372,12 @@ void record_year(State& st, const Params&) {
     h.rent_by_site.push_back(land.rent[s]);
     h.refused_by_site.push_back(land.refused[s]);
   }
+  h.put("innopark_centres_floor", "m2",
+        "advanced-manufacturing floor area of the HKSTP centres (supply)",
+        land.supply[site::innopark_centres]);
   const auto schemes = schemes_of(st);
   if (h.scheme_names.empty()) {
-    for (const auto& [name, scheme] : schemes) h.scheme_names.push_back(name);
+    for (const auto& [name, scheme] : schemes) h.scheme_names.emplace_back(name);
   }
   for (const auto& [name, sc] : schemes) {
     h.scheme_budget.push_back(sc->budget.total());
@@ -349,6 +431,18 @@ void record_year(State& st, const Params&) {
         e.nias_investment);
   h.put("new_plants", "firms", "firms created this year by strategic-enterprise facilities",
         st.new_plants);
+  h.put("graduate_firms", "firms", "firms created this year by graduating start-ups",
+        st.graduate_firms);
+  h.put("graduates_waiting", "start-ups", "graduates refused for want of floor space or staff",
+        st.graduates_waiting);
+  h.put("startup_count", "start-ups", "start-ups at year end",
+        static_cast<double>(rows(st.startups.table)));
+  h.put("tsssu_funded", "start-ups", "TSSSU start-ups funded, cumulative",
+        st.startups.tsssu_funded_total);
+  h.put("itvf_private_investment", "HK$ M", "private investment attracted by the ITVF, cumulative",
+        st.funds.itvf_private_attracted);
+  record_startups(st.startups, st.year, h.startups);
+  record_funds(st.funds, st.year, h.funds);
   const Talent& tl = st.talent;
   h.put("talent_pool", "persons", "technical staff free to hire at year end", tl.pool);
   h.put("talent_inflow", "persons", "technical staff joining the pool this year", tl.inflow);
@@ -388,6 +482,8 @@ void initialise(State& st, const Params& p) {
   st.talent.nittp.budget = Budget(p.talent.nittp.budget);
   st.talent.ess.budget = Budget(p.talent.ess.budget);
   st.talent.pool = p.talent.initial_pool;
+  initialise_startups(st.startups, p.startups, st.year, st.rng);  // section 5.1
+  st.funds = make_fund_system(p.funds);                           // section 6.1
   account_firms(st, p);
   std::array<double, k_sites> demand = st.totals.floor_space;
   ration_floor(st.land, demand);

@@ -1,7 +1,9 @@
 #pragma once
 // The phases of the yearly step, in the order model.cpp schedules them. Each is a free function
 // over the state and the parameters (docs/model.md section 2.2 lists the order).
+#include <array>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -30,11 +32,24 @@ void fund_lines(State& state, const Params& p);
 /// Strategic enterprises and NIAS; completed facilities join the firm table (eqs. 4.2a-e).
 void attract_enterprises(State& state, const Params& p);
 
+/// Start-up births and the start-up schemes; new venture funds (sections 5.2, 5.6-5.9, 6.2).
+void start_ventures(State& state, const Params& p);
+
+/// Rounds: start-ups ask, funds and outside investors clear, start-ups advance (5.3, 6.3-6.4).
+void venture_rounds(State& state, const Params& p);
+
+/// Start-up exits realised by the funds; fees, distributions and wind-ups (5.4, 6.7).
+void venture_outcomes(State& state, const Params& p);
+
+/// Start-ups ready to manufacture become firms where floor space and staff allow (5.5).
+void graduate_startups(State& state, const Params& p);
+
 /// The knowledge channel's TFP bonus for next year (eq. 4.5a). Out: state.talent.tfp_bonus.
 void update_knowledge(State& state, const Params& p);
 
 /// The schemes whose ledgers are recorded, with their output names (docs/output.md).
-std::vector<std::pair<std::string, const Scheme*>> schemes_of(const State& state);
+using SchemeList = std::array<std::pair<std::string_view, const Scheme*>, 11>;
+SchemeList schemes_of(const State& state);
 
 /// Sums over firms by sector and site (section 3.7), in fixed block order. Out: state.totals.
 void account_firms(State& state, const Params& p);

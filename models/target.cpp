@@ -1,6 +1,8 @@
 // Goal seeking (models/target.hpp; docs/batches.md "What would it take").
 #include "models/target.hpp"
 
+#include "models/kpi.hpp"
+
 #include <nlopt.h>
 #include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/task_arena.h>
@@ -49,7 +51,7 @@ const TargetEvaluation& evaluate(Problem& pr, const double* x) {
       ro.threads = 1;
       const History h = run(sc, ro).history;
       share[r] = h.mfg_share_pct[ti];
-      cost[r] = std::accumulate(h.line_grants.begin(), h.line_grants.end(), 0.0);
+      cost[r] = public_commitments(h);
     });
   });
   TargetEvaluation e;
@@ -181,7 +183,7 @@ TargetResult seek_target(const Batch& batch, const std::filesystem::path& out,
   h5::write_double(root, "levers", levers, {hm, hd}, {"evaluation", "lever"},
                    {"lever units", "lever values of each evaluation"});
   h5::write_double(root, "public_cost", cost, {hm}, {"evaluation"},
-                   {"HK$ M", "mean public money spent (NIFS grants, all years)"});
+                   {"HK$ M", "mean public money paid or committed by all schemes by the horizon"});
   h5::write_double(root, "probability", prob, {hm}, {"evaluation"},
                    {"1", "share of replications reaching the target"});
   h5::write_double(root, "probability_smoothed", smooth, {hm}, {"evaluation"},

@@ -17,7 +17,7 @@ namespace nisim::hk {
 /// One ensemble evaluation of the levers.
 struct TargetEvaluation {
   std::vector<double> levers;  ///< lever values (integer levers rounded)
-  double public_cost = 0.0;    ///< mean over replications of all NIFS grants paid, HK$ M
+  double public_cost = 0.0;    ///< mean over replications of public money paid or committed, HK$ M
   double probability = 0.0;    ///< share of replications reaching the target
   double smoothed = 0.0;       ///< smoothed probability the optimiser sees (docs/batches.md)
   double share_mean = 0.0;     ///< mean share in the target year, percent

@@ -78,6 +78,10 @@ void Land::unreserve(int s, double m2) {
   reserved[s] = std::max(0.0, reserved[s] - m2);
 }
 
+void Land::unclaim(int s, double m2) {
+  claimed[s] = std::max(0.0, claimed[s] - m2);
+}
+
 void set_land_year(Land& land, int year, const LandParams& p) {
   for (int s = 0; s < k_sites; ++s) {
     const SiteParams& sp = p.sites[s];

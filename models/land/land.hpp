@@ -64,6 +64,8 @@ struct Land {
   bool reserve(int s, double m2);
   /// Give back `m2` of reserved space (the project completed or lapsed).
   void unreserve(int s, double m2);
+  /// Give back `m2` claimed this year by a project that did not go ahead after all.
+  void unclaim(int s, double m2);
 };
 
 /// Supply and rents for `year` from last year's occupancy (eqs. 3.6c-d). Call at the start of

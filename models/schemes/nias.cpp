@@ -119,15 +119,18 @@ void enterprises_year(Enterprises& ent, Land& land, Talent& talent, int year, co
     q.employment.push_back(employment);
     q.floor.push_back(floor_per_worker[sector] * employment);
   }
-  std::vector<std::uint8_t> keep(q.id.size(), 1);
+  std::vector<std::uint8_t>& keep = ent.keep;  // scratch: no allocation once warmed up
+  keep.assign(q.id.size(), 1);
   for (std::size_t k = 0; k < q.id.size(); ++k) {
     if (q.done[k] != 0) {
-      // eq. 4.2e: completion: grant paid, space handed from the project to the new firm.
+      // eq. 4.2e: completion: grant paid, space handed from the project to the new firm. The
+      // handover is immediate, so no decision later in this loop can take the space.
       if (q.done[k] > year) continue;
       keep[k] = 0;
       if (q.grant[k] > 0.0) ent.nias.pay(q.grant[k]);
       ent.nias.outcomes += 1.0;
       land.unreserve(q.site[k], q.floor[k]);
+      land.claim(q.site[k], q.floor[k]);
       ent.plants.push_back({q.sector[k], q.site[k], q.employment[k], q.grant[k]});
       continue;
     }

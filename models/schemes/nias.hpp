@@ -76,6 +76,7 @@ struct Enterprises {
   double waiting_land = 0.0;      ///< decisions put off this year for want of floor space
   double waiting_talent = 0.0;    ///< decisions put off this year for want of technical staff
   std::vector<NewPlant> plants;   ///< facilities starting production this year
+  std::vector<std::uint8_t> keep;  ///< scratch row mask reused every year
   void new_year() {
     nias.new_year();
     committed = withdrawn = waiting_land = waiting_talent = 0.0;

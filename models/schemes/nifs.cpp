@@ -92,8 +92,13 @@ void nifs_year(Nifs& nifs, FirmTable& f, Land& land, Talent& talent, int year, c
       ++f.projects[i];
       nifs.scheme.applications += 1.0;
       add_project(q, f.id[i], year, 0, 0.0, f.site[i]);
-    } else if (land.claim(f.site[i], np.line_floor) && talent.hire(np.jobs_per_line)) {
-      // Closed scheme: the firm builds at its own cost, without a grant or a wait.
+    } else if (land.claim(f.site[i], np.line_floor)) {
+      // Closed scheme: the firm builds at its own cost, without a grant or a wait, if it finds
+      // the staff; otherwise the line is not built and its floor space is given back.
+      if (!talent.hire(np.jobs_per_line)) {
+        land.unclaim(f.site[i], np.line_floor);
+        continue;
+      }
       ++f.projects[i];
       f.cash[i] -= cost;
       nifs.unfunded_lines += 1.0;
@@ -101,7 +106,8 @@ void nifs_year(Nifs& nifs, FirmTable& f, Land& land, Talent& talent, int year, c
     }
   }
   // 2. Decisions on applications made approval_lag years ago or earlier (eq. 4.1c).
-  std::vector<std::uint8_t> keep(q.firm_id.size(), 1);
+  std::vector<std::uint8_t>& keep = nifs.keep;  // scratch: no allocation once warmed up
+  keep.assign(q.firm_id.size(), 1);
   for (std::size_t k = 0; k < q.firm_id.size(); ++k) {
     if (q.done[k] != 0 || q.applied[k] + np.approval_lag > year) continue;
     const std::size_t i = find_firm(f, q.firm_id[k]);
@@ -117,6 +123,7 @@ void nifs_year(Nifs& nifs, FirmTable& f, Land& land, Talent& talent, int year, c
       approved = false;
     }
     if (approved && !talent.hire(np.jobs_per_line)) {
+      land.unclaim(q.site[k], np.line_floor);  // a refused line holds no floor space
       nifs.refused_talent += 1.0;
       approved = false;
     }
@@ -153,7 +160,8 @@ void nifs_year(Nifs& nifs, FirmTable& f, Land& land, Talent& talent, int year, c
 
 void nifs_lapse(Nifs& nifs, const FirmTable& f) {
   LineProjects& q = nifs.projects;
-  std::vector<std::uint8_t> keep(q.firm_id.size(), 1);
+  std::vector<std::uint8_t>& keep = nifs.keep;  // scratch: no allocation once warmed up
+  keep.assign(q.firm_id.size(), 1);
   for (std::size_t k = 0; k < q.firm_id.size(); ++k) {
     const std::size_t i = find_firm(f, q.firm_id[k]);
     if (i < rows(f) && f.exiting[i] == 0) continue;

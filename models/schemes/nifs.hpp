@@ -55,6 +55,7 @@ struct Nifs {
   double refused_land = 0.0;        ///< applications refused this year: no floor space at the site
   double refused_talent = 0.0;      ///< applications refused this year: no technical staff
   double lapsed = 0.0;              ///< projects lapsed this year (firm exited), grants released
+  std::vector<std::uint8_t> keep;   ///< scratch row mask reused every year
   void new_year() {
     scheme.new_year();
     unfunded_lines = refused_budget = refused_land = refused_talent = lapsed = 0.0;

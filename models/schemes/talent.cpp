@@ -106,8 +106,10 @@ void talent_year(Talent& t, int year, const TalentParams& p, double innohk_resea
   if (p.nittp.open(year)) {
     const double want = p.nittp_trainees.at(year);
     const double per = p.nittp_cost * 2.0 / 3.0;
+    // As many as the budget allows, never fewer than none once it is spent (rounding can
+    // leave the remainder a hair below zero).
     const double trainees =
-        per > 0.0 ? std::min(want, std::floor(t.nittp.budget.remaining() / per)) : want;
+        per > 0.0 ? std::clamp(std::floor(t.nittp.budget.remaining() / per), 0.0, want) : want;
     t.nittp.applications += want;
     t.nittp.approvals += trainees;
     t.nittp.outcomes += trainees;
@@ -119,7 +121,7 @@ void talent_year(Talent& t, int year, const TalentParams& p, double innohk_resea
     const double want = p.ess_projects.at(year);
     const double grant = std::min(p.ess_project_cost / 2.0, p.ess_cap);
     const double projects =
-        grant > 0.0 ? std::min(want, std::floor(t.ess.budget.remaining() / grant)) : want;
+        grant > 0.0 ? std::clamp(std::floor(t.ess.budget.remaining() / grant), 0.0, want) : want;
     t.ess.applications += want;
     t.ess.approvals += projects;
     t.ess.outcomes += projects;

@@ -185,11 +185,14 @@ TEST(Firms, SectorAndSiteDraws) {
   EXPECT_EQ(sector_for(cum, 0.01), 0);
   EXPECT_EQ(sector_for(cum, 0.15), 1);
   EXPECT_EQ(sector_for(cum, 0.999), k_sectors - 1);
-  EXPECT_EQ(site_for(0, 0.01, 1.0), 0);  // traditional: always industrial buildings
-  EXPECT_EQ(site_for(k_first_strategic_sector, 0.1, 1.0), 1);
-  EXPECT_EQ(site_for(k_first_strategic_sector, 0.999999, 1.0), 3);
-  EXPECT_EQ(site_for(k_first_strategic_sector, 0.3, 0.25), 0);  // outside the park share
-  EXPECT_EQ(site_for(k_first_strategic_sector, 0.2, 0.25), 3);  // 0.2 / 0.25 = 0.8: third park
+  // Traditional sectors: always industrial buildings (eq. 3.6b).
+  EXPECT_EQ(site_for(0, 0.01, 1.0), site::industrial_buildings);
+  EXPECT_EQ(site_for(k_first_strategic_sector - 1, 0.01, 1.0), site::industrial_buildings);
+  // Strategic sectors: an InnoPark estate with probability innopark_share.
+  EXPECT_EQ(site_for(k_first_strategic_sector, 0.1, 1.0), site::innopark_estates);
+  EXPECT_EQ(site_for(k_first_strategic_sector, 0.999999, 1.0), site::innopark_estates);
+  EXPECT_EQ(site_for(k_first_strategic_sector, 0.3, 0.25), site::industrial_buildings);
+  EXPECT_EQ(site_for(k_first_strategic_sector, 0.2, 0.25), site::innopark_estates);
 }
 
 }  // namespace nisim::hk

@@ -160,17 +160,19 @@ namespace nisim::hk {
 
 TEST(Invariants, NonFiniteValueStopsTheRunNamingPhaseAndFirm) {
   // Wages halving every year and TFP drifting up 20% a year for two centuries drive value added
-  // past the range of a double: valid parameters, impossible economy. The run must stop with a
-  // ModelError naming year and phase (here the sum overflows: account_macro), not write NaN.
+  // past the range of a double: valid parameters, impossible economy. Rents are held at base
+  // and the knowledge channel off, so nothing damps the explosion. The run must stop with a
+  // ModelError naming year, phase and the first firm holding the value, not write NaN.
   const Scenario sc = test::scenario_text(
       "inherit = \"small.toml\"\n[run]\nhorizon = 2200\n[labour]\nwage_growth = [[2017, -0.5]]\n"
-      "[firms]\ntfp_drift = 0.2\n");
+      "[firms]\ntfp_drift = 0.2\n[land]\nrent_factor_min = 1.0\nrent_factor_max = 1.0\n"
+      "[knowledge]\nrd_return = 0.0\n");
   try {
     run(sc, {});
     FAIL() << "expected a ModelError";
   } catch (const ModelError& e) {
     const std::string m = e.what();
-    EXPECT_NE(m.find(", phase account_macro: "), std::string::npos) << m;
+    EXPECT_NE(m.find(", phase update_firms: firm "), std::string::npos) << m;
     EXPECT_NE(m.find("not finite"), std::string::npos) << m;
     EXPECT_NE(m.find("year "), std::string::npos) << m;
     EXPECT_EQ(e.code(), ExitCode::model);

@@ -1,0 +1,214 @@
+// Government targets and their projections (docs/model.md section 7.2).
+#include "models/kpi.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <limits>
+
+#include "engine/error.hpp"
+
+namespace nisim::hk {
+
+const std::vector<KpiSpec>& kpi_specs() {
+  static const std::vector<KpiSpec> specs = {
+      {"manufacturing_share_of_gdp_basic_prices", "mfg_share", "percent", 2032, 5.0,
+       "I&T Blueprint (Dec 2022)"},
+      {"smart_production_lines_funded_cumulative", "nifs_funded_lines", "lines", 2027, 130.0,
+       "2024 Policy Address indicators (NIFS)"},
+      {"technical_jobs_from_funded_lines_cumulative", "nifs_tech_jobs", "jobs", 2027, 1050.0,
+       "2024 Policy Address indicators (NIFS)"},
+      {"private_matching_investment_nifs_cumulative", "nifs_private_investment", "HK$ M", 2027,
+       1300.0, "2024 Policy Address indicators (NIFS)"},
+      {"nias_enterprises_with_new_smart_facilities", "nias_enterprises", "enterprises", 2032, 50.0,
+       "2024 Policy Address indicators (NIAS: 50-100 within 5-8 years)"},
+      {"nias_enterprise_direct_investment_cumulative", "nias_investment", "HK$ M", 2032, 20000.0,
+       "2024 Policy Address indicators (NIAS: within 5-8 years)"},
+      {"innopark_advanced_manufacturing_floor_area", "innopark_centres_floor", "m2", 2027, 200000.0,
+       "2024 Policy Address indicators"},
+      {"itvf_private_investment_attracted_cumulative", "itvf_private_investment", "HK$ M", 2027,
+       4000.0, "2024 Policy Address indicators (ITVF)"},
+      {"tsssu_startups_funded_cumulative", "tsssu_funded", "start-ups", 2027, 600.0,
+       "2024 Policy Address indicators (TSSSU)"},
+      {"research_talent_hub_posts_approved_cumulative", "rth_posts_cum", "posts", 2027, 18500.0,
+       "2024 Policy Address indicators (RTH)"},
+  };
+  return specs;
+}
+
+namespace {
+
+const std::vector<double>* series_of(const History& h, const std::string& name) {
+  if (name == "mfg_share") return &h.mfg_share_pct;
+  return h.find(name);
+}
+
+}  // namespace
+
+std::vector<double> kpi_values(const History& h) {
+  std::vector<double> out;
+  for (const KpiSpec& k : kpi_specs()) {
+    double v = std::numeric_limits<double>::quiet_NaN();
+    const std::vector<double>* s = series_of(h, k.series);
+    if (s != nullptr && !h.year.empty()) {
+      const long t = static_cast<long>(k.target_year) - h.year.front();
+      if (t >= 0 && t < static_cast<long>(s->size())) v = (*s)[static_cast<std::size_t>(t)];
+    }
+    out.push_back(v);
+  }
+  return out;
+}
+
+std::vector<double> public_spending(const History& h) {
+  const std::size_t n = h.scheme_names.size();
+  std::vector<double> out(h.years(), 0.0);
+  for (std::size_t t = 0; t < h.years() && n > 0; ++t) {
+    for (std::size_t s = 0; s < n; ++s) out[t] += h.scheme_paid[t * n + s];
+  }
+  return out;
+}
+
+double public_commitments(const History& h) {
+  const std::size_t n = h.scheme_names.size();
+  if (n == 0 || h.years() == 0) return 0.0;
+  const std::size_t t = h.years() - 1;
+  double sum = 0.0;
+  for (std::size_t s = 0; s < n; ++s)
+    sum += h.scheme_spent[t * n + s] + h.scheme_committed[t * n + s];
+  return sum;
+}
+
+void write_kpis(const h5::Location& root, const History& h) {
+  const h5::Location g = root.create_group("kpi");
+  g.set_attr("description",
+             "government indicator targets and the run's projection at each target year "
+             "(docs/model.md section 7.2)");
+  std::vector<std::string> names, units;
+  std::vector<double> year, target, projected, met;
+  const std::vector<double> values = kpi_values(h);
+  for (std::size_t k = 0; k < kpi_specs().size(); ++k) {
+    const KpiSpec& s = kpi_specs()[k];
+    names.emplace_back(s.indicator);
+    units.emplace_back(s.unit);
+    year.push_back(s.target_year);
+    target.push_back(s.target);
+    projected.push_back(values[k]);
+    met.push_back(std::isnan(values[k]) ? values[k] : (values[k] >= s.target ? 1.0 : 0.0));
+  }
+  const hsize_t n = names.size();
+  h5::write_dim_str(g, "indicator", names, {"1", "government indicator (targets.csv)"});
+  h5::write_double(g, "target_year", year, {n}, {"indicator"}, {"year", "target year"});
+  h5::write_double(g, "target", target, {n}, {"indicator"},
+                   {"indicator unit", "target value (at least)"});
+  h5::write_double(g, "projected", projected, {n}, {"indicator"},
+                   {"indicator unit", "projected value at the target year"});
+  h5::write_double(g, "met", met, {n}, {"indicator"},
+                   {"1", "1 if projected >= target, 0 if not, NaN if not simulated"});
+  std::string joined;
+  for (const auto& u : units) joined += (joined.empty() ? "" : ";") + u;
+  g.set_attr("units", joined);
+}
+
+namespace {
+
+struct RunFile {
+  std::vector<std::string> indicators;
+  std::vector<double> year, target, projected;
+  std::vector<std::string> schemes;
+  std::vector<double> spent;  // [year][scheme], cumulative
+  std::vector<double> share;
+  std::vector<std::int64_t> years;
+};
+
+RunFile read_run(const std::string& path) {
+  RunFile r;
+  try {
+    const h5::Location f = h5::open_file_read(path);
+    const h5::Location g = f.open_group("kpi");
+    r.indicators = h5::read_strings(g, "indicator");
+    r.year = h5::read_double(g, "target_year");
+    r.target = h5::read_double(g, "target");
+    r.projected = h5::read_double(g, "projected");
+    r.schemes = h5::read_strings(f, "scheme");
+    r.spent = h5::read_double(f, "scheme_spent");
+    r.share = h5::read_double(f, "mfg_share");
+    r.years = h5::read_int(f, "year");
+  } catch (const IoError&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw IoError(path + ": not a nisim run file with a KPI table (" + e.what() +
+                  "); write one with `nisim run`");
+  }
+  if (r.projected.size() != r.indicators.size() || r.years.empty() ||
+      r.spent.size() != r.years.size() * r.schemes.size() || r.share.size() != r.years.size()) {
+    throw IoError(path + ": the KPI table or scheme datasets have inconsistent sizes");
+  }
+  return r;
+}
+
+/// Cumulative spending of all schemes up to `year` (the last year if beyond the run).
+double spent_by(const RunFile& r, int year) {
+  std::size_t t = r.years.size() - 1;
+  for (std::size_t k = 0; k < r.years.size(); ++k) {
+    if (r.years[k] == year) t = k;
+  }
+  double sum = 0.0;
+  for (std::size_t s = 0; s < r.schemes.size(); ++s) sum += r.spent[t * r.schemes.size() + s];
+  return sum;
+}
+
+double share_in(const RunFile& r, int year) {
+  for (std::size_t k = 0; k < r.years.size(); ++k) {
+    if (r.years[k] == year) return r.share[k];
+  }
+  return std::numeric_limits<double>::quiet_NaN();
+}
+
+}  // namespace
+
+std::string kpi_report(const std::string& path, const std::string& against) {
+  const RunFile r = read_run(path);
+  std::string out;
+  char line[256];
+  std::snprintf(line, sizeof line, "%-46s %6s %12s %12s  %s\n", "indicator", "year", "target",
+                "projected", "met");
+  out += line;
+  for (std::size_t k = 0; k < r.indicators.size(); ++k) {
+    const bool nan = std::isnan(r.projected[k]);
+    std::snprintf(line, sizeof line, "%-46s %6.0f %12.1f %12.1f  %s\n", r.indicators[k].c_str(),
+                  r.year[k], r.target[k], r.projected[k],
+                  nan ? "not simulated" : (r.projected[k] >= r.target[k] ? "yes" : "no"));
+    out += line;
+  }
+  const std::size_t last = r.years.size() - 1;
+  std::snprintf(line, sizeof line, "\npublic money paid by %lld, HK$ M\n",
+                static_cast<long long>(r.years[last]));
+  out += line;
+  double total = 0.0;
+  for (std::size_t s = 0; s < r.schemes.size(); ++s) {
+    const double v = r.spent[last * r.schemes.size() + s];
+    total += v;
+    std::snprintf(line, sizeof line, "  %-12s %12.1f\n", r.schemes[s].c_str(), v);
+    out += line;
+  }
+  std::snprintf(line, sizeof line, "  %-12s %12.1f\n", "total", total);
+  out += line;
+  if (!against.empty()) {
+    const RunFile b = read_run(against);
+    const double d_share = share_in(r, 2032) - share_in(b, 2032);
+    const double d_cost = spent_by(r, 2032) - spent_by(b, 2032);
+    std::snprintf(line, sizeof line,
+                  "\nagainst %s, in 2032: share %+.3f pp, public money %+.1f HK$ M by 2032\n",
+                  against.c_str(), d_share, d_cost);
+    out += line;
+    if (std::isnan(d_share) || d_share <= 1e-6) {
+      out += "cost per percentage point of share gained: undefined (no share gained)\n";
+    } else {
+      std::snprintf(line, sizeof line, "cost per percentage point of share gained: HK$ %.0f M\n",
+                    d_cost / d_share);
+      out += line;
+    }
+  }
+  return out;
+}
+
+}  // namespace nisim::hk

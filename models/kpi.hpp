@@ -1,0 +1,44 @@
+#pragma once
+// The government's indicator targets and the model's projection of each (docs/model.md section
+// 7.2, docs/output.md "kpi"): the table written into every run file and printed by `nisim kpi`.
+#include <string>
+#include <vector>
+
+#include "engine/hdf5.hpp"
+#include "models/history.hpp"
+
+namespace nisim::hk {
+
+/// One government target (tools/data/targets.csv, 2024 Policy Address and I&T Blueprint).
+struct KpiSpec {
+  const char* indicator;  ///< name, as in targets.csv
+  const char* series;     ///< the History series it is read from (docs/output.md)
+  const char* unit;
+  int target_year;
+  double target;
+  const char* source;
+};
+
+/// The targets, in the order of the output's `kpi/indicator` dimension.
+const std::vector<KpiSpec>& kpi_specs();
+
+/// Projected value of each indicator at its target year (NaN when the run does not reach the
+/// year or the series is not recorded), same order as kpi_specs().
+std::vector<double> kpi_values(const History& history);
+
+/// Total public money paid by all schemes in each year, HK$ M (sum over scheme_paid).
+std::vector<double> public_spending(const History& history);
+
+/// Public money paid or committed by all schemes by the end of the run, HK$ M: what the
+/// policy costs the government (sum over schemes of spent + committed in the last year).
+double public_commitments(const History& history);
+
+/// Write the group `kpi` (indicator, unit, target_year, target, projected, met) under `root`.
+void write_kpis(const h5::Location& root, const History& history);
+
+/// The text of `nisim kpi FILE [--against BASE]`: the KPI table, public money by scheme, and
+/// with a base run the cost per percentage point of share gained by 2032. Throws IoError on
+/// a file that is not a nisim run.
+std::string kpi_report(const std::string& path, const std::string& against);
+
+}  // namespace nisim::hk

@@ -1,0 +1,85 @@
+#pragma once
+// Helpers shared by the start-up sources (docs/model.md section 5). Not part of the API.
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+
+#include "engine/table.hpp"
+#include "models/startups/startups.hpp"
+
+namespace nisim::hk::startup_detail {
+
+/// Poisson(lambda) count (eq. 5.2a): by inversion of the uniform `u` in (0, 1) for lambda < 50,
+/// else the normal approximation lambda + sqrt(lambda) z rounded and floored at 0, with `z` a
+/// standard normal drawn independently of `u`.
+inline std::int64_t poisson(double lambda, double u, double z) {
+  if (!(lambda > 0.0)) return 0;
+  if (lambda >= 50.0) {
+    return static_cast<std::int64_t>(std::max(0.0, std::round(lambda + std::sqrt(lambda) * z)));
+  }
+  double p = std::exp(-lambda);
+  double cdf = p;
+  std::int64_t k = 0;
+  while (u > cdf && k < 1000) {
+    ++k;
+    p *= lambda / static_cast<double>(k);
+    cdf += p;
+  }
+  return k;
+}
+
+/// Field drawn from the origin's shares (normalised) by u in (0, 1). Section 5.2.
+inline Field field_for(const StartupParams& p, Origin origin, double u) {
+  const auto& share = p.field_share[static_cast<int>(origin)];
+  double total = 0.0;
+  for (double s : share) total += s;
+  if (!(total > 0.0)) return Field::software_services;
+  double acc = 0.0;
+  for (int f = 0; f < k_fields; ++f) {
+    acc += share[f] / total;
+    if (u < acc) return static_cast<Field>(f);
+  }
+  for (int f = k_fields - 1; f >= 0; --f) {  // rounding: the last field with a positive share
+    if (share[f] > 0.0) return static_cast<Field>(f);
+  }
+  return Field::software_services;
+}
+
+/// Employment of a start-up `years` into `stage` (eq. 5.1b).
+inline double stage_employment(const StartupParams& p, int stage, int years) {
+  return p.stage[stage].employment *
+         std::pow(1.0 + p.employment_growth, static_cast<double>(std::min(years, 10)));
+}
+
+/// Median post-money of a round of `stage` (eq. 5.3b with the median round), HK$ M.
+inline double median_post_money(const StartupParams& p, int stage) {
+  if (stage == 0) return p.pre_seed_valuation;
+  return p.stage[stage].round_median / p.share_sold;
+}
+
+/// Append a start-up born in `year` and return its row. Other columns are zero.
+inline std::size_t add_startup(StartupSystem& sys, int year, Origin origin, Field field,
+                               Stage stage, double employment, double post_money) {
+  StartupTable& t = sys.table;
+  const std::size_t row = rows(t);
+  resize_rows(t, row + 1);
+  t.id[row] = sys.next_id++;
+  t.field[row] = static_cast<std::uint8_t>(field);
+  t.origin[row] = static_cast<std::uint8_t>(origin);
+  t.stage[row] = static_cast<std::uint8_t>(stage);
+  t.birth_year[row] = year;
+  t.employment[row] = employment;
+  t.post_money[row] = post_money;
+  ++sys.births[static_cast<int>(origin)];
+  return row;
+}
+
+/// Return a leaving start-up's unpaid TSSSU commitment to the scheme (section 5.6).
+inline void release_pending(StartupSystem& sys, std::size_t row) {
+  if (sys.table.grant_pending[row] > 0.0) {
+    sys.tsssu.budget.release(sys.table.grant_pending[row]);
+    sys.table.grant_pending[row] = 0.0;
+  }
+}
+
+}  // namespace nisim::hk::startup_detail
