@@ -1,0 +1,219 @@
+// Technical staff, talent schemes and the knowledge channel (docs/model.md sections 4.3-4.5).
+#include "models/schemes/talent.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+namespace nisim::hk {
+namespace {
+
+/// Talent terms with only the pool's flows: every scheme closed.
+TalentParams pool_only() {
+  TalentParams p;
+  p.local_inflow = {{2016}, {100.0}};
+  p.nonlocal_inflow = {{2016, 2020}, {20.0, 50.0}};
+  p.rth_posts = {{2016}, {0.0}};
+  p.nittp_trainees = {{2016}, {0.0}};
+  p.ess_projects = {{2016}, {0.0}};
+  p.rth.enabled = p.nittp.enabled = p.ess.enabled = false;
+  return p;
+}
+
+Talent talent_for(const TalentParams& p) {
+  Talent t;
+  t.pool = p.initial_pool;
+  t.rth.budget = Budget(p.rth.budget);
+  t.nittp.budget = Budget(p.nittp.budget);
+  t.ess.budget = Budget(p.ess.budget);
+  return t;
+}
+
+void expect_identity(const Budget& b) {
+  EXPECT_NEAR(b.total(), b.spent() + b.committed() + b.remaining(), 1e-9 * (1.0 + b.total()));
+  EXPECT_LE(b.spent() + b.committed(), b.total() + 1e-9);
+}
+
+}  // namespace
+
+TEST(Talent, HireRefusesBeyondThePool) {
+  Talent t;
+  t.pool = 10.0;
+  EXPECT_FALSE(t.hire(10.5));
+  EXPECT_DOUBLE_EQ(t.pool, 10.0);
+  EXPECT_DOUBLE_EQ(t.refused, 10.5);
+  EXPECT_EQ(t.hired, 0.0);
+  EXPECT_TRUE(t.hire(4.0));
+  EXPECT_TRUE(t.hire(6.0));  // exactly what is left
+  EXPECT_NEAR(t.pool, 0.0, 1e-12);
+  EXPECT_DOUBLE_EQ(t.hired, 10.0);
+  EXPECT_FALSE(t.hire(0.5));
+  EXPECT_DOUBLE_EQ(t.refused, 11.0);
+  t.new_year();
+  EXPECT_EQ(t.hired, 0.0);
+  EXPECT_EQ(t.refused, 0.0);
+  EXPECT_NEAR(t.pool, 0.0, 1e-12);  // the pool carries over
+}
+
+TEST(Talent, PoolFollowsAttritionInflowAndHires) {
+  TalentParams p = pool_only();
+  p.initial_pool = 1000.0;
+  p.attrition = 0.2;
+  Talent t = talent_for(p);
+  double expected = 1000.0;
+  for (int year = 2017; year <= 2022; ++year) {
+    t.new_year();
+    const double before = t.pool;
+    talent_year(t, year, p, 0.0);
+    const double hires = 30.0 + year % 3;
+    ASSERT_TRUE(t.hire(hires));
+    // eq. 4.3a: P_t = (1 - a) P_{t-1} + local + non-local - hires.
+    const double inflow = 100.0 + (year < 2020 ? 20.0 : 50.0);
+    expected = (1.0 - 0.2) * expected + inflow - hires;
+    SCOPED_TRACE(year);
+    EXPECT_NEAR(t.pool, expected, 1e-9);
+    EXPECT_DOUBLE_EQ(t.inflow, inflow);
+    EXPECT_NEAR(t.left, 0.2 * before, 1e-12);
+    EXPECT_NEAR(t.pool, before - t.left + t.inflow - t.hired, 1e-9);
+  }
+  // With no inflow and no hires the pool decays geometrically.
+  TalentParams dry = pool_only();
+  dry.local_inflow = dry.nonlocal_inflow = {{2016}, {0.0}};
+  dry.initial_pool = 500.0;
+  dry.attrition = 0.5;
+  Talent d = talent_for(dry);
+  talent_year(d, 2017, dry, 0.0);
+  talent_year(d, 2018, dry, 0.0);
+  EXPECT_DOUBLE_EQ(d.pool, 125.0);
+}
+
+TEST(Talent, EndingResearchPostsJoinThePoolAfterRthYears) {
+  TalentParams p = pool_only();
+  p.local_inflow = p.nonlocal_inflow = {{2016}, {0.0}};
+  p.initial_pool = 0.0;
+  p.rth = {true, 2016, 2040, 1e6};
+  p.rth_posts = {{2016, 2017}, {100.0, 0.0}};  // one cohort, approved in 2016
+  p.rth_years = 3;
+  p.rth_retention = 0.3;
+  p.rth_mfg_share = 0.5;
+  Talent t = talent_for(p);
+  for (int year = 2016; year <= 2020; ++year) {
+    t.new_year();
+    talent_year(t, year, p, 0.0);
+    SCOPED_TRACE(year);
+    // The posts are active 2016-2018 and end into the pool in 2019.
+    EXPECT_DOUBLE_EQ(t.rth_active_mfg, year <= 2018 ? 50.0 : 0.0);
+    EXPECT_DOUBLE_EQ(t.inflow, year == 2019 ? 30.0 : 0.0);
+  }
+  EXPECT_DOUBLE_EQ(t.rth_posts_cum, 100.0);
+}
+
+TEST(Talent, RthApprovalsAreLimitedByTheBudget) {
+  TalentParams p = pool_only();
+  p.rth = {true, 2016, 2040, 90.0};  // 100 posts at 0.3 x 3 = 0.9 each
+  p.rth_posts = {{2016}, {1500.0}};
+  p.rth_cost = 0.3;
+  p.rth_years = 3;
+  Talent t = talent_for(p);
+  t.new_year();
+  talent_year(t, 2017, p, 0.0);
+  EXPECT_EQ(t.rth.applications, 1500.0);
+  EXPECT_EQ(t.rth.approvals, 100.0);
+  EXPECT_NEAR(t.rth.budget.spent(), 90.0, 1e-9);
+  EXPECT_NEAR(t.rth.paid, 90.0, 1e-9);
+  EXPECT_NEAR(t.rth.budget.remaining(), 0.0, 1e-9);
+  expect_identity(t.rth.budget);
+  for (int year = 2018; year <= 2025; ++year) {
+    t.new_year();
+    talent_year(t, year, p, 0.0);
+    SCOPED_TRACE(year);
+    EXPECT_EQ(t.rth.approvals, 0.0);
+    EXPECT_EQ(t.rth.paid, 0.0);
+    expect_identity(t.rth.budget);
+  }
+  EXPECT_EQ(t.rth_posts_cum, 100.0);
+  // With room in the budget every post is approved, NIAS posts on top.
+  TalentParams rich = p;
+  rich.rth.budget = 1e6;
+  Talent r = talent_for(rich);
+  r.nias_posts_pending = 72.0;
+  talent_year(r, 2025, rich, 0.0);
+  EXPECT_EQ(r.rth.approvals, 1572.0);
+  EXPECT_EQ(r.nias_posts_pending, 0.0);
+  // While closed, nothing is approved.
+  TalentParams closed = p;
+  closed.rth.end = 2020;
+  Talent c = talent_for(closed);
+  talent_year(c, 2021, closed, 0.0);
+  EXPECT_EQ(c.rth.approvals, 0.0);
+  EXPECT_EQ(c.rth.budget.spent(), 0.0);
+}
+
+TEST(Talent, TrainingAndEnterpriseSchemesStayWithinTheirBudgets) {
+  // Budgets that run out part of the way through a year and then stay exhausted.
+  for (double budget : {100.0, 99.99, 33.0, 0.05, 7.0, 1000.0 / 3.0}) {
+    TalentParams p = pool_only();
+    p.nittp = {true, 2016, 2040, budget};
+    p.nittp_trainees = {{2016}, {2500.0}};
+    p.nittp_cost = 0.02;
+    p.ess = {true, 2016, 2040, budget};
+    p.ess_projects = {{2016}, {7.0}};
+    p.ess_project_cost = 7.3;
+    Talent t = talent_for(p);
+    for (int year = 2016; year <= 2040; ++year) {
+      t.new_year();
+      ASSERT_NO_THROW(talent_year(t, year, p, 0.0)) << "budget " << budget << " year " << year;
+      SCOPED_TRACE("budget " + std::to_string(budget) + " year " + std::to_string(year));
+      EXPECT_GE(t.nittp.approvals, 0.0);
+      EXPECT_GE(t.ess.approvals, 0.0);
+      EXPECT_LE(t.nittp.approvals, 2500.0);
+      EXPECT_LE(t.ess.approvals, 7.0);
+      EXPECT_GE(t.rd_spending, 0.0);
+      expect_identity(t.nittp.budget);
+      expect_identity(t.ess.budget);
+    }
+    // Each has spent all it could: less than one more approval is left.
+    EXPECT_LT(t.nittp.budget.remaining(), 0.02 * 2.0 / 3.0 + 1e-9);
+    EXPECT_LT(t.ess.budget.remaining(), 7.3 / 2.0 + 1e-9);
+  }
+}
+
+TEST(Talent, ResearchSpendingCountsManufacturingShares) {
+  TalentParams p = pool_only();
+  p.ess = {true, 2016, 2040, 1e4};
+  p.ess_projects = {{2016}, {10.0}};
+  p.ess_project_cost = 8.0;
+  p.ess_cap = 10.0;
+  p.ess_mfg_share = 0.3;
+  p.innohk_spillover = 0.05;
+  p.innohk_cost = 1.0;
+  Talent t = talent_for(p);
+  talent_year(t, 2020, p, 100.0);
+  // eq. 4.4c: ESS pays min(cost / 2, cap) per project; manufacturing's share of the whole
+  // project cost is R&D, plus the InnoHK spillover.
+  EXPECT_DOUBLE_EQ(t.ess.paid, 10.0 * 4.0);
+  EXPECT_NEAR(t.rd_spending, 0.3 * 10.0 * 8.0 + 0.05 * 100.0 * 1.0, 1e-12);
+  p.ess_cap = 3.0;
+  Talent capped = talent_for(p);
+  talent_year(capped, 2020, p, 0.0);
+  EXPECT_DOUBLE_EQ(capped.ess.paid, 10.0 * 3.0);
+}
+
+TEST(Talent, KnowledgeChannelBonusIsRdReturnTimesRdIntensity) {
+  TalentParams p;
+  p.rd_return = 0.25;
+  Talent t;
+  t.rd_spending = 50.0;
+  knowledge_channel(t, 10000.0, p);
+  EXPECT_DOUBLE_EQ(t.tfp_bonus, 0.25 * 50.0 / 10000.0);  // eq. 4.5a
+  knowledge_channel(t, 20000.0, p);
+  EXPECT_DOUBLE_EQ(t.tfp_bonus, 0.25 * 50.0 / 20000.0);
+  p.rd_return = 0.0;
+  knowledge_channel(t, 10000.0, p);
+  EXPECT_EQ(t.tfp_bonus, 0.0);
+  p.rd_return = 0.25;
+  knowledge_channel(t, 0.0, p);  // no manufacturing: no bonus (and no division by zero)
+  EXPECT_EQ(t.tfp_bonus, 0.0);
+}
+
+}  // namespace nisim::hk
