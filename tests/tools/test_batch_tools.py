@@ -35,10 +35,14 @@ def call(tool: str, *args: str | Path) -> int:
 def batch(nisim_bin: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The small scenario and a variant without NIFS, 6 replications each, run once."""
     d = tmp_path_factory.mktemp("batch")
-    (d / "no_nifs.toml").write_text('inherit = "%s"\n\n[schemes.nifs]\nenabled = false\n' % SMALL)
+    # NIFS lines pay out only after the approval lag and the build time; with both at zero
+    # the scheme shows in the share within the small scenario's short horizon.
+    (d / "small.toml").write_text('inherit = "%s"\n\n[schemes.nifs]\napproval_lag = 0\n'
+                                  'build_years = 0\n' % SMALL)
+    (d / "no_nifs.toml").write_text('inherit = "small.toml"\n\n[schemes.nifs]\nenabled = false\n')
     (d / "small_batch.toml").write_text(
         f'[batch]\nreplications = {REPLICATIONS}\nseed = 20240916\nbase = "small"\n\n'
-        f'[[scenario]]\nfile = "{SMALL}"\n\n[[scenario]]\nfile = "no_nifs.toml"\n')
+        f'[[scenario]]\nfile = "small.toml"\n\n[[scenario]]\nfile = "no_nifs.toml"\n')
     out = d / "small_batch.h5"
     r = run_tool(nisim_bin, "batch", d / "small_batch.toml", "-o", out, "--threads", "2", "--quiet")
     assert r.returncode == 0, r.stderr
