@@ -39,9 +39,10 @@ double dry_powder(const FundTable& f, std::size_t i, int year) {
   return std::max(0.0, std::min(investable * pace - f.invested[i], c - f.called[i]));
 }
 
-/// Mandate, concentration and dry-powder test of fund i for taking `take` of round r (6.3).
+/// Mandate, concentration and dry-powder test of fund i for taking `take` of round r (6.3);
+/// `powder` is the fund's dry_powder this year.
 bool eligible(const FundTable& f, std::size_t i, const RoundRequest& r, double take,
-              const FundParams& p, int year) {
+              const FundParams& p, double powder) {
   switch (static_cast<FundKind>(f.kind[i])) {
     case FundKind::itvf_fund:
       if (!early_stage(r.stage)) return false;
@@ -56,7 +57,7 @@ bool eligible(const FundTable& f, std::size_t i, const RoundRequest& r, double t
     case FundKind::itvf_coinvest:
       return false;  // co-invests by its own rule (6.4), never leads
   }
-  return take <= p.max_deal_share * f.committed(i) && take <= dry_powder(f, i, year);
+  return take <= p.max_deal_share * f.committed(i) && take <= powder;
 }
 
 /// Fund `row` invests x in round r at post-money `post` (eq. 6.3c): capital is called, the
@@ -105,6 +106,9 @@ void clear_rounds(FundSystem& s, std::span<const RoundRequest> requests,
   }
   const bool old_terms = p.itvf.open(year) && s.coinvest_row >= 0;
   std::vector<double> weight(active.size());
+  // Dry powder of each active fund, kept current as funds invest (only the lead's changes).
+  std::vector<double> powder(active.size());
+  for (std::size_t j = 0; j < active.size(); ++j) powder[j] = dry_powder(f, active[j], year);
 
   for (std::size_t q = 0; q < requests.size(); ++q) {
     const RoundRequest& r = requests[q];
@@ -116,16 +120,18 @@ void clear_rounds(FundSystem& s, std::span<const RoundRequest> requests,
     // Lead: a keyed uniform over eligible funds weighted by dry powder (eq. 6.3b).
     double total = 0.0;
     for (std::size_t j = 0; j < active.size(); ++j) {
-      weight[j] = eligible(f, active[j], r, take, p, year) ? dry_powder(f, active[j], year) : 0.0;
+      weight[j] = eligible(f, active[j], r, take, p, powder[j]) ? powder[j] : 0.0;
       total += weight[j];
     }
     std::int64_t lead = -1;
+    std::size_t lead_j = 0;
     if (total > 0.0) {
       const double target = rng.uniform(year, r.startup_id, purpose::fund_lead) * total;
       double cum = 0.0;
       for (std::size_t j = 0; j < active.size(); ++j) {
         if (weight[j] <= 0.0) continue;
         lead = static_cast<std::int64_t>(active[j]);  // the last positive weight absorbs rounding
+        lead_j = j;
         cum += weight[j];
         if (target < cum) break;
       }
@@ -157,7 +163,10 @@ void clear_rounds(FundSystem& s, std::span<const RoundRequest> requests,
       h.nav[it->second] = h.ownership[it->second] * post;
     }
 
-    if (lead >= 0) invest(s, held, static_cast<std::size_t>(lead), r, fund_take, post);
+    if (lead >= 0) {
+      invest(s, held, static_cast<std::size_t>(lead), r, fund_take, post);
+      powder[lead_j] = dry_powder(f, active[lead_j], year);
+    }
     if (gov > 0.0) {
       const auto v = static_cast<std::size_t>(s.coinvest_row);
       s.itvf.spend(gov);
