@@ -298,4 +298,41 @@ TEST(Accounting, HistoryIsIdenticalWithOneAndTwoThreads) {
   }
 }
 
+TEST(Accounting, StartUpCountsAndFundCashBalanceEveryYear) {
+  // Agents: start-ups at year end = at the start + births - exits - graduates (section 5.10).
+  // Money: every fund's cash = calls - investments - fees + proceeds - distributions - carry
+  // (section 6.1), with investments <= calls <= commitments; the government's receipts from
+  // funds never exceed what the funds distributed to it.
+  Simulation sim(small_to_2030(), RunOptions{{}, 1});
+  double funds_seen = 0.0, rounds = 0.0;
+  while (!sim.done()) {
+    sim.step();
+    const State& st = sim.state();
+    SCOPED_TRACE("year " + std::to_string(st.year));
+    const StartupSystem& su = st.startups;
+    std::int64_t births = 0, exits = 0;
+    for (auto b : su.births) births += b;
+    for (auto x : su.exits) exits += x;
+    EXPECT_EQ(static_cast<std::int64_t>(rows(su.table)),
+              su.count_start + births - exits - su.graduates);
+    EXPECT_EQ(static_cast<double>(su.graduates), st.graduate_firms);
+    const FundTable& f = st.funds.funds;
+    double dist_gov = 0.0;
+    for (std::size_t i = 0; i < rows(f); ++i) {
+      const double cash = f.called[i] - f.invested[i] - f.fees_paid[i] + f.proceeds[i] -
+                          f.distributed(i) - f.carry_paid[i];
+      EXPECT_NEAR(f.cash[i], cash, 1e-7 * (1.0 + f.committed(i))) << "fund " << f.id[i];
+      EXPECT_LE(f.invested[i], f.called[i] + 1e-7) << "fund " << f.id[i];
+      EXPECT_LE(f.called[i], f.committed(i) + 1e-7) << "fund " << f.id[i];
+      EXPECT_GE(f.cash[i], -1e-7) << "fund " << f.id[i];
+      dist_gov += f.dist_gov[i];
+    }
+    EXPECT_NEAR(st.funds.itvf_receipts + st.funds.iof_receipts, dist_gov, 1e-7 * (1.0 + dist_gov));
+    funds_seen = static_cast<double>(rows(f));
+    rounds += st.funds.year.rounds_funded;
+  }
+  EXPECT_GT(funds_seen, 3.0);  // the identities were checked on real funds and rounds
+  EXPECT_GT(rounds, 100.0);
+}
+
 }  // namespace nisim::hk
