@@ -4,7 +4,9 @@
 
 #include "engine/hdf5.hpp"
 #include "engine/provenance.hpp"
+#include "models/funds/fund_output.hpp"
 #include "models/kpi.hpp"
+#include "models/startups/startup_output.hpp"
 #include "models/model.hpp"
 
 namespace nisim::hk {
@@ -104,6 +106,8 @@ void write_run(const RunResult& r, const Scenario& scenario, const std::filesyst
                    {"m2", "floor space occupied by manufacturing firms"});
   write_policy_history(root, h);
   write_kpis(root, h);
+  write_startup_history(root, h.startups);
+  write_fund_history(root, h.funds);
   file.commit();
 }
 
