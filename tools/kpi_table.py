@@ -1,15 +1,18 @@
 #!/usr/bin/python3
-"""Key indicators of a batch per scenario and year, against the policy targets (Markdown or CSV).
+"""Government indicators against their targets, from a batch or a run file (Markdown or CSV).
 
-    python3 tools/kpi_table.py out/compare.h5 [--format markdown|csv] [-o FILE] [--years Y,Y]
+    python3 tools/kpi_table.py out/compare.h5 [--format markdown|csv] [-o FILE] [--paid-to 2032]
+    python3 tools/kpi_table.py out/baseline.h5 ...
 
-For each scenario and each of the years (default 2027 and 2032, those simulated): mean and
-5-95% range across replications of the manufacturing share and of the smart production lines,
-whether the mean reaches 130 lines and the share of runs that do (the NIFS indicator is at least
-130 funded lines by 2027), the lines installed with a grant and the grants paid from the base
-year to that year (means over runs; HK$ M), and the probability that the share reaches 5% in
-2032 (the I&T Blueprint target). If no requested year was simulated, the last simulated year is
-shown. Exit codes: 0 ok, 2 usage, 4 the input is missing or not a batch file.
+For a batch file (`nisim batch`), per scenario and for every indicator of the `indicator`
+dimension: its target year and target (tools/data/targets.csv: 2024 Policy Address, I&T
+Blueprint), the mean projection at the target year over replications and its 5-95% range
+(percentiles of kpi_projected, linear method), and P(met), the share of replications that reach
+the target (kpi_p_met). For a run file (`nisim run`, with its `kpi` group): the run's projection
+and whether it meets the target. Both add the public money paid by all schemes from the base year
+to 2032 (sum of public_spending; for a batch, the mean over runs). If 2032 is not simulated the
+sum stops at the last simulated year and the table says so. Exit codes: 0 ok, 2 usage, 4 the
+input is missing, damaged or not an nisim run or batch file.
 """
 from __future__ import annotations
 
@@ -17,139 +20,239 @@ import argparse
 import csv
 import io
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from nisim_h5 import (OutputError, fail, open_batch, scenario_names, summary,  # noqa: E402
-                      written_runs)
+from nisim_h5 import (OutputError, fail, labels, open_output, read, require,  # noqa: E402
+                      scenario_names, scenario_of, written_runs)
 
-LINES_TARGET, LINES_YEAR = 130, 2027
-SHARE_TARGET, SHARE_YEAR = 5.0, 2032
-# (CSV column, Markdown heading)
-COLUMNS = [
-    ("scenario", "scenario"),
-    ("year", "year"),
-    ("share_mean_pct", "share %, mean"),
-    ("share_p5_pct", None),
-    ("share_p95_pct", "share %, 5–95%"),
-    ("smart_lines_mean", "smart lines, mean"),
-    ("smart_lines_p5", None),
-    ("smart_lines_p95", "smart lines, 5–95%"),
-    ("smart_lines_mean_ge_130", "mean ≥ 130 lines"),
-    ("p_smart_lines_ge_130", "P(lines ≥ 130)"),
-    ("funded_lines_cum_mean", "funded lines to year, mean"),
-    ("line_grants_cum_mean_hkd_m", "line grants to year, HK$ M"),
-    ("p_share_ge_5pct_2032", "P(share ≥ 5% in 2032)"),
-]
+TARGETS = Path(__file__).resolve().parent / "data" / "targets.csv"
+PAID_TO = 2032
+# CSV columns; the Markdown tables show the same values.
+BATCH_COLUMNS = ["scenario", "indicator", "unit", "target_year", "target", "runs",
+                 "projected_mean", "projected_p5", "projected_p95", "p_met",
+                 "public_paid_to_year", "public_paid_mean_hkd_m"]
+RUN_COLUMNS = ["scenario", "indicator", "unit", "target_year", "target", "projected", "met",
+               "public_paid_to_year", "public_paid_hkd_m"]
 
 
-def parse_years(text: str) -> list[int]:
-    try:
-        years = [int(y) for y in text.split(",") if y.strip()]
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected years like 2027,2032, got '{text}'") from None
-    if not years:
-        raise argparse.ArgumentTypeError("expected at least one year")
-    return years
+def load_targets() -> dict[str, tuple[str, int, float]]:
+    """indicator -> (unit, target year, target) from tools/data/targets.csv."""
+    out = {}
+    with open(TARGETS, newline="") as f:
+        for row in csv.DictReader(f):
+            unit = "HK$ M" if row["unit"] == "HKD million" else row["unit"]
+            out[row["indicator"]] = (unit, int(row["target_year"]), float(row["target_value"]))
+    return out
 
 
-def rows(path: str, wanted: list[int]) -> tuple[str, list[dict]]:
-    """(title, one dict per scenario and year with the COLUMNS keys)."""
-    out = []
-    with open_batch(path) as f:
-        title = (f"{Path(str(f.attrs['batch_path'])).name}: {int(f.attrs['replications'])} "
-                 f"replications per scenario, seed {int(f.attrs['seed'])}")
-        for name in scenario_names(f):
-            g = f[name]
-            share, lines = summary(f, name, "mfg_share"), summary(f, name, "smart_lines")
-            years = list(share.years)
-            chosen = [y for y in wanted if y in years] or [years[-1]]
-            missing = [str(y) for y in wanted if y not in years]
-            if missing and not out:  # all scenarios of a batch share their years
-                print(f"kpi_table.py: note: {', '.join(missing)} not simulated ({years[0]}-"
-                      f"{years[-1]}); showing {', '.join(map(str, chosen))}", file=sys.stderr)
-            p5, p95 = (list(share.levels).index(v) for v in (5, 95))
-            line_runs, new_runs, grant_runs = written_runs(f, name, "smart_lines", "new_lines",
-                                                           "line_grants")
-            funded = new_runs * (grant_runs > 0)  # installed with a grant: the NIFS indicator
-            p_share = float(g.attrs.get("p_share_5pct_by_2032", np.nan))
-            for y in chosen:
-                t = years.index(y)
-                out.append({
-                    "scenario": name, "year": y,
-                    "share_mean_pct": share.mean[t],
-                    "share_p5_pct": share.percentiles[p5, t],
-                    "share_p95_pct": share.percentiles[p95, t],
-                    "smart_lines_mean": lines.mean[t],
-                    "smart_lines_p5": lines.percentiles[p5, t],
-                    "smart_lines_p95": lines.percentiles[p95, t],
-                    "smart_lines_mean_ge_130": "yes" if lines.mean[t] >= LINES_TARGET else "no",
-                    "p_smart_lines_ge_130": (np.mean(line_runs[:, t] >= LINES_TARGET)
-                                             if len(line_runs) else np.nan),
-                    "funded_lines_cum_mean": (funded[:, :t + 1].sum(axis=1).mean()
-                                              if len(funded) else np.nan),
-                    "line_grants_cum_mean_hkd_m": (grant_runs[:, :t + 1].sum(axis=1).mean()
-                                                   if len(grant_runs) else np.nan),
-                    "p_share_ge_5pct_2032": p_share,
-                })
-    return title, out
+def paid_to(years: np.ndarray, spending: np.ndarray, year: int) -> tuple[int, np.ndarray]:
+    """(last year summed, sum of spending [..., year] from the first year to `year`), stopping
+    at the last simulated year if `year` is beyond it."""
+    last = int(min(year, years[-1]))
+    return last, spending[..., years <= last].sum(axis=-1)
+
+
+def batch_tables(f, path: str, paid_year: int) -> tuple[str, list[dict], list[str]]:
+    """(title, one row per scenario and indicator with BATCH_COLUMNS, notes)."""
+    targets = load_targets()
+    title = (f"{Path(str(f.attrs.get('batch_path', path))).name}: "
+             f"{int(f.attrs['replications'])} replications per scenario"
+             + (f", seed {int(f.attrs['seed'])}" if "seed" in f.attrs else ""))
+    rows: list[dict] = []
+    notes: list[str] = []
+    for name in scenario_names(f):
+        g = f[name]
+        require(g, path, "indicator", "kpi_projected", "kpi_p_met", "public_spending",
+                "mfg_share", "year",
+                what="written by an nisim without the policy economy? Rerun `nisim batch`")
+        indicators = labels(g, path, "indicator")
+        years = read(g, path, "year", dtype=int)
+        read(g, path, "kpi_projected")  # fails clearly on a damaged dataset
+        kpi, spending = written_runs(f, name, "kpi_projected", "public_spending")
+        p_met = read(g, path, "kpi_p_met")
+        if kpi.ndim != 2 or kpi.shape[1] != len(indicators) or len(p_met) != len(indicators):
+            raise OutputError(f"{path}: group {name}: kpi_projected, kpi_p_met and indicator "
+                              "have inconsistent sizes")
+        # Targets stored in the file win over targets.csv (batch files do not store them yet).
+        stored_target = read(g, path, "kpi_target") if "kpi_target" in g else None
+        stored_year = read(g, path, "kpi_target_year") if "kpi_target_year" in g else None
+        last, paid = paid_to(years, spending, paid_year)
+        paid_mean = float(paid.mean()) if len(paid) else np.nan
+        with warnings.catch_warnings():  # an indicator not simulated is NaN in every run
+            warnings.simplefilter("ignore", RuntimeWarning)
+            mean = np.nanmean(kpi, axis=0) if len(kpi) else np.full(len(indicators), np.nan)
+            p5, p95 = (np.nanpercentile(kpi, q, axis=0, method="linear") if len(kpi)
+                       else np.full(len(indicators), np.nan) for q in (5, 95))
+        for k, ind in enumerate(indicators):
+            unit, year, target = targets.get(ind, ("", np.nan, np.nan))
+            if ind not in targets and stored_target is None:
+                note = f"{ind}: no target in {TARGETS.name}"
+                notes += [note] if note not in notes else []
+            if stored_target is not None:
+                target = float(stored_target[k])
+            if stored_year is not None:
+                year = float(stored_year[k])
+            rows.append({"scenario": name, "indicator": ind, "unit": unit,
+                         "target_year": year, "target": target, "runs": len(kpi),
+                         "projected_mean": mean[k], "projected_p5": p5[k],
+                         "projected_p95": p95[k], "p_met": float(p_met[k]),
+                         "public_paid_to_year": last, "public_paid_mean_hkd_m": paid_mean})
+        note = (f"{paid_year} not simulated ({years[0]}-{years[-1]}); public money is summed "
+                f"to {last}")
+        notes += [note] if last != paid_year and note not in notes else []
+    return title, rows, notes
+
+
+def run_table(f, path: str, paid_year: int) -> tuple[str, list[dict], list[str]]:
+    """(title, one row per indicator with RUN_COLUMNS, notes) of a run file."""
+    g = f.get("kpi")
+    if g is None:
+        raise OutputError(f"{path}: an nisim run file without a 'kpi' group (written by an "
+                          "nisim without the policy economy?); rerun `nisim run`")
+    what = "the run's 'kpi' group is incomplete"
+    require(g, path, "indicator", "target_year", "target", "projected", "met", what=what)
+    require(f, path, "public_spending", "year",
+            what="written by an nisim without the policy economy? Rerun `nisim run`")
+    indicators = labels(g, path, "indicator")
+    cols = {k: read(g, path, k) for k in ("target_year", "target", "projected", "met")}
+    if any(len(v) != len(indicators) for v in cols.values()):
+        raise OutputError(f"{path}: the 'kpi' datasets have inconsistent sizes")
+    units = str(g.attrs.get("units", ""))
+    units = units.decode() if isinstance(units, bytes) else units
+    unit_list = units.split(";") if units else []
+    if len(unit_list) != len(indicators):
+        unit_list = [load_targets().get(i, ("",))[0] for i in indicators]
+    years = read(f, path, "year", dtype=int)
+    last, paid = paid_to(years, read(f, path, "public_spending"), paid_year)
+    name = scenario_of(f, path)
+    seed = f.attrs.get("seed")
+    title = f"{name}: one run" + (f", seed {int(seed)}" if seed is not None else "")
+    rows = [{"scenario": name, "indicator": ind, "unit": unit_list[k],
+             "target_year": cols["target_year"][k], "target": cols["target"][k],
+             "projected": cols["projected"][k], "met": cols["met"][k],
+             "public_paid_to_year": last, "public_paid_hkd_m": float(paid)}
+            for k, ind in enumerate(indicators)]
+    notes = ([f"{paid_year} not simulated ({years[0]}-{years[-1]}); public money is summed to "
+              f"{last}"] if last != paid_year else [])
+    return title, rows, notes
+
+
+def table(path: str, paid_year: int = PAID_TO) -> tuple[str, str, list[dict], list[str]]:
+    """(kind "batch" or "run", title, rows, notes) of an nisim output file."""
+    f, kind = open_output(path)
+    with f:
+        try:
+            if kind == "batch":
+                return (kind, *batch_tables(f, path, paid_year))
+            return (kind, *run_table(f, path, paid_year))
+        except (OSError, KeyError) as e:  # a damaged file that h5py could open
+            raise OutputError(f"{path}: cannot read the file ({e}); it is damaged or "
+                              "truncated") from None
 
 
 def num(x, digits: int) -> str:
+    """A number for a table, with thousands separators: '' for NaN."""
     if isinstance(x, str):
         return x
-    return "" if x is None or np.isnan(x) else f"{x:.{digits}f}"
+    return "" if x is None or np.isnan(x) else f"{x:,.{digits}f}"
 
 
-def markdown(table: list[dict], title: str) -> str:
-    heads = [h for _, h in COLUMNS if h]
-    lines = [f"**{title}**", "", "| " + " | ".join(heads) + " |",
-             "|" + "|".join(["---"] + ["---:"] * (len(heads) - 1)) + "|"]
-    for r in table:
-        cells = [r["scenario"], str(r["year"]),
-                 num(r["share_mean_pct"], 3),
-                 f"{num(r['share_p5_pct'], 3)}–{num(r['share_p95_pct'], 3)}",
-                 num(r["smart_lines_mean"], 1),
-                 f"{num(r['smart_lines_p5'], 0)}–{num(r['smart_lines_p95'], 0)}",
-                 r["smart_lines_mean_ge_130"],
-                 num(r["p_smart_lines_ge_130"], 2),
-                 num(r["funded_lines_cum_mean"], 1),
-                 num(r["line_grants_cum_mean_hkd_m"], 1),
-                 num(r["p_share_ge_5pct_2032"], 2) or "n/a"]
-        lines.append("| " + " | ".join(cells) + " |")
-    lines += ["", f"Targets: at least {LINES_TARGET} NIFS-funded lines by {LINES_YEAR} (2024 "
-              f"Policy Address) and manufacturing at least {SHARE_TARGET:g}% of GDP by "
-              f"{SHARE_YEAR} (I&T Blueprint). Smart lines are the lines held by active firms in "
-              "the row's year, funded or not; funded lines and line grants are summed from the "
-              "base year to the row's year (funded: installed in a year with grants)."]
-    return "\n".join(lines) + "\n"
+def digits_for(r: dict) -> int:
+    """Decimals for one indicator's row: by the magnitude of its target (else its values)."""
+    ref = r["target"]
+    if np.isnan(ref):
+        ref = r.get("projected_mean", r.get("projected", np.nan))
+    return 2 if np.isnan(ref) else 3 if abs(ref) < 10 else 1 if abs(ref) < 1000 else 0
 
 
-def as_csv(table: list[dict]) -> str:
+def year(x: float) -> str:
+    return "" if np.isnan(x) else str(int(x))
+
+
+def markdown(kind: str, title: str, rows: list[dict]) -> str:
+    out = [f"**{title}**", ""]
+    scenarios = list(dict.fromkeys(r["scenario"] for r in rows))
+    for name in scenarios:
+        mine = [r for r in rows if r["scenario"] == name]
+        if kind == "batch":
+            out += [f"### {name}", "",
+                    "| indicator | unit | target year | target | projected, mean | "
+                    "projected, 5–95% | P(met) |", "|---|---|---:|---:|---:|---:|---:|"]
+            for r in mine:
+                d = digits_for(r)
+                if np.isnan(r["projected_mean"]):
+                    proj, rng = "not simulated", ""
+                else:
+                    proj = num(r["projected_mean"], d)
+                    rng = f"{num(r['projected_p5'], d)}–{num(r['projected_p95'], d)}"
+                out.append(f"| {r['indicator']} | {r['unit']} | {year(r['target_year'])} | "
+                           f"{num(r['target'], d)} | {proj} | {rng} | "
+                           f"{num(r['p_met'], 2) or 'n/a'} |")
+            paid = (f"Public money paid by all schemes up to and including "
+                    f"{mine[0]['public_paid_to_year']}, mean over {mine[0]['runs']} runs: HK$ "
+                    f"{num(mine[0]['public_paid_mean_hkd_m'], 0)} M")
+        else:
+            out += ["| indicator | unit | target year | target | projected | met |",
+                    "|---|---|---:|---:|---:|---|"]
+            for r in mine:
+                d = digits_for(r)
+                met = ("not simulated" if np.isnan(r["met"]) else
+                       "yes" if r["met"] >= 1 else "no")
+                out.append(f"| {r['indicator']} | {r['unit']} | {year(r['target_year'])} | "
+                           f"{num(r['target'], d)} | {num(r['projected'], d)} | {met} |")
+            paid = (f"Public money paid by all schemes up to and including "
+                    f"{mine[0]['public_paid_to_year']}: "
+                    f"HK$ {num(mine[0]['public_paid_hkd_m'], 0)} M")
+        out += ["", paid, ""]
+    if kind == "batch":
+        out.append("Projected: the indicator's value at its target year. 5–95%: percentiles "
+                   "over replications. P(met): share of replications reaching the target. "
+                   "Targets: tools/data/targets.csv (2024 Policy Address, I&T Blueprint).")
+    else:
+        out.append("Projected: the indicator's value at its target year; met: at least the "
+                   "target (2024 Policy Address, I&T Blueprint).")
+    return "\n".join(out) + "\n"
+
+
+def as_csv(kind: str, rows: list[dict]) -> str:
+    columns = BATCH_COLUMNS if kind == "batch" else RUN_COLUMNS
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow([c for c, _ in COLUMNS])
-    for r in table:
-        w.writerow([r["scenario"], r["year"]] + [num(r[c], 10) for c, _ in COLUMNS[2:]])
+    w.writerow(columns)
+    for r in rows:
+        cells = []
+        for c in columns:
+            v = r[c]
+            if isinstance(v, str):
+                cells.append(v)
+            elif c in ("target_year", "public_paid_to_year", "runs"):
+                cells.append("" if np.isnan(v) else str(int(v)))
+            else:
+                cells.append("" if np.isnan(v) else repr(float(v)))
+        w.writerow(cells)
     return buf.getvalue()
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("batch", help="nisim batch file (HDF5, from `nisim batch`)")
+    ap.add_argument("file", help="nisim batch file (`nisim batch`) or run file (`nisim run`)")
     ap.add_argument("--format", choices=("markdown", "csv"), default="markdown")
     ap.add_argument("-o", "--output", help="file to write (default: standard output)")
-    ap.add_argument("--years", type=parse_years, default=[LINES_YEAR, SHARE_YEAR],
-                    help="comma-separated years (default 2027,2032)")
+    ap.add_argument("--paid-to", type=int, default=PAID_TO, metavar="YEAR",
+                    help="sum public money from the base year to YEAR (default 2032)")
     args = ap.parse_args(argv)
 
     try:
-        title, table = rows(args.batch, args.years)
+        kind, title, rows, notes = table(args.file, args.paid_to)
     except OutputError as e:
         fail(str(e))
-    text = markdown(table, title) if args.format == "markdown" else as_csv(table)
+    for n in notes:
+        print(f"kpi_table.py: note: {n}", file=sys.stderr)
+    text = markdown(kind, title, rows) if args.format == "markdown" else as_csv(kind, rows)
     if args.output is None:
         sys.stdout.write(text)
         return 0

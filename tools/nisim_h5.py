@@ -100,6 +100,52 @@ def open_sweep(path: str | Path) -> h5py.File:
     return f
 
 
+def open_output(path: str | Path) -> tuple[h5py.File, str]:
+    """Open a run file or a batch file: (file, "run" or "batch"), or raise OutputError naming
+    the file and saying what it is instead (missing, not HDF5, truncated, foreign)."""
+    p = Path(path)
+    f = _open_h5(p)
+    if "replications" in f.attrs and "scenarios" in f.attrs:
+        f.close()
+        return open_batch(p), "batch"
+    if "nisim_version" in f.attrs and "mfg_share" in f and "year" in f:
+        return f, "run"
+    f.close()
+    raise OutputError(f"{p}: an HDF5 file, but neither an nisim run output nor a batch output "
+                      "(no mfg_share/year, no replications/scenarios attributes)")
+
+
+def require(f: h5py.File | h5py.Group, path: str | Path, *names: str, what: str = "") -> None:
+    """Raise OutputError naming the file and every dataset of `names` missing from `f`."""
+    missing = [n for n in names if not isinstance(f.get(n), h5py.Dataset)]
+    if missing:
+        where = f" in group {f.name}" if f.name != "/" else ""
+        raise OutputError(f"{path}: no dataset {', '.join(missing)}{where}"
+                          + (f"; {what}" if what else ""))
+
+
+def read(f: h5py.File | h5py.Group, path: str | Path, name: str,
+         dtype: type = float) -> np.ndarray:
+    """Dataset `name` of `f` as an array, or OutputError naming the file if it is missing or
+    cannot be read (a damaged or truncated file)."""
+    require(f, path, name)
+    try:
+        return np.asarray(f[name][()], dtype=dtype)
+    except (OSError, ValueError, TypeError) as e:
+        raise OutputError(f"{path}: cannot read dataset {f[name].name} ({e}); the file is "
+                          "damaged or truncated") from None
+
+
+def labels(f: h5py.File | h5py.Group, path: str | Path, name: str) -> list[str]:
+    """A string dimension scale (scheme, site, indicator, sector) as a list of str."""
+    return [_text(v) for v in read(f, path, name, dtype=object)]
+
+
+def scenario_of(f: h5py.File, path: str | Path) -> str:
+    """The scenario name of a run file (attribute scenario_name), else the file stem."""
+    return _text(f.attrs.get("scenario_name", Path(path).stem))
+
+
 def _text(value: str | bytes) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
 

@@ -97,3 +97,55 @@ def test_cli_usage_and_version(nisim_bin: Path) -> None:
     assert run_tool(nisim_bin, "--help").returncode == 0
     params = run_tool(nisim_bin, "params")
     assert params.returncode == 0 and "`firms.count`" in params.stdout
+
+
+def _share_lines(*args: str | Path) -> list:
+    """Run plot_share's main() in this process and return the lines of its axes."""
+    import importlib
+
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+    module = importlib.import_module("plot_share")
+    assert module.main([str(a) for a in args]) == 0
+    lines = plt.gcf().axes[0].get_lines()
+    plt.close("all")
+    return lines
+
+
+def test_plot_share_wide_adds_dashed_lines_of_the_same_colour(small_run: Path,
+                                                             tmp_path: Path) -> None:
+    default = _share_lines(small_run, "-o", tmp_path / "a.png")
+    wide = _share_lines(small_run, "--wide", "-o", tmp_path / "b.png")
+    model = [ln for ln in default if ln.get_label() == "small (model)"]
+    assert len(model) == 1 and model[0].get_linestyle() == "-"
+    # Default unchanged: the model line, the observed points and the target star, nothing else.
+    assert [ln.get_label() for ln in default if not ln.get_label().startswith("_")] == [
+        "small (model)", "observed (Year Books)", "target 5% by 2032"]  # "_": the 5% line
+    extra = [ln for ln in wide if ln.get_label().startswith("small, +")]
+    assert len(wide) == len(default) + 2 and len(extra) == 2
+    with h5py.File(small_run, "r") as f:
+        for ln, name in zip(extra, ("mfg_share_offshore", "mfg_share_wide")):
+            assert ln.get_color() == model[0].get_color()
+            assert ln.get_linestyle() == "--"  # a dash pattern, and a visible one:
+            offset, pattern = ln._unscaled_dash_pattern  # matplotlib has no public getter
+            assert pattern and min(pattern[1::2]) > 0, pattern
+            np.testing.assert_array_equal(ln.get_ydata(), f[name][:])
+            assert np.all(f[name][:] > f["mfg_share"][:])
+
+
+def test_plot_share_wide_needs_the_wide_datasets(small_run: Path, tmp_path: Path) -> None:
+    import shutil
+
+    old = tmp_path / "old.h5"
+    shutil.copy(small_run, old)
+    with h5py.File(old, "a") as f:
+        del f["mfg_share_wide"]
+    ok = run_tool(PYTHON, TOOLS / "plot_share.py", old, "-o", tmp_path / "x.png")
+    assert ok.returncode == 0, ok.stderr  # not needed without --wide
+    (tmp_path / "x.png").unlink()
+    r = run_tool(PYTHON, TOOLS / "plot_share.py", old, "--wide", "-o", tmp_path / "x.png")
+    assert r.returncode == 4 and r.stdout == ""
+    assert r.stderr.startswith(f"plot_share.py: error: {old}: no dataset mfg_share_wide")
+    assert "needed by --wide" in r.stderr
+    assert not (tmp_path / "x.png").exists()
