@@ -459,6 +459,15 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
         mean[k] = sum / static_cast<double>(reps);
         p_met[k] = std::isnan(mean[k]) ? mean[k] : static_cast<double>(hits) / reps;
       }
+      std::vector<double> target(nk), target_year(nk);
+      for (std::size_t k = 0; k < nk; ++k) {
+        target[k] = kpi_specs()[k].target;
+        target_year[k] = kpi_specs()[k].target_year;
+      }
+      h5::write_double(g, "kpi_target", target, {nk}, {"indicator"},
+                       {"indicator unit", "target value (at least)"});
+      h5::write_double(g, "kpi_target_year", target_year, {nk}, {"indicator"},
+                       {"year", "target year"});
       h5::write_double(g, "kpi_p_met", p_met, {nk}, {"indicator"},
                        {"1", "share of replications meeting the target"});
       h5::write_double(g, "kpi_mean", mean, {nk}, {"indicator"},

@@ -105,8 +105,8 @@ void init_firm_row(FirmTable& firms, std::size_t row, std::uint64_t id, int sect
                    double employment, int age, double wage, const Params& p);
 
 /// Site a new firm of `sector` settles at (section 3.6, eq. 3.6b): traditional sectors in
-/// industrial buildings; a strategic one in an innovation park with probability
-/// `innopark_share` (the three parks equally likely), else in industrial buildings. `u` in (0, 1).
+/// industrial buildings; a strategic one on an InnoPark estate with probability
+/// `innopark_share`, else in industrial buildings. `u` in (0, 1).
 int site_for(int sector, double u, double innopark_share);
 
 /// Sector drawn from cumulative shares by `u` in (0, 1).

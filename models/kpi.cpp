@@ -174,7 +174,7 @@ std::string kpi_report(const std::string& path, const std::string& against) {
   out += line;
   for (std::size_t k = 0; k < r.indicators.size(); ++k) {
     const bool nan = std::isnan(r.projected[k]);
-    std::snprintf(line, sizeof line, "%-46s %6.0f %12.1f %12.1f  %s\n", r.indicators[k].c_str(),
+    std::snprintf(line, sizeof line, "%-46s %6.0f %12.2f %12.2f  %s\n", r.indicators[k].c_str(),
                   r.year[k], r.target[k], r.projected[k],
                   nan ? "not simulated" : (r.projected[k] >= r.target[k] ? "yes" : "no"));
     out += line;

@@ -6,8 +6,8 @@
 #include "engine/provenance.hpp"
 #include "models/funds/fund_output.hpp"
 #include "models/kpi.hpp"
-#include "models/startups/startup_output.hpp"
 #include "models/model.hpp"
+#include "models/startups/startup_output.hpp"
 
 namespace nisim::hk {
 
@@ -30,7 +30,8 @@ void write_policy_history(const h5::Location& root, const History& h) {
   by_site("occupied_by_site", h.occupied_by_site, "m2",
           "floor space occupied by firms and projects under construction");
   by_site("rent_by_site", h.rent_by_site, "HK$ M per m2 per year", "rent");
-  by_site("refused_by_site", h.refused_by_site, "m2", "claims on floor space refused this year");
+  by_site("refused_by_site", h.refused_by_site, "m2",
+          "claims on floor space refused this year (every attempt counted)");
   h5::write_dim_str(root, "scheme", h.scheme_names, {"1", "government scheme"});
   auto by_scheme = [&](const char* name, const std::vector<double>& v, const char* units,
                        const char* long_name) {

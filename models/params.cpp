@@ -48,9 +48,11 @@ Params::Params() {
   // Section 4.3: technical staff joining the pool (assumed), non-local admissions (assumed).
   talent.local_inflow = {{2016}, {1200.0}};
   talent.nonlocal_inflow = {{2016, 2023}, {200.0, 500.0}};
-  // Section 4.4: RTH posts approved per year, calibrated to ~10,500 cumulative by 2022 (from
-  // 2016) and the 18,500 target for 2027; NITTP trainees and ESS projects (assumed).
-  talent.rth_posts = {{2016, 2023}, {1500.0, 1600.0}};
+  // Section 4.4: RTH posts approved per year, calibrated to ~10,500 cumulative by 2022 and the
+  // 18,500 target for 2027; NITTP trainees and ESS projects (assumed). The base year is not
+  // stepped, so approvals start in 2017: 6 x 1,750 = 10,500 by 2022 (docs/calibration.md; was
+  // 1,500, which gave 9,000), then 1,600 a year (+ NIAS posts) to ~18,500 by 2027.
+  talent.rth_posts = {{2016, 2023}, {1750.0, 1600.0}};
   talent.nittp_trainees = {{2016, 2018}, {0.0, 2500.0}};
   talent.ess_projects = {{2016}, {30.0}};
 }
@@ -121,8 +123,8 @@ void bind_params(Params& p, ParamBinder& b) {
 
   b.real("land.innopark_share", p.innopark_share,
          {"fraction", 0.0, 1.0,
-          "share of strategic-sector firms sited in InnoParks; calibrated to ~100,000 m2 "
-          "of advanced-manufacturing floor area in 2022 (3.6)"});
+          "share of strategic-sector base-year firms and entrants sited on InnoPark estates; "
+          "assumed (3.6)"});
 
   b.real("smart_lines.cost", p.line_cost,
          {"HK$ M", 0.01, 1e5, "cost of one line; NIFS targets 1.3 bn / 130 lines at 1:2 (3.4)"});

@@ -107,6 +107,7 @@ void set_environment(State& st, const Params& p) {
   st.enterprises.new_year();
   st.talent.new_year();
   st.new_plants = 0.0;
+  st.plants_started = 0;
 }
 
 void update_firms(State& st, const Params& p) {
@@ -150,6 +151,16 @@ void fund_lines(State& st, const Params& p) {
 }
 
 namespace {
+/// Ids of firms born after the base year (section 2.3). Base-year firms are 1..N. A firm born in
+/// year t gets (t << 40) + k: NIAS plants and graduating start-ups take k = 0, 1, ... in the
+/// order they start; entrants take k = 2^39 + j. Ids still rise with the row (plants join
+/// before the year's entrants), and entrant j of year t has the same id, hence the same random
+/// draws, in every scenario, whatever plants the policy creates (common random numbers).
+constexpr std::uint64_t k_entrant_offset = std::uint64_t{1} << 39;
+constexpr std::uint64_t born_id(int year, std::uint64_t k) {
+  return (static_cast<std::uint64_t>(year) << 40) + k;
+}
+
 /// Append one firm at its optimum (section 3.3) for a new plant; claims its floor space unless
 /// `claim_floor` is false (a NIAS facility's space was handed over from its reservation at
 /// completion, eq. 4.2e).
@@ -157,8 +168,11 @@ void add_plant_firm(State& st, const Params& p, int sector, int site, double emp
                     double grant, int lines, bool claim_floor = true) {
   const std::size_t row = rows(st.firms);
   resize_rows(st.firms, row + 1);
-  init_firm_row(st.firms, row, st.next_id++, sector, site, employment, 0, st.macro.wage, p);
+  const std::uint64_t id = born_id(st.year, st.plants_started++);
+  init_firm_row(st.firms, row, id, sector, site, employment, 0, st.macro.wage, p);
+  st.next_id = id + 1;
   st.firms.smart_lines[row] = lines;
+  st.firms.new_lines[row] = static_cast<std::uint8_t>(lines);  // a smart facility's line
   st.firms.subsidy[row] = grant;
   st.firms.cash[row] += grant;
   if (claim_floor) st.land.claim(site, st.firms.floor_space[row]);
@@ -216,9 +230,10 @@ void graduate_startups(State& st, const Params& p) {
   st.graduate_firms = st.graduates_waiting = 0.0;
   for (const Graduate& g : st.graduates) {
     // eq. 5.5c: the first site of its sector's list (eq. 4.2d), else industrial buildings,
-    // with room for the new firm's floor space; and technical staff from the pool.
+    // with room for the plant's floor space (g.floor_space, section 5.5); and technical staff
+    // from the pool.
     const int sector = sector_of(g.field);
-    const double floor = p.sector[sector].floor_per_worker * g.employment;
+    const double floor = g.floor_space;
     int chosen = -1;
     for (int s : preferred_sites(sector)) {
       if (st.land.vacant(s) >= floor) {
@@ -233,7 +248,14 @@ void graduate_startups(State& st, const Params& p) {
       st.graduates_waiting += 1.0;
       continue;
     }
-    add_plant_firm(st, p, sector, chosen, g.employment, 0.0, 0);
+    // The plant starts at its optimum for its employment (section 3.3) but with the capital
+    // the start-up brings (g.investment, if larger) and the floor space it claimed; both then
+    // adjust like any firm's (eqs. 3.2d, 3.6a).
+    add_plant_firm(st, p, sector, chosen, g.employment, 0.0, 0, false);
+    const std::size_t row = rows(st.firms) - 1;
+    st.firms.capital[row] = std::max(st.firms.capital[row], g.investment);
+    st.firms.floor_space[row] = floor;
+    st.land.claim(chosen, floor);
     st.accepted.push_back(g.startup_id);
     st.graduate_firms += 1.0;
   }
@@ -284,8 +306,9 @@ void enter_firms(State& st, const Params& p) {
   for (int s = 0; s < k_sectors; ++s) cumulative[s] = acc += p.sector[s].entry_share;
   const std::size_t n0 = rows(st.firms);
   resize_rows(st.firms, n0 + n_new);
-  // Entrant j gets id next_id + j; its draws are keyed by that id, so rows fill in parallel.
-  const std::uint64_t first_id = st.next_id;
+  // Entrant j gets id born_id(t, 2^39 + j); its draws are keyed by that id, so rows fill in
+  // parallel and entrant j draws the same numbers in every scenario.
+  const std::uint64_t first_id = born_id(t, k_entrant_offset);
   const Rng rng = st.rng;
   const double wage = st.macro.wage;
   FirmTable& firms = st.firms;
@@ -315,7 +338,7 @@ void enter_firms(State& st, const Params& p) {
     ++kept;
   }
   if (kept < n_new) compact_rows(firms, std::span<const std::uint8_t>(st.keep));
-  st.next_id += n_new;
+  if (n_new > 0) st.next_id = first_id + n_new;
   st.entries = static_cast<std::int64_t>(kept);
 }
 
@@ -358,7 +381,7 @@ void record_year(State& st, const Params&) {
   h.cash.push_back(t.cash);
   h.smart_lines.push_back(t.smart_lines);
   h.new_lines.push_back(t.new_lines);
-  h.line_grants.push_back(t.grants);
+  h.line_grants.push_back(st.nifs.scheme.paid);  // NIFS only (NIAS grants: scheme_paid)
   h.va_by_sector.insert(h.va_by_sector.end(), t.value_added.begin(), t.value_added.end());
   h.employment_by_sector.insert(h.employment_by_sector.end(), t.employment.begin(),
                                 t.employment.end());

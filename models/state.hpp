@@ -52,27 +52,28 @@ struct Macro {
 struct State {
   explicit State(Parallel& par, std::uint64_t seed) : parallel(&par), rng(seed) {}
 
-  Parallel* parallel;              ///< the run's thread pool
-  Rng rng;                         ///< keyed by the run's seed
-  int year = 0;                    ///< calendar year being simulated
-  FirmTable firms;                 ///< manufacturing establishments
-  std::uint64_t next_id = 1;       ///< id of the next firm born
-  FirmEnvironment env;             ///< prices and grant terms firms face this year
-  Macro macro;                     ///< this year's accounts
-  FirmTotals totals;               ///< this year's sums over firms
-  std::int64_t entries = 0;        ///< firms born at the end of this year
-  std::int64_t exits = 0;          ///< firms removed at the end of this year
-  History history;                 ///< one row per year, written to the output file
-  Land land;                       ///< floor space by site (section 3.6)
-  Nifs nifs;                       ///< NIFS ledger and line projects (section 4.1)
-  Enterprises enterprises;         ///< strategic enterprises and NIAS (section 4.2)
-  Talent talent;                   ///< technical staff and talent schemes (sections 4.3-4.5)
-  double mfg_va_base = 0.0;        ///< manufacturing value added at the base year, HK$ M
-  double new_plants = 0.0;         ///< firms created this year by NIAS facilities
-  StartupSystem startups;          ///< start-ups and their schemes (section 5)
-  FundSystem funds;                ///< venture funds, ITVF and the fund of funds (section 6)
-  double graduate_firms = 0.0;     ///< firms created this year by graduating start-ups
-  double graduates_waiting = 0.0;  ///< graduates refused this year for want of space or staff
+  Parallel* parallel;                ///< the run's thread pool
+  Rng rng;                           ///< keyed by the run's seed
+  int year = 0;                      ///< calendar year being simulated
+  FirmTable firms;                   ///< manufacturing establishments
+  std::uint64_t next_id = 1;         ///< one past the last firm id assigned (ids: phases.cpp)
+  std::uint64_t plants_started = 0;  ///< plants and graduates started this year (their ids)
+  FirmEnvironment env;               ///< prices and grant terms firms face this year
+  Macro macro;                       ///< this year's accounts
+  FirmTotals totals;                 ///< this year's sums over firms
+  std::int64_t entries = 0;          ///< firms born at the end of this year
+  std::int64_t exits = 0;            ///< firms removed at the end of this year
+  History history;                   ///< one row per year, written to the output file
+  Land land;                         ///< floor space by site (section 3.6)
+  Nifs nifs;                         ///< NIFS ledger and line projects (section 4.1)
+  Enterprises enterprises;           ///< strategic enterprises and NIAS (section 4.2)
+  Talent talent;                     ///< technical staff and talent schemes (sections 4.3-4.5)
+  double mfg_va_base = 0.0;          ///< manufacturing value added at the base year, HK$ M
+  double new_plants = 0.0;           ///< firms created this year by NIAS facilities
+  StartupSystem startups;            ///< start-ups and their schemes (section 5)
+  FundSystem funds;                  ///< venture funds, ITVF and the fund of funds (section 6)
+  double graduate_firms = 0.0;       ///< firms created this year by graduating start-ups
+  double graduates_waiting = 0.0;    ///< graduates refused this year for want of space or staff
   // Records exchanged between start-ups and funds each year (models/venture.hpp), reused.
   std::vector<RoundRequest> requests;
   std::vector<RoundOutcome> outcomes;

@@ -66,16 +66,16 @@ struct NewPlant {
 struct Enterprises {
   Prospects prospects;
   std::uint64_t next_id = 1;
-  Scheme nias;                    ///< applications = decisions, approvals = commitments, outcomes
-                                  ///< = facilities completed
-  double landed_cum = 0.0;        ///< cumulative strategic enterprises landed (all kinds)
-  double nias_enterprises = 0.0;  ///< cumulative NIAS-funded enterprises (KPI: 50-100)
-  double nias_investment = 0.0;   ///< cumulative investment of NIAS enterprises, HK$ M (KPI)
-  double committed = 0.0;         ///< facilities committed this year (with or without a grant)
-  double withdrawn = 0.0;         ///< enterprises that gave up this year
-  double waiting_land = 0.0;      ///< decisions put off this year for want of floor space
-  double waiting_talent = 0.0;    ///< decisions put off this year for want of technical staff
-  std::vector<NewPlant> plants;   ///< facilities starting production this year
+  Scheme nias;                     ///< applications = decisions, approvals = commitments, outcomes
+                                   ///< = facilities completed
+  double landed_cum = 0.0;         ///< cumulative strategic enterprises landed (all kinds)
+  double nias_enterprises = 0.0;   ///< cumulative NIAS-funded enterprises (KPI: 50-100)
+  double nias_investment = 0.0;    ///< cumulative investment of NIAS enterprises, HK$ M (KPI)
+  double committed = 0.0;          ///< facilities committed this year (with or without a grant)
+  double withdrawn = 0.0;          ///< enterprises that gave up this year
+  double waiting_land = 0.0;       ///< decisions put off this year for want of floor space
+  double waiting_talent = 0.0;     ///< decisions put off this year for want of technical staff
+  std::vector<NewPlant> plants;    ///< facilities starting production this year
   std::vector<std::uint8_t> keep;  ///< scratch row mask reused every year
   void new_year() {
     nias.new_year();

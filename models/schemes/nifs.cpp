@@ -112,8 +112,11 @@ void nifs_year(Nifs& nifs, FirmTable& f, Land& land, Talent& talent, int year, c
     if (q.done[k] != 0 || q.applied[k] + np.approval_lag > year) continue;
     const std::size_t i = find_firm(f, q.firm_id[k]);
     const double grant = nifs_grant(np, year, cost);
-    bool approved =
-        grant > 0.0 && rng.uniform(year, q.firm_id[k], purpose::nifs_approval) < np.success_rate;
+    // One draw per application, keyed by the firm, the decision year and the application's
+    // age (a firm applies at most once a year, so no two of its applications share a draw).
+    const auto age = static_cast<std::uint16_t>(std::min(year - q.applied[k], 0xffff));
+    bool approved = grant > 0.0 &&
+                    rng.uniform(year, q.firm_id[k], purpose::nifs_approval, age) < np.success_rate;
     if (approved && !nifs.scheme.budget.can_commit(grant)) {
       nifs.refused_budget += 1.0;
       approved = false;

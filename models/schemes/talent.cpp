@@ -76,7 +76,8 @@ void talent_year(Talent& t, int year, const TalentParams& p, double innohk_resea
   t.inflow = p.local_inflow.at(year) + p.nonlocal_inflow.at(year) + p.rth_retention * rth_ending;
   t.pool += t.inflow - t.left;
   // eq. 4.4a: RTH posts approved this year (plus NIAS firms' extra posts), as the budget allows;
-  // the government commits the post's whole cost on approval and pays it over rth_years.
+  // the government books the post's whole cost (rth_years years) as paid on approval, a
+  // simplification: in reality it is paid month by month over the post's life.
   double r_d = 0.0;
   const int slot = ((year % n) + n) % n;
   t.rth_general[slot] = t.rth_nias[slot] = 0.0;

@@ -114,16 +114,15 @@ void check_identities(const Scenario& sc, int threads, RunTotals& seen) {
     }
     EXPECT_EQ(active, static_cast<double>(firms_before + new_plants));
     EXPECT_EQ(exiting, static_cast<double>(st.exits));
-    // Ids: entrants that found no floor space are not born, but their ids are used.
-    EXPECT_GE(st.next_id - next_id_before,
-              static_cast<std::uint64_t>(st.entries) + static_cast<std::uint64_t>(new_plants));
+    // Ids are fresh: every firm born this year has an id above all earlier ones.
+    EXPECT_GE(st.next_id, next_id_before);
     for (std::size_t i = 1; i < rows(st.firms); ++i) {
       ASSERT_LT(st.firms.id[i - 1], st.firms.id[i]);
     }
 
     // Money: GDP = non-manufacturing + manufacturing value added (eq. 3.5b); manufacturing
     // value added is the sum over sectors; grants received by firms are what NIFS and NIAS
-    // paid; lines completed are the NIFS completions (funded or not).
+    // paid; lines completed are the NIFS completions (funded or not) and new NIAS facilities.
     const double tol = 1e-9 * st.macro.gdp;
     EXPECT_NEAR(st.macro.gdp, st.macro.nonmfg_va + st.macro.mfg_va, tol);
     EXPECT_NEAR(h.gdp[k], h.nonmfg_va[k] + h.mfg_va[k], tol);
@@ -132,7 +131,9 @@ void check_identities(const Scenario& sc, int threads, RunTotals& seen) {
         st.macro.mfg_va, 1e-9 * st.macro.mfg_va);
     EXPECT_NEAR(st.totals.grants, st.nifs.scheme.paid + st.enterprises.nias.paid,
                 1e-9 * (1.0 + st.totals.grants));
-    EXPECT_EQ(st.totals.new_lines, st.nifs.scheme.outcomes);
+    // Lines completed: NIFS completions plus one smart line per new NIAS facility.
+    EXPECT_EQ(st.totals.new_lines, st.nifs.scheme.outcomes + st.new_plants);
+    EXPECT_EQ(h.line_grants[k], st.nifs.scheme.paid);
 
     // Talent (eq. 4.3a): P_t = (1 - a) P_{t-1} + inflow - hires.
     const Talent& t = st.talent;
