@@ -51,7 +51,7 @@ inline double stage_employment(const StartupParams& p, int stage, int years) {
          std::pow(1.0 + p.employment_growth, static_cast<double>(std::min(years, 10)));
 }
 
-/// Median post-money of a round of `stage` (eq. 5.3b with the median round), HK$ M.
+/// Median post-money of a round of `stage` (eq. 5.3c with the median round), HK$ M.
 inline double median_post_money(const StartupParams& p, int stage) {
   if (stage == 0) return p.pre_seed_valuation;
   return p.stage[stage].round_median / p.share_sold;

@@ -1,5 +1,5 @@
 // Calibration of the start-up module alone against the InvestHK and ITC series
-// (docs/fragments/startups.md section 5.10), with the test-only stand-in funds side: every
+// (docs/model.md section 5.10), with the test-only stand-in funds side: every
 // round request funded with probability 0.6. Prints the table quoted in the docs.
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // Start-up births and schemes: TSSSU, RAISe+, the accelerator scheme and InnoHK
-// (docs/fragments/startups.md sections 5.2, 5.6-5.9).
+// (docs/model.md sections 5.2, 5.6-5.9).
 #include <gtest/gtest.h>
 
 #include <cstdint>

@@ -1,5 +1,5 @@
 // Start-up population: synthesis, rounds, exits, graduation, identities, determinism and the
-// parameter schema (docs/fragments/startups.md sections 5.1-5.5, 5.10).
+// parameter schema (docs/model.md sections 5.1-5.5, 5.10).
 #include "models/startups/startups.hpp"
 
 #include <gtest/gtest.h>
