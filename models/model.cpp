@@ -101,8 +101,8 @@ struct Simulation::Impl {
     return p;
   }
 
-  const Scenario& scenario;
-  Params params;  // shocks change this copy
+  Scenario scenario;  // a copy: callers may pass a temporary (found by ASan)
+  Params params;      // shocks change this copy
   Parallel parallel;
   State state;
   Schedule<State, Params> schedule = make_schedule();

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Install what nisim needs from Debian 12's packages, if it is missing. Safe to run again.
 # Uses sudo when not root. Nothing is downloaded from anywhere but Debian's archive.
+# Usage: tools/setup.sh [--ci]   (--ci: also clang, clang-format and the libFuzzer/sanitizer
+# runtimes that tools/ci_checks.sh needs)
 set -euo pipefail
 
 packages=(
@@ -10,6 +12,9 @@ packages=(
   python3 python3-h5py python3-numpy python3-matplotlib python3-xarray python3-h5netcdf
   python3-pandas python3-pytest
 )
+if [ "${1:-}" = "--ci" ]; then
+  packages+=(clang clang-format libclang-rt-14-dev)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -48,8 +48,8 @@ struct FundParams {
   // Calibrated (docs/calibration.md): 27 start-ups, HK$ 0.2 bn government and HK$ 1.7 bn private
   // by Oct 2022 (model: ~28, ~190, ~1,700); was 0.02 (45 deals, 2,600 private).
   double itvf_coinvest_prob = 0.009;  ///< probability an eligible funded round is co-invested
-  double itvf_match = 0.5;           ///< government money per HK$ of partner money (1 : 2)
-  double itvf_partner_share = 0.20;  ///< partner fund's share of a co-invested round
+  double itvf_match = 0.5;            ///< government money per HK$ of partner money (1 : 2)
+  double itvf_partner_share = 0.20;   ///< partner fund's share of a co-invested round
 
   // ITVF, enhanced terms: government LP in selected co-investment funds (section 6.5)
   SchemeTerms itvf_funds{true, 2024, 2028, 1500.0};
