@@ -12,11 +12,13 @@
 // itself if it must be self-contained.
 #include <hdf5.h>
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace nisim::h5 {
@@ -75,6 +77,12 @@ void write_dim_int(const Location& loc, const std::string& name, std::span<const
                    const VarInfo& info);
 void write_dim_str(const Location& loc, const std::string& name,
                    const std::vector<std::string>& labels, const VarInfo& info);
+/// The same, from a fixed list of names (a model's `k_*_names` array).
+template <std::size_t N>
+void write_dim_str(const Location& loc, const std::string& name,
+                   const std::array<std::string_view, N>& labels, const VarInfo& info) {
+  write_dim_str(loc, name, std::vector<std::string>(labels.begin(), labels.end()), info);
+}
 
 /// A row-major N-D dataset (chunked, deflate-compressed) whose axis k is attached to the
 /// dimension scale `dims[k]` (a dataset written before by write_dim_*, looked up from `loc` and

@@ -34,10 +34,16 @@ void compact_column(Column& column, std::span<const std::uint8_t> keep) {
 }
 }  // namespace detail
 
-/// Number of rows (agents) of a table; every column has this length.
+/// Number of rows (agents) of a table: the length of its first column (every column has it).
 template <class Table>
 std::size_t rows(const Table& table) {
-  return table.id.size();
+  std::size_t n = 0;
+  bool first = true;
+  table.for_each_column([&](const auto& column) {
+    if (first) n = column.size();
+    first = false;
+  });
+  return n;
 }
 
 /// Resize every column to n rows (new rows value-initialised).

@@ -375,8 +375,7 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
                               h5::VarInfo{v.units, v.long_name});
     }
     // Each run's projection of every government indicator at its target year (section 7.2).
-    std::vector<std::string> indicators;
-    for (const KpiSpec& k : kpi_specs()) indicators.emplace_back(k.indicator);
+    const std::vector<std::string> indicators = kpi_indicators();
     h5::write_dim_str(g, "indicator", indicators, {"1", "government indicator (targets.csv)"});
     writers[s].emplace_back(g, "kpi_projected", R, std::vector<hsize_t>{indicators.size()},
                             std::vector<std::string>{"replication", "indicator"},

@@ -35,6 +35,12 @@ const std::vector<KpiSpec>& kpi_specs() {
   return specs;
 }
 
+std::vector<std::string> kpi_indicators() {
+  std::vector<std::string> names;
+  for (const KpiSpec& k : kpi_specs()) names.emplace_back(k.indicator);
+  return names;
+}
+
 namespace {
 
 const std::vector<double>* series_of(const History& h, const std::string& name) {
@@ -82,12 +88,12 @@ void write_kpis(const h5::Location& root, const History& h) {
   g.set_attr("description",
              "government indicator targets and the run's projection at each target year "
              "(docs/model.md section 7.2)");
-  std::vector<std::string> names, units;
+  const std::vector<std::string> names = kpi_indicators();
+  std::vector<std::string> units;
   std::vector<double> year, target, projected, met;
   const std::vector<double> values = kpi_values(h);
   for (std::size_t k = 0; k < kpi_specs().size(); ++k) {
     const KpiSpec& s = kpi_specs()[k];
-    names.emplace_back(s.indicator);
     units.emplace_back(s.unit);
     year.push_back(s.target_year);
     target.push_back(s.target);

@@ -22,6 +22,9 @@ struct KpiSpec {
 /// The targets, in the order of the output's `kpi/indicator` dimension.
 const std::vector<KpiSpec>& kpi_specs();
 
+/// The indicators' names, in kpi_specs() order (the `indicator` dimension).
+std::vector<std::string> kpi_indicators();
+
 /// Projected value of each indicator at its target year (NaN when the run does not reach the
 /// year or the series is not recorded), same order as kpi_specs().
 std::vector<double> kpi_values(const History& history);

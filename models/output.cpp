@@ -11,15 +11,6 @@
 
 namespace nisim::hk {
 
-namespace {
-
-template <std::size_t N>
-std::vector<std::string> labels(const std::array<std::string_view, N>& names) {
-  return {names.begin(), names.end()};
-}
-
-}  // namespace
-
 void write_policy_history(const h5::Location& root, const History& h) {
   const hsize_t t = h.years(), nsite = k_sites, nsch = h.scheme_names.size();
   auto by_site = [&](const char* name, const std::vector<double>& v, const char* units,
@@ -73,8 +64,8 @@ void write_run(const RunResult& r, const Scenario& scenario, const std::filesyst
   root.set_attr("mfg_share_target_year", static_cast<std::int64_t>(2032));
 
   h5::write_dim_int(root, "year", h.year, {"year", "calendar year"});
-  h5::write_dim_str(root, "sector", labels(k_sector_names), {"1", "manufacturing sector"});
-  h5::write_dim_str(root, "site", labels(k_site_names), {"1", "site of floor space"});
+  h5::write_dim_str(root, "sector", k_sector_names, {"1", "manufacturing sector"});
+  h5::write_dim_str(root, "site", k_site_names, {"1", "site of floor space"});
 
   auto series = [&](const char* name, const std::vector<double>& v, const char* units,
                     const char* long_name) {

@@ -200,7 +200,12 @@ void check_relations(const Scenario& sc, const Params& p, const Shock* shock) {
   for (auto [terms, prefix] :
        {std::pair{&p.nifs.terms, "schemes.nifs"}, std::pair{&p.nias.terms, "schemes.nias"},
         std::pair{&p.talent.rth, "schemes.rth"}, std::pair{&p.talent.nittp, "schemes.nittp"},
-        std::pair{&p.talent.ess, "schemes.ess"}}) {
+        std::pair{&p.talent.ess, "schemes.ess"}, std::pair{&p.startups.tsssu, "schemes.tsssu"},
+        std::pair{&p.startups.raise_plus, "schemes.raise_plus"},
+        std::pair{&p.startups.accelerator, "schemes.accelerator"},
+        std::pair{&p.startups.innohk, "schemes.innohk"}, std::pair{&p.funds.itvf, "schemes.itvf"},
+        std::pair{&p.funds.itvf_funds, "schemes.itvf.funds"},
+        std::pair{&p.funds.iof, "schemes.iof"}}) {
     if (terms->end < terms->start) {
       const std::string end = std::string(prefix) + ".end", start = std::string(prefix) + ".start";
       fail_at(at({end.c_str(), start.c_str()}), end, "must not be before " + start);
@@ -208,15 +213,8 @@ void check_relations(const Scenario& sc, const Params& p, const Shock* shock) {
   }
   try {
     check_fund_params(p.funds);
-  } catch (const std::invalid_argument& e) {
-    const std::string what = e.what();  // "key 'K': ..."
-    const auto q1 = what.find('\''), q2 = what.find('\'', q1 + 1);
-    const std::string key = q1 != std::string::npos && q2 != std::string::npos
-                                ? what.substr(q1 + 1, q2 - q1 - 1)
-                                : std::string("funds");
-    const std::string rest =
-        q2 != std::string::npos && q2 + 3 <= what.size() ? what.substr(q2 + 3) : what;
-    fail_at(at({key.c_str()}), key, rest);
+  } catch (const FundParamError& e) {
+    fail_at(at({e.key.c_str()}), e.key, e.detail);
   }
   for (auto [field, name] : {std::pair{&SectorParams::firm_share, "firm_share"},
                              std::pair{&SectorParams::entry_share, "entry_share"}}) {

@@ -106,7 +106,6 @@ void set_environment(State& st, const Params& p) {
   st.nifs.new_year();
   st.enterprises.new_year();
   st.talent.new_year();
-  st.new_plants = 0.0;
   st.plants_started = 0;
 }
 
@@ -161,21 +160,33 @@ constexpr std::uint64_t born_id(int year, std::uint64_t k) {
   return (static_cast<std::uint64_t>(year) << 40) + k;
 }
 
-/// Append one firm at its optimum (section 3.3) for a new plant; claims its floor space unless
-/// `claim_floor` is false (a NIAS facility's space was handed over from its reservation at
-/// completion, eq. 4.2e).
-void add_plant_firm(State& st, const Params& p, int sector, int site, double employment,
-                    double grant, int lines, bool claim_floor = true) {
+/// A firm created during the year by a completed NIAS facility or a graduating start-up.
+struct PlantSpec {
+  int sector = 0;
+  int site = 0;
+  double employment = 0.0;  ///< persons engaged
+  double grant = 0.0;       ///< grant received on completion, HK$ M
+  int lines = 0;            ///< smart lines it starts with
+  double capital = 0.0;     ///< capital it brings, HK$ M (used when above its optimum)
+  double floor = -1.0;      ///< floor space, m2 (< 0: the sector's floor per worker, eq. 3.6a)
+  bool claim = true;        ///< claim the floor space now (false: handed over, eq. 4.2e)
+};
+
+/// Append one firm at its optimum (section 3.3) as `spec` describes.
+void add_plant_firm(State& st, const Params& p, const PlantSpec& spec) {
   const std::size_t row = rows(st.firms);
   resize_rows(st.firms, row + 1);
   const std::uint64_t id = born_id(st.year, st.plants_started++);
-  init_firm_row(st.firms, row, id, sector, site, employment, 0, st.macro.wage, p);
+  init_firm_row(st.firms, row, id, spec.sector, spec.site, spec.employment, 0, st.macro.wage, p);
   st.next_id = id + 1;
-  st.firms.smart_lines[row] = lines;
-  st.firms.new_lines[row] = static_cast<std::uint8_t>(lines);  // a smart facility's line
-  st.firms.subsidy[row] = grant;
-  st.firms.cash[row] += grant;
-  if (claim_floor) st.land.claim(site, st.firms.floor_space[row]);
+  FirmTable& f = st.firms;
+  f.capital[row] = std::max(f.capital[row], spec.capital);
+  if (spec.floor >= 0.0) f.floor_space[row] = spec.floor;
+  f.smart_lines[row] = spec.lines;
+  f.new_lines[row] = static_cast<std::uint8_t>(spec.lines);  // a smart facility's line
+  f.subsidy[row] = spec.grant;
+  f.cash[row] += spec.grant;
+  if (spec.claim) st.land.claim(spec.site, f.floor_space[row]);
 }
 }  // namespace
 
@@ -185,9 +196,15 @@ void attract_enterprises(State& st, const Params& p) {
   enterprises_year(st.enterprises, st.land, st.talent, st.year, p.nias, p.enterprises, floor,
                    st.rng);  // eqs. 4.2a-e
   for (const NewPlant& plant : st.enterprises.plants) {
-    add_plant_firm(st, p, plant.sector, plant.site, plant.employment, plant.grant, 1, false);
+    // The facility's space passes from its reservation to the new firm (eq. 4.2e).
+    add_plant_firm(st, p,
+                   {.sector = plant.sector,
+                    .site = plant.site,
+                    .employment = plant.employment,
+                    .grant = plant.grant,
+                    .lines = 1,
+                    .claim = false});
     if (plant.grant > 0.0) st.talent.nias_posts_pending += p.talent.rth_nias_posts;
-    st.new_plants += 1.0;
   }
 }
 
@@ -227,7 +244,6 @@ int sector_of(Field f) {
 void graduate_startups(State& st, const Params& p) {
   propose_graduates(st.startups, st.year, p.startups, st.rng, st.graduates);
   st.accepted.clear();
-  st.graduate_firms = st.graduates_waiting = 0.0;
   for (const Graduate& g : st.graduates) {
     // eq. 5.5c: the first site of its sector's list (eq. 4.2d), else industrial buildings,
     // with room for the plant's floor space (g.floor_space, section 5.5); and technical staff
@@ -245,19 +261,18 @@ void graduate_startups(State& st, const Params& p) {
       chosen = site::industrial_buildings;
     }
     if (chosen < 0 || !st.talent.hire(p.graduate_tech_share * g.employment)) {
-      st.graduates_waiting += 1.0;
       continue;
     }
     // The plant starts at its optimum for its employment (section 3.3) but with the capital
-    // the start-up brings (g.investment, if larger) and the floor space it claimed; both then
+    // the start-up brings (g.investment, if larger) and the floor space it claims; both then
     // adjust like any firm's (eqs. 3.2d, 3.6a).
-    add_plant_firm(st, p, sector, chosen, g.employment, 0.0, 0, false);
-    const std::size_t row = rows(st.firms) - 1;
-    st.firms.capital[row] = std::max(st.firms.capital[row], g.investment);
-    st.firms.floor_space[row] = floor;
-    st.land.claim(chosen, floor);
+    add_plant_firm(st, p,
+                   {.sector = sector,
+                    .site = chosen,
+                    .employment = g.employment,
+                    .capital = g.investment,
+                    .floor = floor});
     st.accepted.push_back(g.startup_id);
-    st.graduate_firms += 1.0;
   }
   graduate(st.startups, st.accepted);
 }
@@ -453,11 +468,11 @@ void record_year(State& st, const Params&) {
   h.put("nias_investment", "HK$ M", "investment of NIAS-funded enterprises, cumulative",
         e.nias_investment);
   h.put("new_plants", "firms", "firms created this year by strategic-enterprise facilities",
-        st.new_plants);
+        st.new_plants());
   h.put("graduate_firms", "firms", "firms created this year by graduating start-ups",
-        st.graduate_firms);
+        st.graduate_firms());
   h.put("graduates_waiting", "start-ups", "graduates refused for want of floor space or staff",
-        st.graduates_waiting);
+        st.graduates_waiting());
   h.put("startup_count", "start-ups", "start-ups at year end",
         static_cast<double>(rows(st.startups.table)));
   h.put("tsssu_funded", "start-ups", "TSSSU start-ups funded, cumulative",

@@ -69,17 +69,23 @@ struct State {
   Enterprises enterprises;           ///< strategic enterprises and NIAS (section 4.2)
   Talent talent;                     ///< technical staff and talent schemes (sections 4.3-4.5)
   double mfg_va_base = 0.0;          ///< manufacturing value added at the base year, HK$ M
-  double new_plants = 0.0;           ///< firms created this year by NIAS facilities
   StartupSystem startups;            ///< start-ups and their schemes (section 5)
   FundSystem funds;                  ///< venture funds, ITVF and the fund of funds (section 6)
-  double graduate_firms = 0.0;       ///< firms created this year by graduating start-ups
-  double graduates_waiting = 0.0;    ///< graduates refused this year for want of space or staff
   // Records exchanged between start-ups and funds each year (models/venture.hpp), reused.
   std::vector<RoundRequest> requests;
   std::vector<RoundOutcome> outcomes;
   std::vector<StartupExit> startup_exits;
   std::vector<Graduate> graduates;
   std::vector<std::uint64_t> accepted;
+
+  /// Firms created this year by completed NIAS facilities (section 4.2).
+  double new_plants() const { return static_cast<double>(enterprises.plants.size()); }
+  /// Firms created this year by graduating start-ups (section 5.5).
+  double graduate_firms() const { return static_cast<double>(startups.graduates); }
+  /// Graduates refused this year for want of floor space or staff (section 5.5).
+  double graduates_waiting() const {
+    return static_cast<double>(graduates.size() - accepted.size());
+  }
 
   // Scratch reused every year so the yearly loop does not allocate once warmed up.
   std::vector<FirmTotals> partials;

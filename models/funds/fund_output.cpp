@@ -74,8 +74,7 @@ void write_fund_history(const h5::Location& root, const FundHistory& h) {
   const hsize_t t = h.years(), nk = k_fund_kinds;
 
   h5::write_dim_int(g, "year", h.year, {"year", "calendar year"});
-  h5::write_dim_str(g, "fund_kind", {k_fund_kind_names.begin(), k_fund_kind_names.end()},
-                    {"1", "kind of modelled fund"});
+  h5::write_dim_str(g, "fund_kind", k_fund_kind_names, {"1", "kind of modelled fund"});
 
   auto by_kind = [&](const char* name, const std::vector<double>& v, const char* units,
                      const char* long_name) {

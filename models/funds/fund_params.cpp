@@ -141,16 +141,11 @@ void bind_fund_params(FundParams& p, ParamBinder& b) {
 
 void check_fund_params(const FundParams& p) {
   auto fail = [](const std::string& key, const std::string& what) {
-    throw std::invalid_argument("key '" + key + "': " + what);
+    throw FundParamError(key, what);
   };
   if (p.itvf_gov_min > p.itvf_gov_max) {
     fail("schemes.itvf.funds.gov_min", "must not exceed schemes.itvf.funds.gov_max");
   }
-  if (p.itvf.end < p.itvf.start) fail("schemes.itvf.end", "must not be before schemes.itvf.start");
-  if (p.itvf_funds.end < p.itvf_funds.start) {
-    fail("schemes.itvf.funds.end", "must not be before schemes.itvf.funds.start");
-  }
-  if (p.iof.end < p.iof.start) fail("schemes.iof.end", "must not be before schemes.iof.start");
   const std::pair<const FundTerms*, const char*> terms[] = {{&p.private_terms, "funds.private"},
                                                             {&p.itvf_terms, "schemes.itvf.funds"},
                                                             {&p.iof_terms, "schemes.iof"}};

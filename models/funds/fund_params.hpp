@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <string>
 
+#include <utility>
 #include "engine/params.hpp"
 #include "models/schemes/budget.hpp"
 #include "models/venture.hpp"
@@ -77,9 +78,18 @@ struct FundParams {
 /// Bind every fund parameter (keys under funds., schemes.itvf., schemes.iof.).
 void bind_fund_params(FundParams& p, ParamBinder& b);
 
+/// A relation between fund parameters that does not hold: the key to blame and why.
+struct FundParamError : std::invalid_argument {
+  FundParamError(std::string k, std::string d)
+      : std::invalid_argument("key '" + k + "': " + d), key(std::move(k)), detail(std::move(d)) {}
+  std::string key;     ///< the parameter key to point the user at
+  std::string detail;  ///< what is wrong, without the key
+};
+
 /// Relations single-key ranges cannot express (gov_min <= gov_max, investment period within
-/// life, government share plus GP commitment below 1, start <= end). Throws
-/// std::invalid_argument naming the offending key.
+/// life, government share plus GP commitment below 1). Throws FundParamError naming the
+/// offending key. (Every scheme's start <= end is checked with the other schemes', in
+/// models/params.cpp.)
 void check_fund_params(const FundParams& p);
 
 }  // namespace nisim::hk

@@ -3,7 +3,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <span>
 #include <string>
+
+#include "engine/table.hpp"
 
 #include "models/schemes/talent.hpp"
 
@@ -58,31 +61,6 @@ double nias_grant(const NiasParams& p, int year, double inv) {
   if (!p.terms.open(year) || inv < p.min_investment) return 0.0;
   return std::min(p.share * inv, p.cap);  // eq. 4.2a
 }
-
-namespace {
-
-void remove_rows(Prospects& q, const std::vector<std::uint8_t>& keep) {
-  std::size_t out = 0;
-  for (std::size_t k = 0; k < keep.size(); ++k) {
-    if (!keep[k]) continue;
-    q.id[out] = q.id[k];
-    q.sector[out] = q.sector[k];
-    q.investment[out] = q.investment[k];
-    q.margin[out] = q.margin[k];
-    q.arrived[out] = q.arrived[k];
-    q.done[out] = q.done[k];
-    q.grant[out] = q.grant[k];
-    q.site[out] = q.site[k];
-    q.employment[out] = q.employment[k];
-    q.floor[out] = q.floor[k];
-    ++out;
-  }
-  q.id.resize(out), q.sector.resize(out), q.investment.resize(out), q.margin.resize(out);
-  q.arrived.resize(out), q.done.resize(out), q.grant.resize(out), q.site.resize(out);
-  q.employment.resize(out), q.floor.resize(out);
-}
-
-}  // namespace
 
 void enterprises_year(Enterprises& ent, Land& land, Talent& talent, int year, const NiasParams& np,
                       const EnterpriseParams& ep, const std::array<double, 10>& floor_per_worker,
@@ -184,7 +162,7 @@ void enterprises_year(Enterprises& ent, Land& land, Talent& talent, int year, co
       ent.nias_investment += inv;
     }
   }
-  remove_rows(q, keep);
+  compact_rows(q, std::span<const std::uint8_t>(keep));
 }
 
 }  // namespace nisim::hk

@@ -53,6 +53,17 @@ struct Prospects {
   std::vector<std::uint8_t> site;     ///< site reserved
   std::vector<double> employment;     ///< persons engaged in the facility
   std::vector<double> floor;          ///< floor space reserved, m2
+
+  template <class F>
+  void for_each_column(F&& f) {
+    f(id), f(sector), f(investment), f(margin), f(arrived), f(done), f(grant), f(site);
+    f(employment), f(floor);
+  }
+  template <class F>
+  void for_each_column(F&& f) const {
+    f(id), f(sector), f(investment), f(margin), f(arrived), f(done), f(grant), f(site);
+    f(employment), f(floor);
+  }
 };
 
 /// A facility that starts producing this year: the caller adds it to the firm table.

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <span>
 
 #include "engine/table.hpp"
 #include "models/firms.hpp"
@@ -57,24 +58,6 @@ void add_project(LineProjects& q, std::uint64_t id, int applied, int done, doubl
   q.done.push_back(done);
   q.grant.push_back(grant);
   q.site.push_back(static_cast<std::uint8_t>(site));
-}
-
-/// Keep rows of `q` where keep[k] (order preserved).
-void keep_projects(LineProjects& q, const std::vector<std::uint8_t>& keep) {
-  std::size_t out = 0;
-  for (std::size_t k = 0; k < keep.size(); ++k) {
-    if (!keep[k]) continue;
-    q.firm_id[out] = q.firm_id[k];
-    q.applied[out] = q.applied[k];
-    q.done[out] = q.done[k];
-    q.grant[out] = q.grant[k];
-    q.site[out] = q.site[k];
-    ++out;
-  }
-  for (auto* v : {&q.applied, &q.done}) v->resize(out);
-  q.firm_id.resize(out);
-  q.grant.resize(out);
-  q.site.resize(out);
 }
 
 }  // namespace
@@ -158,7 +141,7 @@ void nifs_year(Nifs& nifs, FirmTable& f, Land& land, Talent& talent, int year, c
     if (q.grant[k] > 0.0) nifs.scheme.pay(q.grant[k]);
     nifs.scheme.outcomes += 1.0;
   }
-  keep_projects(q, keep);
+  compact_rows(q, std::span<const std::uint8_t>(keep));
 }
 
 void nifs_lapse(Nifs& nifs, const FirmTable& f) {
@@ -172,7 +155,7 @@ void nifs_lapse(Nifs& nifs, const FirmTable& f) {
     if (q.grant[k] > 0.0) nifs.scheme.budget.release(q.grant[k]);
     nifs.lapsed += 1.0;
   }
-  keep_projects(q, keep);
+  compact_rows(q, std::span<const std::uint8_t>(keep));
 }
 
 }  // namespace nisim::hk

@@ -43,6 +43,15 @@ struct LineProjects {
   std::vector<std::int32_t> done;      ///< year of completion, or 0 while awaiting a decision
   std::vector<double> grant;           ///< grant committed, HK$ M (0 for an unfunded line)
   std::vector<std::uint8_t> site;      ///< site of the firm (its floor space)
+
+  template <class F>
+  void for_each_column(F&& f) {
+    f(firm_id), f(applied), f(done), f(grant), f(site);
+  }
+  template <class F>
+  void for_each_column(F&& f) const {
+    f(firm_id), f(applied), f(done), f(grant), f(site);
+  }
 };
 
 /// The scheme's state: ledger, projects and cumulative indicators (section 4.1).

@@ -11,11 +11,6 @@ namespace nisim::hk {
 
 namespace {
 
-template <std::size_t N>
-std::vector<std::string> labels(const std::array<std::string_view, N>& names) {
-  return {names.begin(), names.end()};
-}
-
 /// Labels of the `exit_kind` dimension, in StartupExit::Kind order.
 constexpr std::array<std::string_view, 3> k_exit_kind_names = {"failure", "acquisition", "listing"};
 static_assert(std::tuple_size_v<decltype(StartupSystem::exits)> == k_exit_kind_names.size());
@@ -31,11 +26,11 @@ void write_startup_history(const h5::Location& root, const StartupHistory& h) {
   const hsize_t t = h.years();
 
   h5::write_dim_int(g, "year", h.year, {"year", "calendar year"});
-  h5::write_dim_str(g, "stage", labels(k_stage_names), {"1", "start-up stage"});
-  h5::write_dim_str(g, "origin", labels(k_origin_names), {"1", "origin of a start-up"});
-  h5::write_dim_str(g, "field", labels(k_field_names), {"1", "field of a start-up"});
-  h5::write_dim_str(g, "exit_kind", labels(k_exit_kind_names), {"1", "kind of exit"});
-  h5::write_dim_str(g, "scheme", labels(k_startup_scheme_names), {"1", "start-up scheme"});
+  h5::write_dim_str(g, "stage", k_stage_names, {"1", "start-up stage"});
+  h5::write_dim_str(g, "origin", k_origin_names, {"1", "origin of a start-up"});
+  h5::write_dim_str(g, "field", k_field_names, {"1", "field of a start-up"});
+  h5::write_dim_str(g, "exit_kind", k_exit_kind_names, {"1", "kind of exit"});
+  h5::write_dim_str(g, "scheme", k_startup_scheme_names, {"1", "start-up scheme"});
 
   auto series = [&](const char* name, const std::vector<double>& v, const char* units,
                     const char* long_name) {

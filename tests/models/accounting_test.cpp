@@ -97,16 +97,16 @@ void check_identities(const Scenario& sc, int threads, RunTotals& seen) {
     // Firms: year end = start - exits + entries + new plants (NIAS facilities and graduating
     // start-ups). Plants join before the totals are taken (they count this year), entrants
     // after (they count from next year).
-    const auto new_plants = static_cast<std::size_t>(st.new_plants + st.graduate_firms);
-    EXPECT_EQ(static_cast<double>(new_plants), st.new_plants + st.graduate_firms);
+    const auto new_plants = static_cast<std::size_t>(st.new_plants() + st.graduate_firms());
+    EXPECT_EQ(static_cast<double>(new_plants), st.new_plants() + st.graduate_firms());
     EXPECT_EQ(rows(st.firms), firms_before - static_cast<std::size_t>(st.exits) +
                                   static_cast<std::size_t>(st.entries) + new_plants);
-    EXPECT_EQ(st.new_plants, static_cast<double>(st.enterprises.plants.size()));
+    EXPECT_EQ(st.new_plants(), static_cast<double>(st.enterprises.plants.size()));
     EXPECT_EQ(h.firms[k], static_cast<double>(rows(st.firms)));
     EXPECT_EQ(h.exits[k], static_cast<double>(st.exits));
     EXPECT_EQ(h.entries[k], static_cast<double>(st.entries));
-    EXPECT_EQ(series(h, "new_plants")[k], st.new_plants);
-    EXPECT_EQ(series(h, "graduate_firms")[k], st.graduate_firms);
+    EXPECT_EQ(series(h, "new_plants")[k], st.new_plants());
+    EXPECT_EQ(series(h, "graduate_firms")[k], st.graduate_firms());
     double active = 0.0, exiting = 0.0;
     for (int s = 0; s < k_sectors; ++s) {
       active += st.totals.firms[s];
@@ -132,7 +132,7 @@ void check_identities(const Scenario& sc, int threads, RunTotals& seen) {
     EXPECT_NEAR(st.totals.grants, st.nifs.scheme.paid + st.enterprises.nias.paid,
                 1e-9 * (1.0 + st.totals.grants));
     // Lines completed: NIFS completions plus one smart line per new NIAS facility.
-    EXPECT_EQ(st.totals.new_lines, st.nifs.scheme.outcomes + st.new_plants);
+    EXPECT_EQ(st.totals.new_lines, st.nifs.scheme.outcomes + st.new_plants());
     EXPECT_EQ(h.line_grants[k], st.nifs.scheme.paid);
 
     // Talent (eq. 4.3a): P_t = (1 - a) P_{t-1} + inflow - hires.
@@ -157,7 +157,7 @@ void check_identities(const Scenario& sc, int threads, RunTotals& seen) {
     }
     EXPECT_EQ(projects, static_cast<double>(st.nifs.projects.firm_id.size()));
 
-    seen.new_plants += st.new_plants;
+    seen.new_plants += st.new_plants();
     seen.funded_lines = st.nifs.funded_lines;
     seen.completions += st.nifs.scheme.outcomes;
     seen.lapsed += st.nifs.lapsed;
@@ -316,7 +316,7 @@ TEST(Accounting, StartUpCountsAndFundCashBalanceEveryYear) {
     for (auto x : su.exits) exits += x;
     EXPECT_EQ(static_cast<std::int64_t>(rows(su.table)),
               su.count_start + births - exits - su.graduates);
-    EXPECT_EQ(static_cast<double>(su.graduates), st.graduate_firms);
+    EXPECT_EQ(static_cast<double>(su.graduates), st.graduate_firms());
     const FundTable& f = st.funds.funds;
     double dist_gov = 0.0;
     for (std::size_t i = 0; i < rows(f); ++i) {

@@ -111,4 +111,20 @@ TEST(Params, ShockThatBreaksARelationIsAnError) {
   EXPECT_NE(e2.find("not be before schemes.nifs.start"), std::string::npos) << e2;
 }
 
+TEST(Params, EverySchemesLastYearMustNotBeBeforeItsFirst) {
+  // One rule for all twelve schemes' terms (section 4.0), named by key, file and line.
+  for (const char* scheme : {"nifs", "nias", "rth", "nittp", "ess", "tsssu", "raise_plus",
+                             "accelerator", "innohk", "itvf", "itvf.funds", "iof"}) {
+    const std::string s(scheme);
+    const std::string e = error_of("[schemes." + s + "]\nstart = 2030\nend = 2025\n");
+    EXPECT_NE(e.find("'schemes." + s + ".end'"), std::string::npos) << e;
+    EXPECT_NE(e.find("must not be before schemes." + s + ".start"), std::string::npos) << e;
+    EXPECT_NE(e.find("inline.toml:"), std::string::npos) << e;
+  }
+  // A fund relation is reported with its key and position too (FundParamError).
+  const std::string f = error_of("[schemes.itvf.funds]\ngov_min = 300.0\n");
+  EXPECT_NE(f.find("'schemes.itvf.funds.gov_min'"), std::string::npos) << f;
+  EXPECT_NE(f.find("inline.toml:3:"), std::string::npos) << f;
+}
+
 }  // namespace nisim::hk

@@ -39,7 +39,7 @@ TEST(Accounting, IdentitiesHoldEveryYear) {
     // Agents: firms at the end = firms at the start - exits + entrants + NIAS plants +
     // graduating start-ups; ids are fresh and increasing (an entrant refused floor space
     // uses up its id).
-    const double added = st.new_plants + st.graduate_firms;
+    const double added = st.new_plants() + st.graduate_firms();
     EXPECT_EQ(static_cast<double>(rows(st.firms)),
               static_cast<double>(firms_before) - st.exits + st.entries + added);
     EXPECT_EQ(h.firms[k], static_cast<double>(rows(st.firms)));
