@@ -9,12 +9,15 @@
 #include <new>
 #include <string>
 
+#include <csignal>
+
 #include <unistd.h>
 
 #include <chrono>
 
 #include "engine/batch_file.hpp"
 #include "engine/error.hpp"
+#include "engine/jobs.hpp"
 #include "engine/params.hpp"
 #include "engine/scenario.hpp"
 #include "engine/version.hpp"
@@ -135,12 +138,32 @@ void print_summary(const nisim::hk::RunResult& r, const std::string& out) {
   std::printf("  wrote %s\n", out.c_str());
 }
 
+int run_cli(int argc, char** argv);
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A file-size limit (ulimit -f) must be a write error we report, not a silent kill.
+  std::signal(SIGXFSZ, SIG_IGN);
+  try {
+    const nisim::MpiSession mpi(argc, argv);
+    const int rc = run_cli(argc, argv);
+    // Under MPI a failure must stop every rank (some may wait for work that will not come).
+    if (rc != 0) nisim::MpiSession::abort_all(rc);
+    return rc;
+  } catch (const nisim::Error& e) {
+    std::fprintf(stderr, "nisim: error: %s\n", e.what());
+    return code(e.code());
+  }
+}
+
+namespace {
+
+int run_cli(int argc, char** argv) {
   CLI::App app{"nisim: agent-based simulation of Hong Kong's New Industrialisation policy"};
-  app.set_version_flag("--version",
-                       std::string("nisim ") + nisim::k_version + " (" + nisim::k_git_commit + ")");
+  app.set_version_flag("--version", std::string("nisim ") + nisim::k_version + " (" +
+                                        nisim::k_git_commit + ")" +
+                                        (nisim::built_with_mpi() ? ", with MPI" : ", without MPI"));
   app.require_subcommand(1);
   app.footer(
       "Exit codes: 0 ok, 1 internal error, 2 usage, 3 invalid scenario, 4 file error "
@@ -172,7 +195,11 @@ int main(int argc, char** argv) {
   batch->add_option("-o,--output", out_path, "Output HDF5 file (written atomically)")->required();
   batch->add_option("--threads", threads, "Worker threads, one run each (0 = all cores)")
       ->check(CLI::Range(0, 4096));
-  batch->add_flag("--force", force, "Overwrite an existing output file");
+  bool resume = false;
+  batch->add_flag("--force", force,
+                  "Overwrite an existing output file (and discard an interrupted batch's journal)");
+  batch->add_flag("--resume", resume,
+                  "Finish an interrupted batch: run only the runs missing from OUT.h5.journal");
   batch->add_flag("-q,--quiet", quiet, "No progress and no summary");
 
   std::string target_path;
@@ -202,7 +229,20 @@ int main(int argc, char** argv) {
     return rc == 0 ? 0 : code(ExitCode::usage);
   }
 
+  const nisim::World& w = nisim::world();
+  // Errors: printed once, by rank 0 (the other ranks load the same files and fail alike),
+  // except errors only one rank can see (a run failing on it), which name the rank.
+  const auto report = [&w](const char* kind, const char* what, bool everywhere) {
+    if (w.rank == 0) {
+      std::fprintf(stderr, "nisim: %s: %s\n", kind, what);
+    } else if (!everywhere) {
+      std::fprintf(stderr, "nisim (rank %d): %s: %s\n", w.rank, kind, what);
+    }
+  };
   try {
+    if (w.size > 1 && !app.got_subcommand("batch")) {
+      throw nisim::Error(ExitCode::usage, "only `nisim batch` runs on several MPI ranks");
+    }
     if (app.got_subcommand("params")) {
       print_params();
       return 0;
@@ -238,17 +278,27 @@ int main(int argc, char** argv) {
       nisim::hk::BatchOptions options;
       options.threads = threads;
       options.force = force;
+      options.resume = resume;
       Progress progress;
-      if (!quiet) {
+      if (!quiet && nisim::world().rank == 0) {
         options.progress = [&progress](std::size_t done, std::size_t total) {
           progress.update(done, total);
         };
       }
       const auto summary = nisim::hk::run_batch(b, out_path, options);
-      if (!quiet) {
+      if (!quiet && nisim::world().rank == 0) {
         progress.finish();
-        std::printf("nisim: %zu runs in %.2f s (%.1f runs/s)\n", summary.runs, summary.seconds,
-                    static_cast<double>(summary.runs) / summary.seconds);
+        if (summary.resumed > 0) {
+          std::printf("nisim: resumed %zu finished runs from the journal\n", summary.resumed);
+        }
+        std::printf("nisim: %zu runs in %.2f s (%.1f runs/s) on %d rank%s\n", summary.runs,
+                    summary.seconds, static_cast<double>(summary.runs) / summary.seconds,
+                    nisim::world().size, nisim::world().size > 1 ? "s" : "");
+        if (summary.runs_by_rank.size() > 1) {
+          std::printf("  runs by rank:");
+          for (const std::size_t n : summary.runs_by_rank) std::printf(" %zu", n);
+          std::printf("\n");
+        }
         for (const auto& [name, p] : summary.p_share_target) {
           std::printf("  %-24s P(share >= 5%% in 2032) = %.3f\n", name.c_str(), p);
         }
@@ -277,13 +327,16 @@ int main(int argc, char** argv) {
     }
     return 0;
   } catch (const nisim::Error& e) {
-    std::fprintf(stderr, "nisim: error: %s\n", e.what());
+    const bool everywhere = e.code() == ExitCode::scenario || e.code() == ExitCode::usage;
+    report("error", e.what(), everywhere);
     return code(e.code());
   } catch (const std::bad_alloc&) {
-    std::fprintf(stderr, "nisim: error: out of memory\n");
+    report("error", "out of memory", false);
     return code(ExitCode::model);
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "nisim: internal error: %s\n", e.what());
+    report("internal error", e.what(), false);
     return code(ExitCode::internal);
   }
 }
+
+}  // namespace

@@ -3,10 +3,13 @@
 #include "engine/hdf5.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
+#include <cstdlib>
 #include <stdexcept>
 #include <system_error>
 #include <utility>
@@ -20,9 +23,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
-/// Turns off HDF5's printing of its error stack, once: failures become IoErrors instead.
+/// Turns off HDF5's printing of its error stack, once: failures become IoErrors instead. Also
+/// turns off HDF5's own clean-up at exit (H5dont_atexit, which must come first): it closes files
+/// still open, and a file whose close already failed (disk full, file size limit) crashes it
+/// (HDF5 1.10, H5F__close_cb). Every handle here is closed by its RAII owner anyway.
 void silence_hdf5_errors() {
-  static const bool done = H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr) >= 0;
+  static const bool done = (H5dont_atexit(), H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr) >= 0);
   (void)done;
 }
 
@@ -94,6 +100,18 @@ std::string hdf5_cause() {
     return 0;
   };
   H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, walk, &cause);
+  // A failed system call: HDF5's text spans lines (time, descriptor, offsets); keep its
+  // "error message = '...'" (strerror), e.g. "No space left on device".
+  const std::string tag = "error message = '";
+  if (const std::size_t at = cause.find(tag); at != std::string::npos) {
+    const std::size_t from = at + tag.size(), to = cause.find('\'', from);
+    if (to != std::string::npos) {
+      const std::string what = cause.substr(from, to - from);
+      const bool full = what == "No space left on device" || what == "File too large" ||
+                        what == "Disk quota exceeded";
+      return what + (full ? " (disk full or file size limit)" : "");
+    }
+  }
   return cause;
 }
 
@@ -324,7 +342,15 @@ AtomicFile::~AtomicFile() {
 
 void AtomicFile::commit() {
   if (committed_ || !root_) throw std::logic_error("AtomicFile::commit: already committed");
-  flush(*root_);
+  try {
+    flush(*root_);
+  } catch (const IoError& e) {  // name the file the user asked for, not our temporary one
+    const std::string why = e.what();
+    const std::size_t at = why.find("(HDF5: ");
+    throw IoError("cannot write '" + target_.string() + "'" +
+                  (at == std::string::npos ? ": " + why : " " + why.substr(at)) +
+                  "; it is unchanged");
+  }
   // Close through a reference of our own, so that a failure is reported, not lost in ~Handle.
   const hid_t id = root_->id();
   auto what = [&] { return "cannot close '" + temp_.string() + "'"; };
@@ -340,6 +366,24 @@ void AtomicFile::commit() {
   committed_ = true;
   detail::fsync_path(target_.has_parent_path() ? target_.parent_path() : ".",
                      O_RDONLY | O_DIRECTORY);
+}
+
+std::size_t remove_stale_temps(const std::filesystem::path& target) {
+  const std::filesystem::path dir = target.has_parent_path() ? target.parent_path() : ".";
+  const std::string prefix = "." + target.filename().string() + ".tmp-";
+  std::size_t removed = 0;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind(prefix, 0) != 0) continue;
+    const std::string rest = name.substr(prefix.size());
+    const std::size_t dash = rest.find('-');
+    if (dash == 0 || dash == std::string::npos) continue;
+    const long pid = std::strtol(rest.substr(0, dash).c_str(), nullptr, 10);
+    if (pid <= 0 || ::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;
+    if (std::filesystem::remove(entry.path(), ec)) ++removed;
+  }
+  return removed;
 }
 
 }  // namespace nisim::h5

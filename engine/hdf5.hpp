@@ -168,4 +168,9 @@ class AtomicFile {
   bool committed_ = false;
 };
 
+/// Remove the temporary files AtomicFile left for `target` in processes that no longer run
+/// (killed before commit; names ".TARGET.tmp-PID-N"). Returns how many were removed. Used when
+/// an interrupted batch is resumed.
+std::size_t remove_stale_temps(const std::filesystem::path& target);
+
 }  // namespace nisim::h5

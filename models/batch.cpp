@@ -3,7 +3,6 @@
 
 #include "models/kpi.hpp"
 
-#include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/task_arena.h>
 
 #include <algorithm>
@@ -12,15 +11,17 @@
 #include <cstdio>
 #include <ctime>
 #include <memory>
-#include <mutex>
 #include <stdexcept>
 
 #include "engine/design.hpp"
 #include "engine/error.hpp"
 #include "engine/hdf5.hpp"
+#include "engine/jobs.hpp"
+#include "engine/journal.hpp"
 #include "engine/provenance.hpp"
 #include "engine/rng.hpp"
 #include "engine/sensitivity.hpp"
+#include "engine/version.hpp"
 #include "models/model.hpp"
 
 namespace nisim::hk {
@@ -318,6 +319,38 @@ void write_sweep(const h5::Location& root, const Batch& batch, const Points& des
   }
 }
 
+/// The job function of a batch: job k runs replication k / S of scenario k % S with common
+/// random numbers (seed derive_seed(master, r) for every scenario) on one thread, and returns
+/// every variable's series followed by the run's indicator projections.
+JobFn run_job(const std::vector<LoadedScenario>& scenarios, const Batch& batch,
+              std::size_t n_scen) {
+  return [&scenarios, &batch, n_scen](std::uint64_t k, std::vector<double>& values) {
+    const std::size_t r = k / n_scen, s = k % n_scen;
+    RunOptions ro;
+    ro.seed = derive_seed(batch.seed, r);
+    ro.threads = 1;
+    const RunResult result = run(scenarios[s].scenario, ro);
+    values.clear();
+    for (const Variable& v : k_variables) {
+      const std::vector<double> series = v.get(result.history);
+      values.insert(values.end(), series.begin(), series.end());
+    }
+    const std::vector<double> kpi = kpi_values(result.history);
+    values.insert(values.end(), kpi.begin(), kpi.end());
+  };
+}
+
+/// What a journal must match to be resumed: the batch text, every scenario's text (its whole
+/// inheritance chain) and name, the record size and the program version.
+std::uint64_t batch_fingerprint(const Batch& batch, const std::vector<LoadedScenario>& scenarios,
+                                std::size_t per_run) {
+  std::uint64_t h = fnv1a(batch.text);
+  for (const LoadedScenario& s : scenarios) {
+    h = fnv1a(s.entry.name + "\n" + s.scenario.text, h);
+  }
+  return fnv1a(std::to_string(per_run) + k_version + k_git_commit, h);
+}
+
 }  // namespace
 
 BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
@@ -343,11 +376,24 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
   for (auto y = first.base_year; y <= first.horizon; ++y) years.push_back(static_cast<int>(y));
   const hsize_t T = years.size(), R = reps;
 
-  // 2. The output file, its dimensions and one row writer per scenario and variable.
-  h5::AtomicFile file(out, options.force);
-  const h5::Location& root = file.root();
+  // 2. Rank 0 alone writes: the output file, its dimensions, one row writer per scenario and
+  // variable, and the run journal (engine/journal.hpp), from which a resumed batch replays the
+  // runs already finished. Other MPI ranks only compute (engine/jobs.hpp).
   oneapi::tbb::task_arena arena(options.threads > 0 ? options.threads
                                                     : oneapi::tbb::task_arena::automatic);
+  const std::vector<std::string> indicators = kpi_indicators();
+  const std::size_t per_run = std::size(k_variables) * years.size() + indicators.size();
+  const std::size_t total = n_scen * reps;
+  BatchSummary summary;
+  if (world().rank != 0) {
+    // A worker rank: run the jobs rank 0 hands out; rank 0 writes everything.
+    summary.runs_by_rank = run_jobs({}, per_run, arena, run_job(scenarios, batch, n_scen), {});
+    summary.runs = summary.runs_by_rank.front();
+    return summary;
+  }
+  if (options.resume) h5::remove_stale_temps(out);  // left by the interrupted batch
+  h5::AtomicFile file(out, options.force);
+  const h5::Location& root = file.root();
   root.set_attr("title", "nisim batch: " + batch.path.filename().string());
   write_provenance(root);
   root.set_attr("batch_path", batch.path.string());
@@ -355,6 +401,7 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
   root.set_attr("seed", batch.seed);
   root.set_attr("replications", batch.replications);
   root.set_attr("threads", static_cast<std::int64_t>(arena.max_concurrency()));
+  root.set_attr("ranks", static_cast<std::int64_t>(world().size));
   root.set_attr("base", batch.base);
   std::string names;
   for (const auto& s : scenarios) names += (names.empty() ? "" : ",") + s.entry.name;
@@ -375,36 +422,45 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
                               h5::VarInfo{v.units, v.long_name});
     }
     // Each run's projection of every government indicator at its target year (section 7.2).
-    const std::vector<std::string> indicators = kpi_indicators();
     h5::write_dim_str(g, "indicator", indicators, {"1", "government indicator (targets.csv)"});
     writers[s].emplace_back(g, "kpi_projected", R, std::vector<hsize_t>{indicators.size()},
                             std::vector<std::string>{"replication", "indicator"},
                             h5::VarInfo{"indicator unit", "projected value at the target year"});
   }
+  // Job k is replication k / S of scenario k % S, so the runs of one replication finish close
+  // together. Its record: every variable's T values, then the indicators.
+  const auto write_job = [&](std::uint64_t k, std::span<const double> values) {
+    const std::size_t r = k / n_scen, s = k % n_scen;
+    for (std::size_t v = 0; v < std::size(k_variables); ++v) {
+      writers[s][v].write_row(r, values.subspan(v * years.size(), years.size()));
+    }
+    writers[s].back().write_row(r, values.subspan(std::size(k_variables) * years.size()));
+  };
+  std::vector<char> finished(total, 0);
+  RunJournal journal(journal_path(out),
+                     {batch_fingerprint(batch, scenarios, per_run), total, per_run}, options.resume,
+                     options.force, [&](std::uint64_t k, std::span<const double> values) {
+                       write_job(k, values);
+                       finished[k] = 1;
+                     });
+  std::vector<std::uint64_t> pending;
+  for (std::uint64_t k = 0; k < total; ++k) {
+    if (finished[k] == 0) pending.push_back(k);
+  }
+  summary.resumed = total - pending.size();
 
-  // 3. The runs: job k is replication k / S of scenario k % S, so the runs of one replication
-  // finish close together. One thread per run; rows are written under a lock as runs finish.
-  std::mutex write_lock;
+  // 3. The runs, on this process's threads and, under MPI, on every rank; each finished run
+  // goes to its rows and the journal.
   std::size_t done = 0;
-  const std::size_t total = n_scen * reps;
   const auto t0 = std::chrono::steady_clock::now();
-  arena.execute([&] {
-    oneapi::tbb::parallel_for(std::size_t{0}, total, [&](std::size_t k) {
-      const std::size_t r = k / n_scen, s = k % n_scen;
-      RunOptions ro;
-      ro.seed = derive_seed(batch.seed, r);  // common random numbers across scenarios
-      ro.threads = 1;
-      const RunResult result = run(scenarios[s].scenario, ro);
-      const std::lock_guard lock(write_lock);
-      for (std::size_t v = 0; v < std::size(k_variables); ++v) {
-        writers[s][v].write_row(r, k_variables[v].get(result.history));
-      }
-      writers[s][std::size(k_variables)].write_row(r, kpi_values(result.history));
-      ++done;
-      if (options.progress) options.progress(done, total);
-    });
-  });
-  BatchSummary summary;
+  summary.runs_by_rank = run_jobs(pending, per_run, arena, run_job(scenarios, batch, n_scen),
+                                  [&](std::uint64_t k, std::span<const double> values) {
+                                    write_job(k, values);
+                                    journal.append(k, values);
+                                    ++done;
+                                    if (options.progress) options.progress(done, pending.size());
+                                  });
+  journal.sync();
   summary.runs = done;
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   writers.clear();  // close the row datasets before reading them back
@@ -517,6 +573,7 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
   }
   if (batch.has_sweep) write_sweep(root, batch, design, groups, first);
   file.commit();
+  journal.remove();  // the output now holds every run
   return summary;
 }
 

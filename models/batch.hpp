@@ -16,14 +16,19 @@ namespace nisim::hk {
 
 struct BatchOptions {
   int threads = 0;     ///< worker threads for the whole batch (0 = all cores); one run per thread
-  bool force = false;  ///< overwrite an existing output file
+  bool force = false;  ///< overwrite an existing output file (and discard a journal)
+  /// Finish an interrupted batch: replay the runs its journal (OUT.h5.journal) holds and run
+  /// only the missing ones. Without it, an existing journal is an IoError.
+  bool resume = false;
   /// Called (under a lock, in completion order) after each finished run: (done, total).
   std::function<void(std::size_t, std::size_t)> progress;
 };
 
 struct BatchSummary {
-  std::size_t runs = 0;  ///< runs completed
-  double seconds = 0.0;  ///< wall time of the runs (not of the summaries)
+  std::size_t runs = 0;     ///< runs computed by this process now
+  std::size_t resumed = 0;  ///< runs replayed from the journal of an interrupted batch
+  std::vector<std::size_t> runs_by_rank;  ///< runs computed by each MPI rank (rank 0 only)
+  double seconds = 0.0;                   ///< wall time of the runs (not of the summaries)
   /// Per scenario, in batch order: probability that the share reaches 5% by 2032.
   std::vector<std::pair<std::string, double>> p_share_target;
 };
@@ -32,7 +37,10 @@ struct BatchSummary {
 inline constexpr int k_percentiles[] = {5, 25, 50, 75, 95};
 
 /// Run a batch file and write `out` atomically. Every scenario is loaded and validated first:
-/// an invalid one stops the batch before anything runs or any file is created.
+/// an invalid one stops the batch before anything runs or any file is created. Each finished
+/// run is recorded in the journal OUT.h5.journal (engine/journal.hpp), removed once `out` is
+/// committed. Under MPI (engine/jobs.hpp) every rank calls this; rank 0 writes, the others
+/// compute and return their own run count.
 BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
                        const BatchOptions& options);
 

@@ -1,0 +1,204 @@
+// The run journal of a batch (engine/journal.hpp).
+#include "engine/journal.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <stdexcept>
+#include <vector>
+
+#include "engine/error.hpp"
+
+namespace nisim {
+
+namespace {
+
+constexpr char k_magic[8] = {'N', 'I', 'S', 'I', 'M', 'J', '0', '1'};
+constexpr std::size_t k_header_bytes = 32;
+
+double now_seconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+std::string errno_text() {
+  return std::strerror(errno);
+}
+
+/// Write all of `bytes` at the end of `fd`, retrying on EINTR and short writes.
+void write_all(int fd, const unsigned char* bytes, std::size_t n, const std::string& path) {
+  while (n > 0) {
+    const ssize_t w = ::write(fd, bytes, n);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      throw IoError("cannot write journal '" + path + "': " + errno_text());
+    }
+    bytes += w;
+    n -= static_cast<std::size_t>(w);
+  }
+}
+
+/// Read up to n bytes; returns how many (less only at end of file).
+std::size_t read_some(int fd, unsigned char* bytes, std::size_t n, const std::string& path) {
+  std::size_t got = 0;
+  while (got < n) {
+    const ssize_t r = ::read(fd, bytes + got, n - got);
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      throw IoError("cannot read journal '" + path + "': " + errno_text());
+    }
+    if (r == 0) break;
+    got += static_cast<std::size_t>(r);
+  }
+  return got;
+}
+
+void put_u64(unsigned char* p, std::uint64_t v) {
+  std::memcpy(p, &v, sizeof v);
+}
+std::uint64_t get_u64(const unsigned char* p) {
+  std::uint64_t v = 0;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+std::size_t record_bytes(const JournalHeader& h) {
+  return 16 + 8 * static_cast<std::size_t>(h.values);
+}
+
+}  // namespace
+
+std::uint64_t fnv1a(std::span<const unsigned char> bytes, std::uint64_t h) {
+  for (const unsigned char b : bytes) {
+    h ^= b;
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+std::uint64_t fnv1a(const std::string& text, std::uint64_t h) {
+  return fnv1a(std::span(reinterpret_cast<const unsigned char*>(text.data()), text.size()), h);
+}
+
+std::filesystem::path journal_path(const std::filesystem::path& output) {
+  std::filesystem::path p = output;
+  p += ".journal";
+  return p;
+}
+
+RunJournal::RunJournal(const std::filesystem::path& path, const JournalHeader& header, bool resume,
+                       bool force, const Replay& replay)
+    : path_(path), header_(header) {
+  if (header.values == 0 || header.values > (1u << 24)) {
+    throw std::invalid_argument("RunJournal: values per record out of range");
+  }
+  const std::string name = path.string();
+  std::error_code ec;
+  const bool exists = std::filesystem::exists(path, ec);
+  if (exists && !resume && !force) {
+    throw IoError("'" + name +
+                  "' holds the finished runs of an interrupted batch; add --resume to run only "
+                  "the missing runs, or --force to start again and discard them");
+  }
+  if (exists && resume) {
+    fd_ = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
+    if (fd_ < 0) throw IoError("cannot open journal '" + name + "': " + errno_text());
+    unsigned char head[k_header_bytes];
+    if (read_some(fd_, head, k_header_bytes, name) != k_header_bytes ||
+        std::memcmp(head, k_magic, sizeof k_magic) != 0) {
+      ::close(fd_);
+      fd_ = -1;
+      throw IoError("'" + name + "' is not an nisim batch journal; remove it to start again");
+    }
+    const JournalHeader old{get_u64(head + 8), get_u64(head + 16), get_u64(head + 24)};
+    if (old.fingerprint != header.fingerprint || old.jobs != header.jobs ||
+        old.values != header.values) {
+      ::close(fd_);
+      fd_ = -1;
+      throw IoError("'" + name +
+                    "' belongs to a different batch (the batch file, a scenario file or the "
+                    "nisim version changed since it was written); use --force to start again");
+    }
+    // Complete records with a good checksum, in order; the first bad one ends the journal.
+    const std::size_t rb = record_bytes(header);
+    std::vector<unsigned char> buf(rb);
+    std::vector<double> values(header.values);
+    off_t good = k_header_bytes;
+    while (read_some(fd_, buf.data(), rb, name) == rb) {
+      const std::uint64_t job = get_u64(buf.data());
+      const std::uint64_t sum = get_u64(buf.data() + rb - 8);
+      if (job >= header.jobs || fnv1a(std::span(buf.data(), rb - 8)) != sum) break;
+      std::memcpy(values.data(), buf.data() + 8, 8 * values.size());
+      replay(job, values);
+      ++records_;
+      good += static_cast<off_t>(rb);
+    }
+    if (::ftruncate(fd_, good) != 0 || ::lseek(fd_, good, SEEK_SET) != good) {
+      throw IoError("cannot repair journal '" + name + "': " + errno_text());
+    }
+  } else {
+    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd_ < 0) throw IoError("cannot create journal '" + name + "': " + errno_text());
+    unsigned char head[k_header_bytes];
+    std::memcpy(head, k_magic, sizeof k_magic);
+    put_u64(head + 8, header.fingerprint);
+    put_u64(head + 16, header.jobs);
+    put_u64(head + 24, header.values);
+    try {
+      write_all(fd_, head, k_header_bytes, name);
+      sync();
+    } catch (...) {
+      ::close(fd_);
+      fd_ = -1;
+      std::filesystem::remove(path, ec);
+      throw;
+    }
+  }
+  last_sync_ = now_seconds();
+}
+
+RunJournal::~RunJournal() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+void RunJournal::append(std::uint64_t job, std::span<const double> values) {
+  if (fd_ < 0) throw std::logic_error("RunJournal::append: journal closed");
+  if (values.size() != header_.values || job >= header_.jobs) {
+    throw std::invalid_argument("RunJournal::append: record does not fit the journal");
+  }
+  const std::size_t rb = record_bytes(header_);
+  std::vector<unsigned char> buf(rb);
+  put_u64(buf.data(), job);
+  std::memcpy(buf.data() + 8, values.data(), 8 * values.size());
+  put_u64(buf.data() + rb - 8, fnv1a(std::span(buf.data(), rb - 8)));
+  const off_t end = ::lseek(fd_, 0, SEEK_CUR);
+  try {
+    write_all(fd_, buf.data(), rb, path_.string());
+  } catch (...) {
+    // Leave no torn record behind: a resume would discard it anyway, but a later append
+    // after a transient failure must not follow garbage.
+    if (end >= 0 && ::ftruncate(fd_, end) == 0) ::lseek(fd_, end, SEEK_SET);
+    throw;
+  }
+  ++records_;
+  if (now_seconds() - last_sync_ >= 1.0) sync();
+}
+
+void RunJournal::sync() {
+  if (fd_ < 0) return;
+  if (::fdatasync(fd_) != 0) {
+    throw IoError("cannot write journal '" + path_.string() + "': " + errno_text());
+  }
+  last_sync_ = now_seconds();
+}
+
+void RunJournal::remove() {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+  std::error_code ec;
+  std::filesystem::remove(path_, ec);
+}
+
+}  // namespace nisim
