@@ -281,6 +281,9 @@ int run_cli(int argc, char** argv) {
       options.resume = resume;
       Progress progress;
       if (!quiet && nisim::world().rank == 0) {
+        options.note = [](const std::string& text) {
+          std::fprintf(stderr, "nisim: %s\n", text.c_str());
+        };
         options.progress = [&progress](std::size_t done, std::size_t total) {
           progress.update(done, total);
         };

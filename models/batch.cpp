@@ -448,6 +448,17 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
     if (finished[k] == 0) pending.push_back(k);
   }
   summary.resumed = total - pending.size();
+  if (summary.resumed > 0 && options.note) {
+    std::vector<std::size_t> missing(n_scen, 0);
+    for (const std::uint64_t k : pending) ++missing[k % n_scen];
+    std::string text = "resuming " + journal.path().string() + ": " +
+                       std::to_string(pending.size()) + " of " + std::to_string(total) +
+                       " runs missing";
+    for (std::size_t s = 0; s < n_scen && !pending.empty(); ++s) {
+      text += (s == 0 ? " (" : ", ") + scenarios[s].entry.name + " " + std::to_string(missing[s]);
+    }
+    options.note(text + (pending.empty() ? "" : ")"));
+  }
 
   // 3. The runs, on this process's threads and, under MPI, on every rank; each finished run
   // goes to its rows and the journal.

@@ -20,6 +20,8 @@ struct BatchOptions {
   /// Finish an interrupted batch: replay the runs its journal (OUT.h5.journal) holds and run
   /// only the missing ones. Without it, an existing journal is an IoError.
   bool resume = false;
+  /// Told, before any run starts, what a resumed batch still has to run (one line).
+  std::function<void(const std::string&)> note;
   /// Called (under a lock, in completion order) after each finished run: (done, total).
   std::function<void(std::size_t, std::size_t)> progress;
 };

@@ -54,6 +54,7 @@ def test_killed_batch_resumes_to_identical_output(nisim_bin, batch_file, uninter
     assert r.returncode == 0, r.stderr
     assert f"resumed {kept} finished runs" in r.stdout
     assert f"nisim: {2 * REPS - kept} runs in" in r.stdout, r.stdout
+    assert f"{2 * REPS - kept} of {2 * REPS} runs missing (small " in r.stderr, r.stderr
     assert not Path(str(out) + ".journal").exists()
     assert not list(out.parent.glob(f".{out.name}.tmp-*")), "stale temporary files left"
     assert assert_same_datasets(uninterrupted, out) > 30
