@@ -7,6 +7,7 @@
 #include <Random123/philox.h>
 
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <numbers>
 
@@ -145,6 +146,38 @@ void bits_chunk(const Rng& rng, std::int32_t year, const std::uint64_t* agents, 
     out[1][j] = x1[j];
     out[2][j] = x2[j];
     out[3][j] = x3[j];
+  }
+}
+
+/// Lanes of uniform_chunk: 64 agents a chunk, four AVX-512 vectors of 32-bit words.
+inline constexpr std::size_t k_uniform_lanes = 64;
+
+/// out[j] = rng.uniform(year, agents[j], purpose, index) for j < m <= k_uniform_lanes, by one
+/// bits_chunk call (lanes past m are computed for agent 0 and ignored). Exactly the scalar draws,
+/// several times cheaper: serial loops over start-ups and rounds draw a chunk, then use it.
+inline void uniform_chunk(const Rng& rng, std::int32_t year, const std::uint64_t* agents,
+                          std::size_t m, Purpose purpose, std::uint16_t index,
+                          double (&out)[k_uniform_lanes]) noexcept {
+  constexpr int W = static_cast<int>(k_uniform_lanes);
+  alignas(64) std::uint64_t ids[W];
+  alignas(64) std::uint32_t bits[4][W];
+  for (int j = 0; j < W; ++j) ids[j] = static_cast<std::size_t>(j) < m ? agents[j] : 0;
+  bits_chunk<W>(rng, year, ids, purpose, index, bits);
+  for (int j = 0; j < W; ++j) out[j] = Rng::to_open_unit(bits[0][j]);
+}
+
+/// out[j] = rng.normal(year, agents[j], purpose, index) for j < m <= k_uniform_lanes, the Philox
+/// blocks by one bits_chunk call. Exactly the scalar draws.
+inline void normal_chunk(const Rng& rng, std::int32_t year, const std::uint64_t* agents,
+                         std::size_t m, Purpose purpose, std::uint16_t index,
+                         double (&out)[k_uniform_lanes]) noexcept {
+  constexpr int W = static_cast<int>(k_uniform_lanes);
+  alignas(64) std::uint64_t ids[W];
+  alignas(64) std::uint32_t bits[4][W];
+  for (int j = 0; j < W; ++j) ids[j] = static_cast<std::size_t>(j) < m ? agents[j] : 0;
+  bits_chunk<W>(rng, year, ids, purpose, index, bits);
+  for (std::size_t j = 0; j < m; ++j) {
+    out[j] = Rng::box_muller(Rng::to_open_unit(bits[0][j]), Rng::to_open_unit(bits[1][j]));
   }
 }
 

@@ -54,8 +54,7 @@ Scheme* ledger(FundSystem& s, std::size_t row) {
 std::size_t add_fund(FundSystem& s, FundKind kind, int year, const FundTerms& t, double gov,
                      double lp, double gp) {
   FundTable& f = s.funds;
-  const std::size_t row = rows(f);
-  resize_rows(f, row + 1);  // every other column starts at zero
+  const std::size_t row = append_row(f);  // every other column starts at zero
   f.id[row] = row + 1;
   f.kind[row] = static_cast<std::uint8_t>(kind);
   f.vintage[row] = year;
@@ -243,7 +242,8 @@ void distribute(FundSystem& s, std::size_t i) {
 void close_year(FundSystem& s, int year, const FundParams& p) {
   FundTable& f = s.funds;
   const std::size_t n = rows(f);
-  std::vector<std::uint8_t> winding(n, 0);
+  std::vector<std::uint8_t>& winding = s.scratch.winding;
+  winding.assign(n, 0);
   // 1. Fees (6.1) and the wind-up list (6.7).
   for (std::size_t i = 0; i < n; ++i) {
     if (static_cast<FundStatus>(f.status[i]) == FundStatus::closed) continue;
@@ -253,7 +253,8 @@ void close_year(FundSystem& s, int year, const FundParams& p) {
   }
   // 2. Wind-up sales at NAV less the discount (eq. 6.7b).
   HoldingTable& h = s.holdings;
-  std::vector<std::uint8_t> keep(rows(h), 1);
+  std::vector<std::uint8_t>& keep = s.scratch.keep;
+  keep.assign(rows(h), 1);
   for (std::size_t k = 0; k < rows(h); ++k) {
     const auto i = static_cast<std::size_t>(h.fund[k]);
     if (!winding[i]) continue;

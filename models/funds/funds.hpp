@@ -146,6 +146,24 @@ struct FundYear {
   bool operator==(const FundYear&) const = default;
 };
 
+/// Buffers the yearly functions reuse (no allocation once warmed up). Not model state: they are
+/// rebuilt before use and FundSystem::operator== ignores them.
+struct FundScratch {
+  /// Holdings by start-up id, a chained hash of rows (models/funds/rounds.cpp): bucket
+  /// (id - held_base) & held_mask starts at row held_head[bucket] (-1: empty); held_next[k] is
+  /// the row after k in its bucket (-1: last). Lists run in holding order.
+  std::uint64_t held_base = 0, held_mask = 0;
+  std::vector<std::int32_t> held_head, held_next;
+  // Funds that may lead a round this year (6.3), one entry each, in row order.
+  std::vector<std::uint32_t> active;    ///< fund row
+  std::vector<double> powder;           ///< dry powder, kept current as the fund invests
+  std::vector<double> cap;              ///< largest deal, max_deal_share x committed
+  std::vector<std::uint8_t> mandate;    ///< bit mandate_bit(stage, field) set if it may lead
+  std::vector<std::uint32_t> eligible;  ///< positions in `active` that may lead this round
+  std::vector<double> u_outside;        ///< outside_round draw of each request
+  std::vector<std::uint8_t> keep, winding;
+};
+
 /// Everything the fund module owns.
 struct FundSystem {
   FundTable funds;
@@ -158,6 +176,7 @@ struct FundSystem {
   double itvf_receipts = 0.0;           ///< ITVF distributions to the government, cumulative
   double iof_receipts = 0.0;            ///< IOF distributions to the government, cumulative
   FundYear year;                        ///< this year's aggregates
+  FundScratch scratch;                  ///< reused buffers, not state
   bool operator==(const FundSystem& o) const;
 };
 

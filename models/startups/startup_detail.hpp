@@ -45,10 +45,14 @@ inline Field field_for(const StartupParams& p, Origin origin, double u) {
   return Field::software_services;
 }
 
+/// Years in a stage after which employment stops growing, plus one (eq. 5.1b).
+inline constexpr int k_employment_years = 11;
+
 /// Employment of a start-up `years` into `stage` (eq. 5.1b).
 inline double stage_employment(const StartupParams& p, int stage, int years) {
   return p.stage[stage].employment *
-         std::pow(1.0 + p.employment_growth, static_cast<double>(std::min(years, 10)));
+         std::pow(1.0 + p.employment_growth,
+                  static_cast<double>(std::min(years, k_employment_years - 1)));
 }
 
 /// Median post-money of a round of `stage` (eq. 5.3c with the median round), HK$ M.
@@ -61,8 +65,7 @@ inline double median_post_money(const StartupParams& p, int stage) {
 inline std::size_t add_startup(StartupSystem& sys, int year, Origin origin, Field field,
                                Stage stage, double employment, double post_money) {
   StartupTable& t = sys.table;
-  const std::size_t row = rows(t);
-  resize_rows(t, row + 1);
+  const std::size_t row = append_row(t);
   t.id[row] = sys.next_id++;
   t.field[row] = static_cast<std::uint8_t>(field);
   t.origin[row] = static_cast<std::uint8_t>(origin);
@@ -72,6 +75,35 @@ inline std::size_t add_startup(StartupSystem& sys, int year, Origin origin, Fiel
   t.post_money[row] = post_money;
   ++sys.births[static_cast<int>(origin)];
   return row;
+}
+
+/// For the rows i of `t` with want(i), in row order, draw u = rng.uniform(year, t.id[i], what)
+/// 64 at a time (uniform_chunk, exactly the scalar draws) and call use(rows, u, m) on each chunk:
+/// rows[j] is a wanted row, u[j] its draw, j < m. Rows are gathered without a branch (want
+/// should use & rather than &&), as the tests are random and a branch would mispredict. use
+/// must not change what want reads.
+template <class Want, class Use>
+void for_drawn_chunks(const StartupTable& t, const Rng& rng, int year, Purpose what, Want&& want,
+                      Use&& use) {
+  alignas(64) std::uint64_t ids[k_uniform_lanes];
+  alignas(64) double u[k_uniform_lanes];
+  std::size_t row[k_uniform_lanes];
+  std::size_t m = 0;
+  const std::size_t n = t.id.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    ids[m] = t.id[i];
+    row[m] = i;
+    m += want(i) ? 1 : 0;
+    if (m == k_uniform_lanes) {
+      uniform_chunk(rng, year, ids, m, what, 0, u);
+      use(static_cast<const std::size_t*>(row), static_cast<const double*>(u), m);
+      m = 0;
+    }
+  }
+  if (m > 0) {
+    uniform_chunk(rng, year, ids, m, what, 0, u);
+    use(static_cast<const std::size_t*>(row), static_cast<const double*>(u), m);
+  }
 }
 
 /// Return a leaving start-up's unpaid TSSSU commitment to the scheme (section 5.6).

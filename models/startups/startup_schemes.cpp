@@ -161,12 +161,17 @@ void accelerator_year(StartupSystem& sys, int year, const StartupParams& p, cons
   // Eligible: pre-seed and seed start-ups never accelerated; admitted in order of a uniform draw
   // (ties by id), so admission is random and independent of row order.
   StartupTable& t = sys.table;
-  std::vector<std::pair<double, std::size_t>> eligible;
-  for (std::size_t i = 0; i < rows(t); ++i) {
-    if (t.stage[i] > static_cast<std::uint8_t>(Stage::seed)) continue;
-    if ((t.flags[i] & k_flag_accelerated) != 0) continue;
-    eligible.emplace_back(rng.uniform(year, t.id[i], purpose::accelerator_select), i);
-  }
+  auto& eligible = sys.candidates;
+  eligible.clear();
+  const auto early = [&t](std::size_t i) {  // pre-seed or seed, never accelerated
+    return (t.stage[i] <= static_cast<std::uint8_t>(Stage::seed)) &
+           ((t.flags[i] & k_flag_accelerated) == 0);
+  };
+  startup_detail::for_drawn_chunks(t, rng, year, purpose::accelerator_select, early,
+                                   [&](const std::size_t* rows, const double* u, std::size_t m) {
+                                     for (std::size_t j = 0; j < m; ++j)
+                                       eligible.emplace_back(u[j], rows[j]);
+                                   });
   const std::size_t k = std::min(slots, eligible.size());
   std::partial_sort(eligible.begin(), eligible.begin() + static_cast<std::ptrdiff_t>(k),
                     eligible.end());

@@ -11,6 +11,8 @@
 
 namespace nisim::hk {
 
+using startup_detail::for_drawn_chunks;
+using startup_detail::k_employment_years;
 using startup_detail::median_post_money;
 using startup_detail::release_pending;
 using startup_detail::stage_employment;
@@ -19,6 +21,13 @@ std::size_t find_startup(const StartupTable& table, std::uint64_t id) {
   const auto it = std::lower_bound(table.id.begin(), table.id.end(), id);
   if (it == table.id.end() || *it != id) return rows(table);
   return static_cast<std::size_t>(it - table.id.begin());
+}
+
+std::size_t find_startup_from(const StartupTable& table, std::uint64_t id, std::size_t from) {
+  const std::size_t n = table.id.size();
+  if (from >= n || table.id[from] > id) return find_startup(table, id);
+  while (from < n && table.id[from] < id) ++from;
+  return from < n && table.id[from] == id ? from : n;
 }
 
 void initialise_startups(StartupSystem& sys, const StartupParams& p, int base_year,
@@ -65,21 +74,40 @@ void request_rounds(const StartupSystem& sys, int year, const StartupParams& p, 
                     std::vector<RoundRequest>& requests) {
   requests.clear();
   const StartupTable& t = sys.table;
-  for (std::size_t i = 0; i < rows(t); ++i) {
-    const int next = t.stage[i] + 1;
-    if (next >= k_stages || t.birth_year[i] >= year) continue;  // growth, or born this year
-    if (rng.uniform(year, t.id[i], purpose::round_attempt) >= p.stage[next].attempt) continue;
-    // Eq. 5.3a-b: round size lognormal about the stage median; pre-money from the share sold.
-    const double z = rng.normal(year, t.id[i], purpose::round_amount);
-    const double amount = p.stage[next].round_median * std::exp(p.round_sigma * z);
-    RoundRequest r;
-    r.startup_id = t.id[i];
-    r.stage = static_cast<Stage>(next);
-    r.field = static_cast<Field>(t.field[i]);
-    r.hong_kong = true;
-    r.amount = amount;
-    r.pre_money = amount * (1.0 - p.share_sold) / p.share_sold;
-    requests.push_back(r);
+  const auto seeks = [&](std::size_t i) {  // not yet growth, and not born this year
+    return (t.stage[i] + 1 < k_stages) & (t.birth_year[i] < year);
+  };
+  for_drawn_chunks(t, rng, year, purpose::round_attempt, seeks,
+                   [&](const std::size_t* rows, const double* u, std::size_t m) {
+                     std::size_t k = requests.size();
+                     requests.resize(k + m);
+                     for (std::size_t j = 0; j < m; ++j) {
+                       const std::size_t i = rows[j];
+                       const int next = t.stage[i] + 1;
+                       RoundRequest& r = requests[k];
+                       r.startup_id = t.id[i];
+                       r.stage = static_cast<Stage>(next);
+                       r.field = static_cast<Field>(t.field[i]);
+                       r.hong_kong = true;
+                       k += !(u[j] >= p.stage[next].attempt);  // it tries: the request stays
+                     }
+                     requests.resize(k);
+                   });
+  // Eq. 5.3a-b: round size lognormal about the stage median; pre-money from the share sold.
+  // The normals are drawn 64 at a time.
+  alignas(64) std::uint64_t ids[k_uniform_lanes];
+  alignas(64) double z[k_uniform_lanes];
+  for (std::size_t c = 0; c < requests.size(); c += k_uniform_lanes) {
+    const std::size_t m = std::min(k_uniform_lanes, requests.size() - c);
+    for (std::size_t j = 0; j < m; ++j) ids[j] = requests[c + j].startup_id;
+    normal_chunk(rng, year, ids, m, purpose::round_amount, 0, z);
+    for (std::size_t j = 0; j < m; ++j) {
+      RoundRequest& r = requests[c + j];
+      const double amount =
+          p.stage[static_cast<int>(r.stage)].round_median * std::exp(p.round_sigma * z[j]);
+      r.amount = amount;
+      r.pre_money = amount * (1.0 - p.share_sold) / p.share_sold;
+    }
   }
 }
 
@@ -91,9 +119,10 @@ void apply_rounds(StartupSystem& sys, std::span<const RoundRequest> requests,
                                 " requests but " + std::to_string(outcomes.size()) + " outcomes");
   }
   StartupTable& t = sys.table;
+  std::size_t i = 0;  // requests come in id order: walk the table once (any order still works)
   for (std::size_t k = 0; k < requests.size(); ++k) {
     const RoundRequest& r = requests[k];
-    const std::size_t i = find_startup(t, r.startup_id);
+    i = find_startup_from(t, r.startup_id, i);
     if (i == rows(t)) {
       throw std::invalid_argument("apply_rounds: no start-up with id " +
                                   std::to_string(r.startup_id));
@@ -122,40 +151,63 @@ void startup_outcomes(StartupSystem& sys, int year, const StartupParams& p, cons
   StartupTable& t = sys.table;
   const std::size_t n = rows(t);
   sys.keep.assign(n, 1);
-  for (std::size_t i = 0; i < n; ++i) {
-    const int s = t.stage[i];
-    const StartupStageParams& sp = p.stage[s];
-    // Eq. 5.4a: the stage hazard, raised by failed raises, lowered while a scheme supports it.
-    double h = sp.failure * (1.0 + p.failed_raise_penalty * t.failed_raises[i]);
-    if (t.support_until[i] >= year) h *= p.tsssu_hazard_factor;
-    if (t.accelerated_until[i] >= year) h *= p.accelerator_hazard_factor;
-    h = std::min(1.0, h);
-    const double u = rng.uniform(year, t.id[i], purpose::startup_exit);
-    StartupExit e;
-    e.startup_id = t.id[i];
-    if (u < h) {
-      e.kind = StartupExit::Kind::failure;
-    } else if (u < h + sp.acquisition) {
-      e.kind = StartupExit::Kind::acquisition;
-    } else if (u < h + sp.acquisition + sp.listing) {
-      e.kind = StartupExit::Kind::listing;
-    } else {
-      // Survivor: eq. 5.1b, employment grows within the stage and never falls.
-      ++t.years_in_stage[i];
-      t.employment[i] = std::max(t.employment[i], stage_employment(p, s, t.years_in_stage[i]));
-      continue;
-    }
-    if (e.kind != StartupExit::Kind::failure) {  // eq. 5.4b: lognormal multiple on post-money
-      const double z = rng.normal(year, t.id[i], purpose::startup_exit_value);
-      e.equity_value = t.post_money[i] * std::exp(p.exit_log_mean + p.exit_log_sigma * z);
-    }
-    const auto kind = static_cast<int>(e.kind);
-    ++sys.exits[kind];
-    sys.exit_value[kind] += e.equity_value;
-    exits.push_back(e);
-    release_pending(sys, i);
-    sys.keep[i] = 0;
+  // Eq. 5.1b for every stage and year in stage (it stops growing after 10 years).
+  std::array<std::array<double, k_employment_years>, k_stages> employment;
+  for (int s = 0; s < k_stages; ++s) {
+    for (int y = 0; y < k_employment_years; ++y) employment[s][y] = stage_employment(p, s, y);
   }
+  const auto all = [](std::size_t) { return true; };
+  for_drawn_chunks(
+      t, rng, year, purpose::startup_exit, all,
+      [&](const std::size_t* rows, const double* u, std::size_t m) {
+        // Survivors are updated without a branch; exits are listed, then handled in row order.
+        std::size_t gone[k_uniform_lanes];
+        double gone_u[k_uniform_lanes], gone_h[k_uniform_lanes];
+        std::size_t ng = 0;
+        for (std::size_t j = 0; j < m; ++j) {
+          const std::size_t i = rows[j];
+          const int s = t.stage[i];
+          const StartupStageParams& sp = p.stage[s];
+          // Eq. 5.4a: the stage hazard, raised by failed raises, lowered while a scheme supports
+          // it.
+          double h = sp.failure * (1.0 + p.failed_raise_penalty * t.failed_raises[i]);
+          if (t.support_until[i] >= year) h *= p.tsssu_hazard_factor;
+          if (t.accelerated_until[i] >= year) h *= p.accelerator_hazard_factor;
+          h = std::min(1.0, h);
+          const bool exits_now =
+              (u[j] < h) | (u[j] < h + sp.acquisition) | (u[j] < h + sp.acquisition + sp.listing);
+          // Survivor: eq. 5.1b, employment grows within the stage and never falls.
+          const int years = t.years_in_stage[i] + (exits_now ? 0 : 1);
+          const double grown = years >= 0 ? employment[s][std::min(years, k_employment_years - 1)]
+                                          : stage_employment(p, s, years);
+          t.years_in_stage[i] = years;
+          t.employment[i] = exits_now ? t.employment[i] : std::max(t.employment[i], grown);
+          sys.keep[i] = exits_now ? 0 : 1;
+          gone[ng] = i;
+          gone_u[ng] = u[j];
+          gone_h[ng] = h;
+          ng += exits_now ? 1 : 0;
+        }
+        for (std::size_t g = 0; g < ng; ++g) {
+          const std::size_t i = gone[g];
+          const StartupStageParams& sp = p.stage[t.stage[i]];
+          const double h = gone_h[g];
+          StartupExit e;
+          e.startup_id = t.id[i];
+          e.kind = gone_u[g] < h                    ? StartupExit::Kind::failure
+                   : gone_u[g] < h + sp.acquisition ? StartupExit::Kind::acquisition
+                                                    : StartupExit::Kind::listing;
+          if (e.kind != StartupExit::Kind::failure) {  // eq. 5.4b: lognormal multiple on post-money
+            const double z = rng.normal(year, t.id[i], purpose::startup_exit_value);
+            e.equity_value = t.post_money[i] * std::exp(p.exit_log_mean + p.exit_log_sigma * z);
+          }
+          const auto kind = static_cast<int>(e.kind);
+          ++sys.exits[kind];
+          sys.exit_value[kind] += e.equity_value;
+          exits.push_back(e);
+          release_pending(sys, i);
+        }
+      });
   compact_rows(t, sys.keep);
 }
 
@@ -163,19 +215,25 @@ void propose_graduates(const StartupSystem& sys, int year, const StartupParams& 
                        std::vector<Graduate>& graduates) {
   graduates.clear();
   const StartupTable& t = sys.table;
-  for (std::size_t i = 0; i < rows(t); ++i) {
-    const auto f = static_cast<Field>(t.field[i]);
-    if (!hard_tech(f) || t.stage[i] < static_cast<std::uint8_t>(Stage::series_b)) continue;
-    if (rng.uniform(year, t.id[i], purpose::startup_graduation) >= p.graduation_rate) continue;
-    // Eq. 5.5a: the plant's employment, investment and floor space.
-    Graduate g;
-    g.startup_id = t.id[i];
-    g.field = f;
-    g.employment = t.employment[i] * p.graduate_scale_up;
-    g.investment = g.employment * p.graduate_capital_per_worker;
-    g.floor_space = g.employment * p.graduate_floor_per_worker;
-    graduates.push_back(g);
-  }
+  const auto ready = [&](std::size_t i) {  // hard tech at Series B or later
+    return hard_tech(static_cast<Field>(t.field[i])) &
+           (t.stage[i] >= static_cast<std::uint8_t>(Stage::series_b));
+  };
+  for_drawn_chunks(t, rng, year, purpose::startup_graduation, ready,
+                   [&](const std::size_t* rows, const double* u, std::size_t m) {
+                     for (std::size_t j = 0; j < m; ++j) {
+                       if (u[j] >= p.graduation_rate) continue;
+                       // Eq. 5.5a: the plant's employment, investment and floor space.
+                       const std::size_t i = rows[j];
+                       Graduate g;
+                       g.startup_id = t.id[i];
+                       g.field = static_cast<Field>(t.field[i]);
+                       g.employment = t.employment[i] * p.graduate_scale_up;
+                       g.investment = g.employment * p.graduate_capital_per_worker;
+                       g.floor_space = g.employment * p.graduate_floor_per_worker;
+                       graduates.push_back(g);
+                     }
+                   });
 }
 
 void graduate(StartupSystem& sys, std::span<const std::uint64_t> accepted) {
@@ -206,14 +264,23 @@ void append(std::vector<double>& out, const std::array<T, N>& values) {
 
 void record_startups(const StartupSystem& sys, int year, StartupHistory& h) {
   const StartupTable& t = sys.table;
+  // Counts by comparison, one pass per stage and field (vectorised; whole numbers, so the same
+  // doubles as adding 1.0 per row).
+  const std::size_t n = rows(t);
   std::array<double, k_stages> by_stage{};
   std::array<double, k_fields> by_field{};
-  double employment = 0.0;
-  for (std::size_t i = 0; i < rows(t); ++i) {
-    by_stage[t.stage[i]] += 1.0;
-    by_field[t.field[i]] += 1.0;
-    employment += t.employment[i];
+  for (int s = 0; s < k_stages; ++s) {
+    std::int64_t c = 0;
+    for (std::size_t i = 0; i < n; ++i) c += t.stage[i] == s;
+    by_stage[s] = static_cast<double>(c);
   }
+  for (int f = 0; f < k_fields; ++f) {
+    std::int64_t c = 0;
+    for (std::size_t i = 0; i < n; ++i) c += t.field[i] == f;
+    by_field[f] = static_cast<double>(c);
+  }
+  double employment = 0.0;
+  for (std::size_t i = 0; i < n; ++i) employment += t.employment[i];
   h.year.push_back(year);
   h.count.push_back(static_cast<double>(rows(t)));
   h.employment.push_back(employment);

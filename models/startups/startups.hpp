@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <span>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "engine/rng.hpp"
@@ -110,7 +111,9 @@ struct StartupSystem {
   std::int64_t accelerator_admissions = 0;
   double innohk_researchers = 0.0;  ///< researchers InnoHK pays this year (firm spillover)
 
-  std::vector<std::uint8_t> keep;  ///< scratch for compaction
+  // Scratch reused every year (no allocation once warmed up).
+  std::vector<std::uint8_t> keep;                          ///< compaction mask
+  std::vector<std::pair<double, std::size_t>> candidates;  ///< accelerator draws and rows
 };
 
 /// Per-year series; *_by_stage are row-major [year][stage], likewise by origin, field, kind.
@@ -171,5 +174,8 @@ void record_startups(const StartupSystem& sys, int year, StartupHistory& h);
 
 /// Row of start-up `id`, or rows(table) if absent (ids are sorted).
 std::size_t find_startup(const StartupTable& table, std::uint64_t id);
+/// find_startup, walking forward from row `from` when the id is not before it: looking up ids
+/// in increasing order this way passes over the table once.
+std::size_t find_startup_from(const StartupTable& table, std::uint64_t id, std::size_t from);
 
 }  // namespace nisim::hk
