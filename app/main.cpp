@@ -2,7 +2,9 @@
 // codes (engine/error.hpp, README.md "Exit codes").
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <filesystem>
 #include <iostream>
@@ -11,6 +13,7 @@
 
 #include <csignal>
 
+#include <sched.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -136,6 +139,30 @@ void print_summary(const nisim::hk::RunResult& r, const std::string& out) {
   if (share_in(2032) >= 0.0) std::printf(", %.2f%% in 2032", share_in(2032));
   std::printf(", %.2f%% in %d (target 5%% by 2032)\n", h.mfg_share_pct.back(), h.year.back());
   std::printf("  wrote %s\n", out.c_str());
+}
+
+/// mpirun binds each rank to one core by default (for 2 ranks or fewer): then a rank's threads
+/// share that core. Say so once, from rank 0 (docs/cluster.md, "Sizing ranks and threads").
+void warn_if_bound(int threads) {
+  const nisim::World& w = nisim::world();
+  if (!w.mpi || w.rank != 0) return;
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) != 0) return;
+  const int cpus = CPU_COUNT(&set);
+  const auto online = static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN));
+  const char* local = std::getenv("OMPI_COMM_WORLD_LOCAL_SIZE");  // ranks on this node
+  const int ranks_here = local != nullptr ? std::max(1, std::atoi(local)) : 1;
+  if (threads > cpus || (threads == 0 && cpus * ranks_here < online)) {
+    std::fprintf(stderr,
+                 "nisim: warning: this rank may use %d core%s (its CPU binding) but %s; "
+                 "give each rank its cores, e.g. mpirun --map-by ppr:1:node:pe=%d, or "
+                 "--bind-to none\n",
+                 cpus, cpus == 1 ? "" : "s",
+                 threads == 0 ? "the machine has more: --threads 0 will use only those"
+                              : ("--threads " + std::to_string(threads) + " asks for more").c_str(),
+                 online);
+  }
 }
 
 int run_cli(int argc, char** argv);
@@ -288,6 +315,7 @@ int run_cli(int argc, char** argv) {
           progress.update(done, total);
         };
       }
+      warn_if_bound(threads);
       const auto summary = nisim::hk::run_batch(b, out_path, options);
       if (!quiet && nisim::world().rank == 0) {
         progress.finish();
