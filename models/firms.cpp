@@ -27,26 +27,26 @@ double log_tfp_for_size(double employment, double wage, const Params& p) {
   return (1.0 - p.alpha - p.beta) * log_va - c0;
 }
 
-void init_firm_row(FirmTable& f, std::size_t i, std::uint64_t id, int sector, int site,
+void init_firm_row(FirmTable& firms, std::size_t row, std::uint64_t id, int sector, int site,
                    double employment, int age, double wage, const Params& p) {
   const double log_tfp = log_tfp_for_size(employment, wage, p);
   const double va = wage * employment / p.beta;  // eq. 3.2c at the optimum
-  f.id[i] = id;
-  f.sector[i] = static_cast<std::uint8_t>(sector);
-  f.site[i] = static_cast<std::uint8_t>(site);
-  f.employment[i] = employment;
-  f.capital[i] = p.alpha * va / p.user_cost;  // eq. 3.2c: K* = alpha Y* / u
-  f.log_tfp[i] = log_tfp;
-  f.value_added[i] = va;
-  f.cash[i] = p.cash_init * va;                                       // section 3.3
-  f.floor_space[i] = p.sector[sector].floor_per_worker * employment;  // eq. 3.6a
-  f.subsidy[i] = 0.0;
-  f.smart_lines[i] = 0;
-  f.age[i] = age;
-  f.new_lines[i] = 0;
-  f.projects[i] = 0;
-  f.line_plan[i] = 0;
-  f.exiting[i] = 0;
+  firms.id[row] = id;
+  firms.sector[row] = static_cast<std::uint8_t>(sector);
+  firms.site[row] = static_cast<std::uint8_t>(site);
+  firms.employment[row] = employment;
+  firms.capital[row] = p.alpha * va / p.user_cost;  // eq. 3.2c: K* = alpha Y* / u
+  firms.log_tfp[row] = log_tfp;
+  firms.value_added[row] = va;
+  firms.cash[row] = p.cash_init * va;                                       // section 3.3
+  firms.floor_space[row] = p.sector[sector].floor_per_worker * employment;  // eq. 3.6a
+  firms.subsidy[row] = 0.0;
+  firms.smart_lines[row] = 0;
+  firms.age[row] = age;
+  firms.new_lines[row] = 0;
+  firms.projects[row] = 0;
+  firms.line_plan[row] = 0;
+  firms.exiting[row] = 0;
 }
 
 double line_tfp_gain(int k, const Params& p) {

@@ -190,7 +190,7 @@ void check_relations(const Scenario& sc, const Params& p, const Shock* shock) {
   }
   if (p.alpha + p.beta >= 1.0) {
     const bool alpha =
-        shock != nullptr ? shock->key == "firms.alpha" : sc.values.count("firms.alpha") != 0;
+        shock != nullptr ? shock->key == "firms.alpha" : sc.values.contains("firms.alpha");
     const char* key = alpha ? "firms.alpha" : "firms.beta";
     fail_at(at({key}), key,
             "firms.alpha + firms.beta must be below 1 (decreasing returns), got " +
@@ -225,7 +225,7 @@ void check_relations(const Scenario& sc, const Params& p, const Shock* shock) {
       SourcePos pos = at({key.c_str()});
       for (const auto& sn : k_sector_names) {  // name the first sector the file sets
         const std::string k = "sectors." + std::string(sn) + "." + name;
-        if (shock != nullptr ? shock->key == k : sc.values.count(k) != 0) {
+        if (shock != nullptr ? shock->key == k : sc.values.contains(k)) {
           key = k;
           if (shock == nullptr) pos = sc.values.at(k).second;
           break;

@@ -4,17 +4,20 @@
 #include "models/kpi.hpp"
 
 #include <nlopt.h>
+#include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/task_arena.h>
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 #include "engine/error.hpp"
 #include "engine/hdf5.hpp"
 #include "engine/provenance.hpp"
 #include "engine/rng.hpp"
+#include "engine/tsan.hpp"
 #include "models/batch.hpp"
 #include "models/model.hpp"
 
@@ -22,11 +25,11 @@ namespace nisim::hk {
 namespace {
 
 struct Problem {
-  const Batch* batch;
+  const Batch* batch = nullptr;
   Scenario base;
   std::vector<ParamType> types;
-  oneapi::tbb::task_arena* arena;
-  const TargetOptions* options;
+  oneapi::tbb::task_arena* arena = nullptr;
+  const TargetOptions* options = nullptr;
   std::vector<TargetEvaluation> evaluations;
   double cost_scale = 1.0;  // keeps the objective near 1 for COBYLA's step sizes
   std::vector<double> last_x;
@@ -44,16 +47,23 @@ const TargetEvaluation& evaluate(Problem& pr, const double* x) {
   const auto reps = static_cast<std::size_t>(pr.batch->replications);
   const auto ti = static_cast<std::size_t>(t.year - params.base_year);
   std::vector<double> share(reps), cost(reps);
-  pr.arena->execute([&] {
-    oneapi::tbb::parallel_for(std::size_t{0}, reps, [&](std::size_t r) {
+  const auto runs = [&](std::size_t first, std::size_t last) {
+    for (std::size_t r = first; r != last; ++r) {
       RunOptions ro;
       ro.seed = derive_seed(pr.batch->seed, r);  // the same seeds at every evaluation
       ro.threads = 1;
       const History h = run(sc, ro).history;
       share[r] = h.mfg_share_pct[ti];
       cost[r] = public_commitments(h);
-    });
+    }
+  };
+  tsan::Handoff handoff;  // engine/tsan.hpp: only does something under ThreadSanitizer
+  const tsan::TaskBody body(handoff, runs);
+  handoff.publish();
+  pr.arena->execute([&] {
+    oneapi::tbb::parallel_for(oneapi::tbb::blocked_range<std::size_t>(0, reps, 1), body);
   });
+  handoff.join();
   TargetEvaluation e;
   e.levers = levers;
   const double n = static_cast<double>(reps);
@@ -128,7 +138,7 @@ TargetResult seek_target(const Batch& batch, const std::filesystem::path& out,
 
   TargetResult result;
   result.evaluations = pr.evaluations;
-  double best_cost = INFINITY, best_p = -1.0;
+  double best_cost = std::numeric_limits<double>::infinity(), best_p = -1.0;
   for (std::size_t k = 0; k < result.evaluations.size(); ++k) {
     const TargetEvaluation& e = result.evaluations[k];
     if (e.probability >= t.probability && e.public_cost < best_cost) {
@@ -138,7 +148,7 @@ TargetResult seek_target(const Batch& batch, const std::filesystem::path& out,
     }
   }
   if (!result.feasible) {  // the most probable evaluation; ties go to the higher mean share
-    double best_share = -INFINITY;
+    double best_share = -std::numeric_limits<double>::infinity();
     for (std::size_t k = 0; k < result.evaluations.size(); ++k) {
       const TargetEvaluation& e = result.evaluations[k];
       if (e.probability > best_p || (e.probability == best_p && e.share_mean > best_share)) {

@@ -1,20 +1,23 @@
 #!/usr/bin/env bash
 # Hardening checks run by CI after tools/run_tests.sh (README "Build presets"):
-#   1. clang-format: every C++ file under engine models app bench tests fuzz is formatted
-#   2. ASan + UBSan (preset asan): the engine and model GoogleTests
-#   3. libFuzzer (preset fuzz, clang): fuzz/scenario_fuzz for FUZZ_SECONDS (default 60) seconds
-#   tsan (opt-in, not in the default run): ThreadSanitizer (preset tsan) on the engine and model
-#        GoogleTests. Not clean yet: Debian's libtbb is not built with TSan, so TSan cannot see
-#        the synchronisation inside TBB's scheduler and reports races on TBB's task objects
-#        (and two in engine/parallel.hpp reduce, not yet triaged). tools/tsan.supp may only name
-#        libtbb frames, which cannot hide these without hiding nisim's parallel bodies too.
-# Usage: tools/ci_checks.sh [format|asan|tsan|fuzz ...]   (default: format asan fuzz)
+#   format  clang-format: every C++ file under engine models app bench tests fuzz is formatted
+#   tidy    clang-tidy (.clang-tidy, warnings are errors) on every .cpp of engine models app,
+#           through the debug preset's compile_commands.json; run-clang-tidy -j$CI_JOBS.
+#           Files in tidy_skip below are left out until their owners fix the listed findings.
+#   asan    ASan + UBSan (preset asan): the engine and model GoogleTests
+#   tsan    ThreadSanitizer (preset tsan): the engine and model GoogleTests (but tsan_skip).
+#           Debian's libtbb is not built with TSan, so TSan cannot see TBB hand work to its
+#           threads; engine/tsan.hpp states nisim's hand-offs explicitly (engine/parallel.hpp,
+#           models/target.cpp), tools/tsan.supp drops reports whose top frame is TBB's own code,
+#           and the tsan test preset sets report_atomic_races=0 for TBB's std::atomic members.
+#   fuzz    libFuzzer (preset fuzz, clang): fuzz/scenario_fuzz for FUZZ_SECONDS (default 60) s
+# Usage: tools/ci_checks.sh [format|tidy|asan|tsan|fuzz ...]   (default: all five, in that order)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh --ci
 
 steps=("$@")
-if [ ${#steps[@]} -eq 0 ]; then steps=(format asan fuzz); fi
+if [ ${#steps[@]} -eq 0 ]; then steps=(format tidy asan tsan fuzz); fi
 jobs="${CI_JOBS:-2}"
 
 section() { echo; echo "==== ci_checks: $* ($(date +%T))"; }
@@ -37,6 +40,38 @@ check_format() {
   echo "ci_checks: ${#files[@]} files formatted"
 }
 
+# Files skipped by the tidy step until their owners fix the findings listed next to them (the
+# files are being edited elsewhere). Remove a line once its file is clean.
+tidy_skip=(
+  app/main.cpp            # bugprone-exception-escape (main, :140), make-member-function-const (:93)
+  engine/batch_file.cpp   # performance-no-automatic-move (:120, const local returned)
+  models/batch.cpp        # bugprone-narrowing-conversions (:459, size_t reps -> double)
+)
+
+check_tidy() {
+  section "clang-tidy (.clang-tidy) on engine models app"
+  # The debug build's compile_commands.json (CMAKE_EXPORT_COMPILE_COMMANDS is on in every
+  # preset); only the generated engine/version.hpp is built, not the project.
+  cmake --preset debug >/dev/null
+  cmake --build --preset debug --target nisim_version >/dev/null
+  local all=() files=() f s skip
+  mapfile -t all < <(git ls-files --cached --others --exclude-standard -- \
+    'engine/*.cpp' 'models/*.cpp' 'app/*.cpp' | sort -u)
+  for f in "${all[@]}"; do
+    skip=0
+    for s in "${tidy_skip[@]}"; do [ "$f" = "$s" ] && skip=1; done
+    if [ "$skip" -eq 1 ]; then
+      echo "ci_checks: tidy skips $f (tidy_skip in tools/ci_checks.sh)"
+      continue
+    fi
+    files+=("^$PWD/${f//./\\.}\$")
+  done
+  # run-clang-tidy takes regular expressions over the compile database's absolute paths; it
+  # exits non-zero on any diagnostic (WarningsAsErrors: '*').
+  run-clang-tidy -j"$jobs" -p build/debug -quiet "${files[@]}"
+  echo "ci_checks: ${#files[@]} files clean"
+}
+
 check_asan() {
   section "ASan + UBSan (engine and model GoogleTests)"
   cmake --preset asan >/dev/null
@@ -44,12 +79,18 @@ check_asan() {
   ctest --preset asan -j"$jobs" -L "engine|models"
 }
 
+# Tests left out of the tsan step until models/batch.cpp (being edited elsewhere) wraps its
+# parallel_for the way engine/parallel.hpp and models/target.cpp do (tsan::Handoff and
+# tsan::TaskBody, engine/tsan.hpp): without that, TSan cannot see TBB hand the base scenario to
+# the workers or the results back, and reports the batch's own data. Remove once that is done.
+tsan_skip='^BatchTest\.'
+
 check_tsan() {
   section "ThreadSanitizer (engine and model GoogleTests)"
   cmake --preset tsan >/dev/null
-  cmake --build --preset tsan
+  cmake --build --preset tsan --target engine_tests model_tests
   # TSAN_OPTIONS (halt_on_error=1, tools/tsan.supp) come from the tsan test preset.
-  ctest --preset tsan -j"$jobs" -L "engine|models"
+  ctest --preset tsan -j"$jobs" -L "engine|models" -E "$tsan_skip"
 }
 
 check_fuzz() {
@@ -72,10 +113,11 @@ check_fuzz() {
 for s in "${steps[@]}"; do
   case "$s" in
     format) check_format ;;
+    tidy) check_tidy ;;
     asan) check_asan ;;
     tsan) check_tsan ;;
     fuzz) check_fuzz ;;
-    *) echo "ci_checks: unknown step '$s' (format, asan, tsan, fuzz)" >&2; exit 2 ;;
+    *) echo "ci_checks: unknown step '$s' (format, tidy, asan, tsan, fuzz)" >&2; exit 2 ;;
   esac
 done
 section "all passed: ${steps[*]}"

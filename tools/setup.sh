@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Install what nisim needs from Debian 12's packages, if it is missing. Safe to run again.
 # Uses sudo when not root. Nothing is downloaded from anywhere but Debian's archive.
-# Usage: tools/setup.sh [--ci]   (--ci: also clang, clang-format and the libFuzzer/sanitizer
-# runtimes that tools/ci_checks.sh needs)
+# Usage: tools/setup.sh [--ci]   (--ci: also clang, clang-format, clang-tidy (with
+# run-clang-tidy) and the libFuzzer/sanitizer runtimes that tools/ci_checks.sh needs)
 set -euo pipefail
 
 packages=(
@@ -14,7 +14,7 @@ packages=(
   python3-pandas python3-pytest
 )
 if [ "${1:-}" = "--ci" ]; then
-  packages+=(clang clang-format libclang-rt-14-dev)
+  packages+=(clang clang-format clang-tidy libclang-rt-14-dev)
 fi
 
 missing=()
