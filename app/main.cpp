@@ -96,7 +96,7 @@ class Progress {
                    done * 100 / total, rate, left);
     }
   }
-  void finish() {
+  void finish() const {
     if (drawn_) std::fputc('\n', stderr);
   }
 
@@ -151,8 +151,10 @@ void warn_if_bound(int threads) {
   if (sched_getaffinity(0, sizeof set, &set) != 0) return;
   const int cpus = CPU_COUNT(&set);
   const auto online = static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN));
-  const char* local = std::getenv("OMPI_COMM_WORLD_LOCAL_SIZE");  // ranks on this node
-  const int ranks_here = local != nullptr ? std::max(1, std::atoi(local)) : 1;
+  // Ranks on this node; read before any run starts, from the main thread.
+  const char* local = std::getenv("OMPI_COMM_WORLD_LOCAL_SIZE");  // NOLINT(concurrency-mt-unsafe)
+  const int ranks_here =
+      local != nullptr ? std::max(1, static_cast<int>(std::strtol(local, nullptr, 10))) : 1;
   if (threads > cpus || (threads == 0 && cpus * ranks_here < online)) {
     std::fprintf(stderr,
                  "nisim: warning: this rank may use %d core%s (its CPU binding) but %s; "
@@ -181,6 +183,9 @@ int main(int argc, char** argv) {
   } catch (const nisim::Error& e) {
     std::fprintf(stderr, "nisim: error: %s\n", e.what());
     return code(e.code());
+  } catch (...) {  // building the command line itself failed (out of memory)
+    std::fputs("nisim: internal error while starting\n", stderr);
+    return code(ExitCode::internal);
   }
 }
 

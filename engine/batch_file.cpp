@@ -113,7 +113,7 @@ class BatchParser {
 
   /// A scenario file named relative to this batch file, which must exist.
   std::filesystem::path scenario_file(const toml::node& v, const std::string& key) const {
-    const std::filesystem::path file = path_.parent_path() / checked_path(v, string(v, key), key);
+    std::filesystem::path file = path_.parent_path() / checked_path(v, string(v, key), key);
     if (!std::filesystem::is_regular_file(file)) {
       fail(pos_of(v), "key '" + key + "': no such file: " + file.string());
     }

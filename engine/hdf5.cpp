@@ -3,8 +3,8 @@
 #include "engine/hdf5.hpp"
 
 #include <fcntl.h>
-#include <signal.h>
 #include <unistd.h>
+#include <csignal>
 
 #include <algorithm>
 #include <atomic>

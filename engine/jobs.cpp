@@ -1,6 +1,7 @@
 // Running a batch's jobs on threads and MPI ranks (engine/jobs.hpp; docs/cluster.md).
 #include "engine/jobs.hpp"
 
+#include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/parallel_for.h>
 
 #include <algorithm>
@@ -13,11 +14,12 @@
 #include <thread>
 
 #include "engine/error.hpp"
+#include "engine/tsan.hpp"
 
 #ifdef NISIM_WITH_MPI
 // The C API only: OpenMPI's deprecated C++ bindings would need libmpi_cxx.
-#define OMPI_SKIP_MPICXX 1
-#define MPICH_SKIP_MPICXX 1
+#define OMPI_SKIP_MPICXX 1   // NOLINT(cppcoreguidelines-macro-usage): read by mpi.h
+#define MPICH_SKIP_MPICXX 1  // NOLINT(cppcoreguidelines-macro-usage): read by mpi.h
 #include <mpi.h>
 #endif
 
@@ -25,13 +27,14 @@ namespace nisim {
 
 namespace {
 
-World g_world;
+/// The world, set once by MpiSession at start-up, before any other thread exists.
+World g_world;  // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
 
 /// Ranks an MPI launcher started: 0 if not started by one (mpirun sets OMPI_COMM_WORLD_*, srun
 /// sets PMIX_RANK or PMI_RANK for the tasks it launches, not for the batch script itself).
 int launcher_size() {
   const auto get = [](const char* var) -> const char* {
-    const char* v = std::getenv(var);
+    const char* v = std::getenv(var);  // NOLINT(concurrency-mt-unsafe): at start-up, one thread
     return v != nullptr && *v != '\0' ? v : nullptr;
   };
   if (get("OMPI_COMM_WORLD_SIZE") == nullptr && get("PMIX_RANK") == nullptr &&
@@ -39,7 +42,7 @@ int launcher_size() {
     return 0;
   }
   for (const char* var : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "SLURM_NTASKS"}) {
-    if (const char* v = get(var)) return std::max(1, std::atoi(v));
+    if (const char* v = get(var)) return std::max(1, static_cast<int>(std::strtol(v, nullptr, 10)));
   }
   return 1;
 }
@@ -61,21 +64,26 @@ std::size_t run_local(Dispenser& d, std::size_t values_per_job, oneapi::tbb::tas
                       const JobFn& compute,
                       const std::function<void(std::uint64_t, std::span<const double>)>& put) {
   std::atomic<std::size_t> ran{0};
+  const auto slots = [&](std::size_t first, std::size_t last) {
+    for (std::size_t slot = first; slot != last; ++slot) {
+      std::vector<double> values(values_per_job);
+      std::size_t begin = 0;
+      while (d.take(1, begin) == 1) {
+        compute(d.pending[begin], values);
+        put(d.pending[begin], values);
+        ran.fetch_add(1);
+      }
+    }
+  };
+  tsan::Handoff handoff;  // engine/tsan.hpp: TBB's hand-offs made visible to ThreadSanitizer
+  const tsan::TaskBody body(handoff, slots);
+  handoff.publish();
   arena.execute([&] {
-    const auto slots = static_cast<std::size_t>(arena.max_concurrency());
-    oneapi::tbb::parallel_for(
-        std::size_t{0}, slots,
-        [&](std::size_t) {
-          std::vector<double> values(values_per_job);
-          std::size_t begin = 0;
-          while (d.take(1, begin) == 1) {
-            compute(d.pending[begin], values);
-            put(d.pending[begin], values);
-            ran.fetch_add(1);
-          }
-        },
-        oneapi::tbb::simple_partitioner());
+    const auto n = static_cast<std::size_t>(arena.max_concurrency());
+    oneapi::tbb::parallel_for(oneapi::tbb::blocked_range<std::size_t>(0, n, 1), body,
+                              oneapi::tbb::simple_partitioner());
   });
+  handoff.join();
   return ran.load();
 }
 
@@ -146,18 +154,23 @@ std::size_t run_worker(std::size_t values_per_job, oneapi::tbb::task_arena& aren
     if (jobs.empty()) return ran;
     outbox.assign(1 + jobs.size() * stride, 0.0);
     outbox[0] = static_cast<double>(want);
+    const auto run_some = [&](std::size_t first, std::size_t last) {
+      std::vector<double> values(values_per_job);
+      for (std::size_t k = first; k != last; ++k) {
+        compute(jobs[k], values);
+        double* slot = &outbox[1 + k * stride];
+        slot[0] = static_cast<double>(jobs[k]);  // exact: job indices are below 2^53
+        std::copy(values.begin(), values.end(), slot + 1);
+      }
+    };
+    tsan::Handoff handoff;
+    const tsan::TaskBody body(handoff, run_some);
+    handoff.publish();
     arena.execute([&] {
-      oneapi::tbb::parallel_for(
-          std::size_t{0}, jobs.size(),
-          [&](std::size_t k) {
-            std::vector<double> values(values_per_job);
-            compute(jobs[k], values);
-            double* slot = &outbox[1 + k * stride];
-            slot[0] = static_cast<double>(jobs[k]);  // exact: job indices are below 2^53
-            std::copy(values.begin(), values.end(), slot + 1);
-          },
-          oneapi::tbb::simple_partitioner());
+      oneapi::tbb::parallel_for(oneapi::tbb::blocked_range<std::size_t>(0, jobs.size(), 1), body,
+                                oneapi::tbb::simple_partitioner());
     });
+    handoff.join();
     ran += jobs.size();
   }
 }

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstring>
 #include <stdexcept>
+#include <system_error>
 #include <vector>
 
 #include "engine/error.hpp"
@@ -24,7 +25,7 @@ double now_seconds() {
 }
 
 std::string errno_text() {
-  return std::strerror(errno);
+  return std::error_code(errno, std::generic_category()).message();  // thread-safe strerror
 }
 
 /// Write all of `bytes` at the end of `fd`, retrying on EINTR and short writes.
@@ -79,7 +80,11 @@ std::uint64_t fnv1a(std::span<const unsigned char> bytes, std::uint64_t h) {
 }
 
 std::uint64_t fnv1a(const std::string& text, std::uint64_t h) {
-  return fnv1a(std::span(reinterpret_cast<const unsigned char*>(text.data()), text.size()), h);
+  for (const char c : text) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ULL;
+  }
+  return h;
 }
 
 std::filesystem::path journal_path(const std::filesystem::path& output) {

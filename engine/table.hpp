@@ -56,7 +56,7 @@ inline constexpr std::size_t k_run_block = 256;
 /// block, compacts a column: each run lands below every row later runs still have to read.
 template <class F>
 void for_kept_runs(std::span<const std::uint8_t> keep, std::size_t first, F&& f) {
-  std::array<Run, k_run_block> runs;
+  std::array<Run, k_run_block> runs{};
   std::size_t count = 0, to = first, i = first;
   const std::size_t n = keep.size();
   for (;;) {
@@ -81,7 +81,7 @@ inline constexpr std::size_t k_row_block = 1024;
 /// order, up to k_row_block at a time: rows[0..count) move to to, to + 1, ... (to <= rows[0]).
 template <class F>
 void for_kept_rows(std::span<const std::uint8_t> keep, std::size_t first, F&& f) {
-  std::array<std::uint32_t, k_row_block> rows;
+  std::array<std::uint32_t, k_row_block> rows{};
   std::size_t count = 0, to = first;
   for (std::size_t i = first; i < keep.size(); ++i) {
     rows[count] = static_cast<std::uint32_t>(i);  // branch-free: kept rows advance the count

@@ -523,7 +523,8 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
           sum += kpi[r * nk + k];
         }
         mean[k] = sum / static_cast<double>(reps);
-        p_met[k] = std::isnan(mean[k]) ? mean[k] : static_cast<double>(hits) / reps;
+        p_met[k] =
+            std::isnan(mean[k]) ? mean[k] : static_cast<double>(hits) / static_cast<double>(reps);
       }
       std::vector<double> target(nk), target_year(nk);
       for (std::size_t k = 0; k < nk; ++k) {

@@ -3,9 +3,8 @@
 #   format  clang-format: every C++ file under engine models app bench tests fuzz is formatted
 #   tidy    clang-tidy (.clang-tidy, warnings are errors) on every .cpp of engine models app,
 #           through the debug preset's compile_commands.json; run-clang-tidy -j$CI_JOBS.
-#           Files in tidy_skip below are left out until their owners fix the listed findings.
 #   asan    ASan + UBSan (preset asan): the engine and model GoogleTests
-#   tsan    ThreadSanitizer (preset tsan): the engine and model GoogleTests (but tsan_skip).
+#   tsan    ThreadSanitizer (preset tsan): the engine and model GoogleTests.
 #           Debian's libtbb is not built with TSan, so TSan cannot see TBB hand work to its
 #           threads; engine/tsan.hpp states nisim's hand-offs explicitly (engine/parallel.hpp,
 #           models/target.cpp), tools/tsan.supp drops reports whose top frame is TBB's own code,
@@ -40,13 +39,8 @@ check_format() {
   echo "ci_checks: ${#files[@]} files formatted"
 }
 
-# Files skipped by the tidy step until their owners fix the findings listed next to them (the
-# files are being edited elsewhere). Remove a line once its file is clean.
-tidy_skip=(
-  app/main.cpp            # bugprone-exception-escape (main, :140), make-member-function-const (:93)
-  engine/batch_file.cpp   # performance-no-automatic-move (:120, const local returned)
-  models/batch.cpp        # bugprone-narrowing-conversions (:459, size_t reps -> double)
-)
+# Files the tidy step may skip, each with the finding that keeps it out (none at present).
+tidy_skip=()
 
 check_tidy() {
   section "clang-tidy (.clang-tidy) on engine models app"
@@ -79,18 +73,13 @@ check_asan() {
   ctest --preset asan -j"$jobs" -L "engine|models"
 }
 
-# Tests left out of the tsan step until models/batch.cpp (being edited elsewhere) wraps its
-# parallel_for the way engine/parallel.hpp and models/target.cpp do (tsan::Handoff and
-# tsan::TaskBody, engine/tsan.hpp): without that, TSan cannot see TBB hand the base scenario to
-# the workers or the results back, and reports the batch's own data. Remove once that is done.
-tsan_skip='^BatchTest\.'
 
 check_tsan() {
   section "ThreadSanitizer (engine and model GoogleTests)"
   cmake --preset tsan >/dev/null
   cmake --build --preset tsan --target engine_tests model_tests
   # TSAN_OPTIONS (halt_on_error=1, tools/tsan.supp) come from the tsan test preset.
-  ctest --preset tsan -j"$jobs" -L "engine|models" -E "$tsan_skip"
+  ctest --preset tsan -j"$jobs" -L "engine|models"
 }
 
 check_fuzz() {

@@ -104,7 +104,7 @@ void most_take(const FundScratch& x, std::array<double, 16>& most) {
   for (std::size_t j = 0; j < x.active.size(); ++j) {
     const double m = std::min(x.cap[j], x.powder[j]);
     for (int b = 0; b < 4; ++b) {
-      const auto bit = static_cast<std::size_t>(1u << b);
+      const std::size_t bit = std::size_t{1} << b;
       if ((x.mandate[j] & bit) != 0) most[bit] = std::max(most[bit], m);
     }
   }
@@ -248,7 +248,7 @@ void clear_rounds(FundSystem& s, std::span<const RoundRequest> requests,
       const double was = std::min(x.cap[lead_j], x.powder[lead_j]);
       x.powder[lead_j] = dry_powder(f, x.active[lead_j], year);
       for (int b = 0; b < 4; ++b) {  // the bounds move only where the lead set them
-        const auto bit_b = static_cast<std::size_t>(1u << b);
+        const std::size_t bit_b = std::size_t{1} << b;
         if ((x.mandate[lead_j] & bit_b) != 0 && most[bit_b] == was) {
           most_take(x, most);
           break;

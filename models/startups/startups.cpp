@@ -152,7 +152,7 @@ void startup_outcomes(StartupSystem& sys, int year, const StartupParams& p, cons
   const std::size_t n = rows(t);
   sys.keep.assign(n, 1);
   // Eq. 5.1b for every stage and year in stage (it stops growing after 10 years).
-  std::array<std::array<double, k_employment_years>, k_stages> employment;
+  std::array<std::array<double, k_employment_years>, k_stages> employment{};
   for (int s = 0; s < k_stages; ++s) {
     for (int y = 0; y < k_employment_years; ++y) employment[s][y] = stage_employment(p, s, y);
   }
