@@ -69,8 +69,13 @@ std::size_t run_local(Dispenser& d, std::size_t values_per_job, oneapi::tbb::tas
       std::vector<double> values(values_per_job);
       std::size_t begin = 0;
       while (d.take(1, begin) == 1) {
-        compute(d.pending[begin], values);
-        put(d.pending[begin], values);
+        try {
+          compute(d.pending[begin], values);
+          put(d.pending[begin], values);
+        } catch (...) {
+          d.stop.store(true);  // the other threads (and the dispenser) take no more jobs
+          throw;
+        }
         ran.fetch_add(1);
       }
     }

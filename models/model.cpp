@@ -1,5 +1,6 @@
 // The yearly schedule and the run loop (docs/model.md section 2.2).
 #include "models/model.hpp"
+#include "models/invariants.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -133,6 +134,8 @@ void Simulation::step() {
   const BindFn bind = [&m](ParamBinder& b) { bind_params(m.params, b); };
   m.schedule.run_year(m.state, m.params, year, m.scenario.shocks, bind);
   check_finite(m.state);
+  check_identities(m.state);  // models/invariants.hpp
+  if (costly_checks_enabled()) check_firm_stocks(m.state);
   m.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
