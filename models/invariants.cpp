@@ -1,4 +1,4 @@
-// Run-time accounting identities (models/invariants.hpp; docs/model.md section 2.3).
+// Run-time accounting identities (models/invariants.hpp; docs/model.md section 2.2).
 #include "models/invariants.hpp"
 
 #include <cmath>
@@ -21,7 +21,7 @@ std::string num(double v) {
 
 [[noreturn]] void broken(const State& st, const std::string& what) {
   throw ModelError("year " + std::to_string(st.year) + ": accounting identity broken: " + what +
-                   " (docs/model.md section 2.3); please report this with the scenario");
+                   " (docs/model.md section 2.2); please report this with the scenario");
 }
 
 }  // namespace

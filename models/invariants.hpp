@@ -1,5 +1,5 @@
 #pragma once
-// Run-time accounting identities (docs/model.md section 2.3), checked after every yearly step by
+// Run-time accounting identities (docs/model.md section 2.2), checked after every yearly step by
 // Simulation::step. A broken identity stops the run with a ModelError (exit 5) naming the year,
 // the identity and the numbers, instead of writing a file whose totals do not add up.
 #include "models/state.hpp"
