@@ -64,6 +64,10 @@ std::size_t run_local(Dispenser& d, std::size_t values_per_job, oneapi::tbb::tas
                       const JobFn& compute,
                       const std::function<void(std::uint64_t, std::span<const double>)>& put) {
   std::atomic<std::size_t> ran{0};
+  // A failure is caught inside the task and rethrown after the loop, so the loop always ends
+  // normally and its hand-off back to this thread is visible to ThreadSanitizer.
+  std::mutex failure_lock;
+  std::exception_ptr failure;
   const auto slots = [&](std::size_t first, std::size_t last) {
     for (std::size_t slot = first; slot != last; ++slot) {
       std::vector<double> values(values_per_job);
@@ -74,7 +78,9 @@ std::size_t run_local(Dispenser& d, std::size_t values_per_job, oneapi::tbb::tas
           put(d.pending[begin], values);
         } catch (...) {
           d.stop.store(true);  // the other threads (and the dispenser) take no more jobs
-          throw;
+          const std::lock_guard guard(failure_lock);
+          if (!failure) failure = std::current_exception();
+          return;
         }
         ran.fetch_add(1);
       }
@@ -89,6 +95,7 @@ std::size_t run_local(Dispenser& d, std::size_t values_per_job, oneapi::tbb::tas
                               oneapi::tbb::simple_partitioner());
   });
   handoff.join();
+  if (failure) std::rethrow_exception(failure);
   return ran.load();
 }
 
@@ -159,10 +166,18 @@ std::size_t run_worker(std::size_t values_per_job, oneapi::tbb::task_arena& aren
     if (jobs.empty()) return ran;
     outbox.assign(1 + jobs.size() * stride, 0.0);
     outbox[0] = static_cast<double>(want);
+    std::mutex failure_lock;
+    std::exception_ptr failure;
     const auto run_some = [&](std::size_t first, std::size_t last) {
       std::vector<double> values(values_per_job);
       for (std::size_t k = first; k != last; ++k) {
-        compute(jobs[k], values);
+        try {
+          compute(jobs[k], values);
+        } catch (...) {  // rethrown after the loop, as in run_local
+          const std::lock_guard guard(failure_lock);
+          if (!failure) failure = std::current_exception();
+          return;
+        }
         double* slot = &outbox[1 + k * stride];
         slot[0] = static_cast<double>(jobs[k]);  // exact: job indices are below 2^53
         std::copy(values.begin(), values.end(), slot + 1);
@@ -176,6 +191,7 @@ std::size_t run_worker(std::size_t values_per_job, oneapi::tbb::task_arena& aren
                                 oneapi::tbb::simple_partitioner());
     });
     handoff.join();
+    if (failure) std::rethrow_exception(failure);
     ran += jobs.size();
   }
 }
