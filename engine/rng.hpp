@@ -152,18 +152,26 @@ void bits_chunk(const Rng& rng, std::int32_t year, const std::uint64_t* agents, 
 /// Lanes of uniform_chunk: 64 agents a chunk, four AVX-512 vectors of 32-bit words.
 inline constexpr std::size_t k_uniform_lanes = 64;
 
+/// The Philox blocks of agents[0..m) (m <= k_uniform_lanes) in one bits_chunk call; lanes past m
+/// are computed for agent 0 and ignored. Shared by uniform_chunk and normal_chunk.
+inline void agent_bits_chunk(const Rng& rng, std::int32_t year, const std::uint64_t* agents,
+                             std::size_t m, Purpose purpose, std::uint16_t index,
+                             std::uint32_t (&bits)[4][k_uniform_lanes]) noexcept {
+  constexpr int W = static_cast<int>(k_uniform_lanes);
+  alignas(64) std::uint64_t ids[W];
+  for (int j = 0; j < W; ++j) ids[j] = static_cast<std::size_t>(j) < m ? agents[j] : 0;
+  bits_chunk<W>(rng, year, ids, purpose, index, bits);
+}
+
 /// out[j] = rng.uniform(year, agents[j], purpose, index) for j < m <= k_uniform_lanes, by one
 /// bits_chunk call (lanes past m are computed for agent 0 and ignored). Exactly the scalar draws,
 /// several times cheaper: serial loops over start-ups and rounds draw a chunk, then use it.
 inline void uniform_chunk(const Rng& rng, std::int32_t year, const std::uint64_t* agents,
                           std::size_t m, Purpose purpose, std::uint16_t index,
                           double (&out)[k_uniform_lanes]) noexcept {
-  constexpr int W = static_cast<int>(k_uniform_lanes);
-  alignas(64) std::uint64_t ids[W];
-  alignas(64) std::uint32_t bits[4][W];
-  for (int j = 0; j < W; ++j) ids[j] = static_cast<std::size_t>(j) < m ? agents[j] : 0;
-  bits_chunk<W>(rng, year, ids, purpose, index, bits);
-  for (int j = 0; j < W; ++j) out[j] = Rng::to_open_unit(bits[0][j]);
+  alignas(64) std::uint32_t bits[4][k_uniform_lanes];
+  agent_bits_chunk(rng, year, agents, m, purpose, index, bits);
+  for (std::size_t j = 0; j < k_uniform_lanes; ++j) out[j] = Rng::to_open_unit(bits[0][j]);
 }
 
 /// out[j] = rng.normal(year, agents[j], purpose, index) for j < m <= k_uniform_lanes, the Philox
@@ -171,11 +179,8 @@ inline void uniform_chunk(const Rng& rng, std::int32_t year, const std::uint64_t
 inline void normal_chunk(const Rng& rng, std::int32_t year, const std::uint64_t* agents,
                          std::size_t m, Purpose purpose, std::uint16_t index,
                          double (&out)[k_uniform_lanes]) noexcept {
-  constexpr int W = static_cast<int>(k_uniform_lanes);
-  alignas(64) std::uint64_t ids[W];
-  alignas(64) std::uint32_t bits[4][W];
-  for (int j = 0; j < W; ++j) ids[j] = static_cast<std::size_t>(j) < m ? agents[j] : 0;
-  bits_chunk<W>(rng, year, ids, purpose, index, bits);
+  alignas(64) std::uint32_t bits[4][k_uniform_lanes];
+  agent_bits_chunk(rng, year, agents, m, purpose, index, bits);
   for (std::size_t j = 0; j < m; ++j) {
     out[j] = Rng::box_muller(Rng::to_open_unit(bits[0][j]), Rng::to_open_unit(bits[1][j]));
   }

@@ -14,12 +14,20 @@ using namespace fund_ops;
 
 namespace {
 
-/// Index the holdings by start-up id in s.scratch (FundScratch): `lookups` more ids, in
-/// [lo, hi], are about to be looked up. Start-up ids are dense (section 5.1), so with a bucket
-/// per id in range no two ids share a bucket; a wider range shares buckets, which only costs a
-/// longer walk. Each bucket lists its rows in holding order, so a start-up's holdings are
-/// visited in the order a scan of the table would visit them. O(holdings + buckets).
-void index_holdings(FundSystem& s, std::size_t lookups, std::uint64_t lo, std::uint64_t hi) {
+/// Index the holdings by start-up id in s.scratch (FundScratch) for the start-ups of `items`
+/// (round requests or exits), whose ids are about to be looked up. Start-up ids are dense
+/// (section 5.1), so with a bucket per id in range no two ids share a bucket; a wider range shares
+/// buckets, which only costs a longer walk. Each bucket lists its rows in holding order, so a
+/// start-up's holdings are visited in the order a scan of the table would visit them. O(holdings +
+/// buckets).
+template <class Item>
+void index_holdings(FundSystem& s, std::span<const Item> items) {
+  std::uint64_t lo = std::numeric_limits<std::uint64_t>::max(), hi = 0;
+  for (const Item& it : items) {
+    lo = std::min(lo, it.startup_id);
+    hi = std::max(hi, it.startup_id);
+  }
+  const std::size_t lookups = items.size();
   const HoldingTable& h = s.holdings;
   FundScratch& x = s.scratch;
   const std::size_t n = rows(h);
@@ -148,12 +156,7 @@ void clear_rounds(FundSystem& s, std::span<const RoundRequest> requests,
   out.assign(requests.size(), RoundOutcome{});
   FundTable& f = s.funds;
   FundScratch& x = s.scratch;
-  std::uint64_t lo = std::numeric_limits<std::uint64_t>::max(), hi = 0;
-  for (const RoundRequest& r : requests) {
-    lo = std::min(lo, r.startup_id);
-    hi = std::max(hi, r.startup_id);
-  }
-  index_holdings(s, requests.size(), lo, hi);
+  index_holdings(s, requests);
   x.active.clear();
   x.powder.clear();
   x.cap.clear();
@@ -298,12 +301,7 @@ void realise_exits(FundSystem& s, std::span<const StartupExit> exits, int /*year
   FundTable& f = s.funds;
   HoldingTable& h = s.holdings;
   FundScratch& x = s.scratch;
-  std::uint64_t lo = std::numeric_limits<std::uint64_t>::max(), hi = 0;
-  for (const StartupExit& e : exits) {
-    lo = std::min(lo, e.startup_id);
-    hi = std::max(hi, e.startup_id);
-  }
-  index_holdings(s, exits.size(), lo, hi);
+  index_holdings(s, exits);
   x.keep.assign(rows(h), 1);
   for (const StartupExit& e : exits) {
     std::int32_t* link = &bucket(x, e.startup_id);
