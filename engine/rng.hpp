@@ -109,43 +109,52 @@ class Rng {
   r123::Philox4x32::key_type key_;
 };
 
-/// Philox4x32-10 blocks for W agents at once, laid out as four arrays of words: out[k][j] is
-/// word k of Rng::bits(year, agents[j], purpose, index). Plain loops over lanes, so the
-/// compiler vectorises them (docs/model.md section 2.3; docs/performance.md).
-template <int W>
-void bits_chunk(const Rng& rng, std::int32_t year, const std::uint64_t* agents, Purpose purpose,
-                std::uint16_t index, std::uint32_t (&out)[4][W]) noexcept {
-  constexpr std::uint32_t m0 = 0xD2511F53u, m1 = 0xCD9E8D57u;  // Random123 multipliers
+/// One Philox4x32-10 block, Rng::bits(year, agent, purpose/index tag), as straight-line code on
+/// 64-bit lanes that hold 32-bit words: a loop over agents that calls it keeps the four words in
+/// registers through the ten rounds and vectorises with one 32x32->64-bit multiply (vpmuludq) per
+/// product. `tag` is (purpose << 16) | index. Words are returned in r[0..3] (each < 2^32).
+inline void philox_lane(std::uint32_t key0, std::uint32_t key1, std::uint64_t agent,
+                        std::uint32_t year, std::uint32_t tag, std::uint64_t (&r)[4]) noexcept {
+  constexpr std::uint64_t m0 = 0xD2511F53u, m1 = 0xCD9E8D57u;  // Random123 multipliers
   constexpr std::uint32_t w0 = 0x9E3779B9u, w1 = 0xBB67AE85u;  // Weyl key increments
-  std::uint32_t x0[W], x1[W], x2[W], x3[W];
-  const auto yr = static_cast<std::uint32_t>(year);
-  const std::uint32_t tag = (static_cast<std::uint32_t>(purpose) << 16) | index;
-  for (int j = 0; j < W; ++j) {
-    x0[j] = static_cast<std::uint32_t>(agents[j]);
-    x1[j] = static_cast<std::uint32_t>(agents[j] >> 32);
-    x2[j] = yr;
-    x3[j] = tag;
-  }
-  std::uint32_t k0 = rng.key_word(0), k1 = rng.key_word(1);
+  constexpr std::uint64_t lo = 0xFFFFFFFFu;
+  std::uint64_t x0 = agent & lo, x1 = agent >> 32, x2 = year, x3 = tag;
+  std::uint32_t k0 = key0, k1 = key1;
+#pragma GCC unroll 10
   for (int round = 0; round < 10; ++round) {
-    for (int j = 0; j < W; ++j) {
-      const std::uint64_t p0 = static_cast<std::uint64_t>(m0) * x0[j];
-      const std::uint64_t p1 = static_cast<std::uint64_t>(m1) * x2[j];
-      const auto hi0 = static_cast<std::uint32_t>(p0 >> 32), lo0 = static_cast<std::uint32_t>(p0);
-      const auto hi1 = static_cast<std::uint32_t>(p1 >> 32), lo1 = static_cast<std::uint32_t>(p1);
-      x0[j] = hi1 ^ x1[j] ^ k0;
-      x1[j] = lo1;
-      x2[j] = hi0 ^ x3[j] ^ k1;
-      x3[j] = lo0;
-    }
+    const std::uint64_t p0 = m0 * (x0 & lo);
+    const std::uint64_t p1 = m1 * (x2 & lo);
+    x0 = (p1 >> 32) ^ x1 ^ k0;
+    x1 = p1 & lo;
+    x2 = (p0 >> 32) ^ x3 ^ k1;
+    x3 = p0 & lo;
     k0 += w0;
     k1 += w1;
   }
+  r[0] = x0 & lo;
+  r[1] = x1;
+  r[2] = x2 & lo;
+  r[3] = x3;
+}
+
+/// The counter word of a draw's purpose and index, as philox_lane takes it.
+constexpr std::uint32_t philox_tag(Purpose purpose, std::uint16_t index) noexcept {
+  return (static_cast<std::uint32_t>(purpose) << 16) | index;
+}
+
+/// Philox4x32-10 blocks for W agents at once, laid out as four arrays of words: out[k][j] is
+/// word k of Rng::bits(year, agents[j], purpose, index). A plain loop over lanes of philox_lane,
+/// so the compiler vectorises it (docs/model.md section 2.3; docs/performance.md).
+template <int W>
+void bits_chunk(const Rng& rng, std::int32_t year, const std::uint64_t* agents, Purpose purpose,
+                std::uint16_t index, std::uint32_t (&out)[4][W]) noexcept {
+  const std::uint32_t key0 = rng.key_word(0), key1 = rng.key_word(1);
+  const auto yr = static_cast<std::uint32_t>(year);
+  const std::uint32_t tag = philox_tag(purpose, index);
   for (int j = 0; j < W; ++j) {
-    out[0][j] = x0[j];
-    out[1][j] = x1[j];
-    out[2][j] = x2[j];
-    out[3][j] = x3[j];
+    std::uint64_t r[4];
+    philox_lane(key0, key1, agents[j], yr, tag, r);
+    for (int w = 0; w < 4; ++w) out[w][j] = static_cast<std::uint32_t>(r[w]);
   }
 }
 

@@ -7,10 +7,13 @@
 #include <limits>
 #include <type_traits>
 
-#include <Eigen/Core>
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#endif
 
 #include "engine/parallel.hpp"
 #include "engine/table.hpp"
+#include "engine/vecmath.hpp"
 
 namespace nisim::hk {
 
@@ -119,13 +122,13 @@ double synthesise_firms(FirmTable& f, const Params& p, const Rng& rng, Parallel&
 
 namespace {
 
-/// Rows per chunk of the firm update: the kernel works on W rows at a time in fixed-size
-/// arrays, so every arithmetic and math step is a vectorised loop with no remainder. The last
-/// chunk of a range is padded by repeating its last row; padded lanes are never stored. Each
-/// row therefore goes through exactly the same instructions wherever it sits, which keeps
-/// results bitwise independent of block boundaries and thread count.
+/// Rows per chunk of the firm update: the kernel works on W rows at a time, so every loop has a
+/// fixed trip count and vectorises with no remainder. The last chunk of a range is copied into
+/// padded buffers (its last row repeated) and goes through the same compiled function as a full
+/// chunk; padded lanes are never stored. Each row therefore goes through exactly the same
+/// instructions wherever it sits, which keeps results bitwise independent of block boundaries
+/// and thread count.
 constexpr int W = 64;
-using Lanes = Eigen::Array<double, W, 1>;
 
 /// The year's constants of eqs. 3.2-3.4, hoisted out of the row loop.
 struct KernelConstants {
@@ -150,170 +153,298 @@ struct KernelConstants {
     // eq. 3.4b in logs: adopt iff ln Y + ln(a (1-alpha-beta) g_k) + sn z - sn^2/2 > ln(C - G).
     log_value_factor = std::log(annuity * rts);
     log_net_cost = net_cost > 0.0 ? std::log(net_cost) : -std::numeric_limits<double>::infinity();
-    const int max_lines = static_cast<int>(p.line_max);
-    for (int k = 0; k <= 64; ++k) {
-      const double g = k < max_lines ? p.line_output_gain * std::pow(p.line_gain_decay, k) : 0.0;
-      log_gain[k] = g > 0.0 ? std::log(g) : -std::numeric_limits<double>::infinity();
-    }
+    // eq. 3.4d in logs: ln g_k = ln g_0 + k ln(decay) for k < max_per_firm, else -inf. A zero
+    // decay leaves only the first line with a gain (k ln 0 is -inf for k >= 1, not NaN at k = 0).
+    max_lines = static_cast<double>(p.line_max);
+    log_gain0 = p.line_output_gain > 0.0 ? std::log(p.line_output_gain)
+                                         : -std::numeric_limits<double>::infinity();
+    decays = p.line_gain_decay > 0.0;
+    log_decay = decays ? std::log(p.line_gain_decay) : 0.0;
     for (int s = 0; s < k_sectors; ++s) {
       drift[s] = p.tfp_drift + p.sector[s].tfp_drift_extra + env.tfp_bonus;  // eq. 4.5a
       floor[s] = p.sector[s].floor_per_worker;
     }
-    floor_factor = env.floor_factor;
-    rent_extra = env.rent_extra;
+    for (int w = 0; w < k_sites; ++w) {
+      floor_factor[w] = env.floor_factor[w];
+      rent_extra[w] = env.rent_extra[w];
+    }
   }
   double alpha, beta, rts, c0, c_l, c_k, wage, user_cost, net_cost, line_cost;
   double log_value_factor, log_net_cost, project_limit, line_floor;
-  std::array<double, 65> log_gain{};
-  std::array<double, k_sectors> drift{}, floor{};
-  std::array<double, k_sites> floor_factor{}, rent_extra{};
+  double max_lines, log_gain0, log_decay;
+  bool decays;
+  // Sector and site tables, padded to one or two AVX-512 registers for in-register lookups.
+  alignas(64) std::array<double, 16> drift{}, floor{};
+  alignas(64) std::array<double, 8> floor_factor{}, rent_extra{};
 };
+static_assert(k_sectors <= 16 && k_sites <= 8, "lookups assume 16 sectors and 8 sites at most");
+
+/// The per-row inputs of one chunk that come from narrow columns or small tables, widened to
+/// doubles by the chunk's first loop so that the main loop works on 8-byte lanes only.
+struct alignas(64) NarrowLanes {
+  double drift[W];     ///< TFP drift of the firm's sector, eq. 4.5a
+  double floor_pw[W];  ///< floor space per worker at the firm's site, m2 (eq. 3.6a, 3.6d)
+  double rent_x[W];    ///< rent above base at the firm's site, HK$ M/m2/year (eq. 3.3a)
+  double lines[W];     ///< smart lines held
+  double projects[W];  ///< line projects applied for or being built
+  double age[W];       ///< age before this year's update, years
+};
+
+/// Per-row values from the sector and site tables: TFP drift (eq. 4.5a), floor space per worker
+/// (eq. 3.6a scaled by the site's factor, eq. 3.6d) and rent above base (eq. 3.3a). With AVX-512
+/// each table sits in one or two registers and a lookup is one permute per 8 rows; a gather from
+/// memory costs several times more. Both paths give the same values (lookups and one product).
+void lookup_sector_site(const KernelConstants& k, const std::uint8_t (&sector)[W],
+                        const std::uint8_t (&site)[W], NarrowLanes& in) noexcept {
+#if defined(__AVX512F__)
+  const __m512d drift_lo = _mm512_load_pd(k.drift.data()), drift_hi = _mm512_load_pd(&k.drift[8]);
+  const __m512d floor_lo = _mm512_load_pd(k.floor.data()), floor_hi = _mm512_load_pd(&k.floor[8]);
+  const __m512d factor = _mm512_load_pd(k.floor_factor.data());
+  const __m512d rent = _mm512_load_pd(k.rent_extra.data());
+  // The masked forms with every lane set: the unmasked ones trip GCC 12's -Wmaybe-uninitialized
+  // inside its own header (GCC bug 105593).
+  constexpr __mmask8 all = 0xFF;
+  for (int j = 0; j < W; j += 8) {
+    const __m512i s = _mm512_maskz_cvtepu8_epi64(
+        all, _mm_loadl_epi64(reinterpret_cast<const __m128i*>(&sector[j])));
+    const __m512i w = _mm512_maskz_cvtepu8_epi64(
+        all, _mm_loadl_epi64(reinterpret_cast<const __m128i*>(&site[j])));
+    _mm512_store_pd(&in.drift[j], _mm512_permutex2var_pd(drift_lo, s, drift_hi));
+    _mm512_store_pd(&in.floor_pw[j], _mm512_mul_pd(_mm512_permutex2var_pd(floor_lo, s, floor_hi),
+                                                   _mm512_maskz_permutexvar_pd(all, w, factor)));
+    _mm512_store_pd(&in.rent_x[j], _mm512_maskz_permutexvar_pd(all, w, rent));
+  }
+#else
+  for (int j = 0; j < W; ++j) {
+    in.drift[j] = k.drift[sector[j]];
+    in.floor_pw[j] = k.floor[sector[j]] * k.floor_factor[site[j]];
+    in.rent_x[j] = k.rent_extra[site[j]];
+  }
+#endif
+}
+
+/// Where the main loop reads and writes one chunk's 8-byte columns: the table's own columns at the
+/// chunk's first row (full chunk), or padded copies (last chunk). Updated in place: log TFP,
+/// employment, capital, cash. The narrow results (age, plan, exit) come back as doubles.
+struct WideRows {
+  const std::uint64_t* id;
+  double* log_tfp;
+  double* employment;
+  double* capital;
+  double* cash;
+  double* value_added;
+  double* floor_space;
+  double* subsidy;
+  double* plan;  ///< 1.0 if the firm plans a line, else 0.0
+  double* exit;  ///< 1.0 if the firm exits, else 0.0
+  double* age;   ///< age after this year's update
+};
+
+/// Per-year scalars of the update that are not in KernelConstants.
+struct UpdateScalars {
+  double lambda, sigma, payout, credit, sn, noise_mean, young, hazard_young, hazard_mature;
+  std::uint32_t key0, key1, year, tag;
+};
+
+/// The firm update of W rows (sections 3.2-3.4): one loop over lanes, every value in 8-byte
+/// lanes, so it compiles to one vectorised body with no remainder. Not inlined, so the full and
+/// the padded last chunk run literally the same instructions.
+[[gnu::noinline]] void update_chunk(const KernelConstants& k, const UpdateScalars& v,
+                                    const NarrowLanes& in, const WideRows& r) noexcept {
+  const std::uint64_t* __restrict id = r.id;
+  double* __restrict log_tfp = r.log_tfp;
+  double* __restrict employment = r.employment;
+  double* __restrict capital = r.capital;
+  double* __restrict cash = r.cash;
+  double* __restrict value_added = r.value_added;
+  double* __restrict floor_space = r.floor_space;
+  double* __restrict subsidy = r.subsidy;
+  double* __restrict plan = r.plan;
+  double* __restrict exits = r.exit;
+  double* __restrict age = r.age;
+  // Every constant in a local, so the loop body reads no memory but its lanes.
+  const double c0 = k.c0, rts = k.rts, c_l = k.c_l, c_k = k.c_k, alpha = k.alpha, beta = k.beta;
+  const double wage = k.wage, user_cost = k.user_cost, line_floor = k.line_floor;
+  const double log_value_factor = k.log_value_factor, log_net_cost = k.log_net_cost;
+  const double line_cost = k.line_cost, project_limit = k.project_limit;
+  const double max_lines = k.max_lines, log_gain0 = k.log_gain0, log_decay = k.log_decay;
+  const bool decays = k.decays;
+  constexpr double minus_inf = -std::numeric_limits<double>::infinity();
+  const double lambda = v.lambda, sigma = v.sigma, payout = v.payout, credit = v.credit;
+  const double sn = v.sn, noise_mean = v.noise_mean, young = v.young;
+  const double hazard_young = v.hazard_young, hazard_mature = v.hazard_mature;
+  const std::uint32_t key0 = v.key0, key1 = v.key1, year = v.year, tag = v.tag;
+  // Three loops over the lanes, each with a short body, so the core overlaps the long dependency
+  // chains (ten Philox rounds, then log, sqrt and the polynomials) of several vectors at once;
+  // one fused loop measured slower (docs/performance.md). Lane j reads and writes element j of
+  // each array only, and the arrays are distinct columns or buffers: no dependence between lanes,
+  // which GCC cannot prove through the struct's pointers (hence ivdep).
+  alignas(64) double u_r[W], u_theta[W], u_exit[W], z_tfp[W], z_line[W], log_l0[W], log_k0[W],
+      log_va[W];
+  // One Philox block per firm-year (section 2.3): words 0-1 give two normals by Box-Muller (the
+  // TFP shock and the line-gain noise), word 2 the exit uniform.
+#pragma GCC ivdep
+  for (int j = 0; j < W; ++j) {
+    std::uint64_t bits[4];
+    philox_lane(key0, key1, id[j], year, tag, bits);
+    u_r[j] = (static_cast<double>(bits[0]) + 0.5) * 0x1p-32;  // Rng::to_open_unit
+    u_theta[j] = (static_cast<double>(bits[1]) + 0.5) * 0x1p-32;
+    u_exit[j] = (static_cast<double>(bits[2]) + 0.5) * 0x1p-32;
+  }
+#pragma GCC ivdep
+  for (int j = 0; j < W; ++j) {
+    double sin_theta, cos_theta;
+    Rng::sincos_2pi(u_theta[j], sin_theta, cos_theta);
+    const double radius = std::sqrt(-2.0 * vecmath::log(u_r[j]));
+    z_tfp[j] = radius * cos_theta;
+    z_line[j] = radius * sin_theta;
+    log_l0[j] = vecmath::log(employment[j]);
+    log_k0[j] = vecmath::log(capital[j]);
+  }
+#pragma GCC ivdep
+  for (int j = 0; j < W; ++j) {
+    // eq. 3.2a: log TFP random walk with drift.
+    const double la = log_tfp[j] + in.drift[j] + sigma * z_tfp[j];
+    // eq. 3.2b-d: move log L and log K a share lambda towards their optimum.
+    const double log_y_star = (la + c0) / rts;
+    const double log_l = log_l0[j] + lambda * (c_l + log_y_star - log_l0[j]);
+    const double log_k = log_k0[j] + lambda * (c_k + log_y_star - log_k0[j]);
+    const double l = vecmath::exp(log_l), cap = vecmath::exp(log_k);
+    // eq. 3.2e: value added.
+    const double log_y = la + alpha * log_k + beta * log_l;
+    log_tfp[j] = la;
+    log_va[j] = log_y;
+    employment[j] = l;
+    capital[j] = cap;
+    value_added[j] = vecmath::exp(log_y);
+  }
+#pragma GCC ivdep
+  for (int j = 0; j < W; ++j) {
+    const double l = employment[j], cap = capital[j], y = value_added[j];
+    // eq. 3.6a: floor space for workers (per-worker need scaled by the site's rent, eq. 3.6d)
+    // and for lines held or in progress.
+    const double fl = in.floor_pw[j] * l + line_floor * (in.lines[j] + in.projects[j]);
+    // eq. 3.3a-b: profit after wages, the user cost of capital and rent above its base level;
+    // retained share to cash.
+    const double profit = y - wage * l - user_cost * cap - in.rent_x[j] * fl;
+    const double cash1 = cash[j] + profit - payout * (profit > 0.0 ? profit : 0.0);
+
+    // eq. 3.4b-c: plan a smart line if its valued gain exceeds its cost net of the grant it
+    // would get, the firm can pay the whole cost now from cash and credit (the grant comes on
+    // completion, eq. 4.1d), and it has fewer projects than the limit (eq. 4.1b). log_gain is
+    // -inf at the line cap. The plan becomes a line only if approved and housed (section 4.1).
+    // The next line is the (lines + projects + 1)-th: its log gain is what a project adds.
+    const double n_next = in.lines[j] + in.projects[j];
+    const bool has_gain = (n_next < max_lines) & (decays | (n_next == 0.0));
+    const double log_gain = has_gain ? log_gain0 + n_next * log_decay : minus_inf;
+    const bool worth_it =
+        log_va[j] + log_value_factor + log_gain + sn * z_line[j] + noise_mean > log_net_cost;
+    const bool can_pay = cash1 + credit * cap >= line_cost;
+    const bool room = in.projects[j] < project_limit;
+    // eq. 3.3c: exit by hazard or by insolvency beyond the credit limit.
+    const double age1 = in.age[j] + 1.0;
+    const double hazard = age1 < young ? hazard_young : hazard_mature;
+    const bool exit = (u_exit[j] < hazard) | (cash1 < -credit * cap);
+
+    cash[j] = cash1;
+    floor_space[j] = fl;
+    subsidy[j] = 0.0;  // grants received are set later in the year (eq. 4.1d)
+    plan[j] = (worth_it & can_pay & room) ? 1.0 : 0.0;
+    exits[j] = exit ? 1.0 : 0.0;
+    age[j] = age1;
+  }
+}
 
 }  // namespace
 
 void update_firm_rows(FirmTable& f, std::size_t begin, std::size_t end, const FirmEnvironment& env,
                       const Params& p, const Rng& rng) {
   const KernelConstants k(env, p);
-  const double lambda = p.adjust_speed, sigma = p.tfp_sigma;
-  const double payout = p.payout, credit = p.credit_limit;
-  const double sn = p.line_noise_sigma, noise_mean = -0.5 * sn * sn;
-  const double young = static_cast<double>(p.young_age);
-  const double hazard_young = p.exit_hazard_young, hazard_mature = p.exit_hazard_mature;
+  const UpdateScalars v{p.adjust_speed,
+                        p.tfp_sigma,
+                        p.payout,
+                        p.credit_limit,
+                        p.line_noise_sigma,
+                        -0.5 * p.line_noise_sigma * p.line_noise_sigma,
+                        static_cast<double>(p.young_age),
+                        p.exit_hazard_young,
+                        p.exit_hazard_mature,
+                        rng.key_word(0),
+                        rng.key_word(1),
+                        static_cast<std::uint32_t>(env.year),
+                        philox_tag(purpose::firm_update, 0)};
+  // Column pointers hoisted into restrict-qualified locals: the uint8 stores could otherwise
+  // alias the vectors' own data pointers, forcing reloads and blocking vectorisation.
+  const std::uint8_t* __restrict sector = f.sector.data();
+  const std::uint8_t* __restrict site = f.site.data();
+  const std::int32_t* __restrict lines = f.smart_lines.data();
+  const std::uint8_t* __restrict projects = f.projects.data();
+  std::int32_t* __restrict age = f.age.data();
+  std::uint8_t* __restrict new_lines = f.new_lines.data();
+  std::uint8_t* __restrict line_plan = f.line_plan.data();
+  std::uint8_t* __restrict exiting = f.exiting.data();
 
-  // Lanes live in plain aligned arrays (row j of the chunk in element j), so the copy loops
-  // vectorise; Eigen maps over them for the math (vectorised exp, log, sqrt).
-  using Map = Eigen::Map<Lanes, Eigen::Aligned64>;
-  alignas(64) std::uint64_t id[W];
-  alignas(64) std::uint32_t bits[4][W];
-  alignas(64) double log_a[W], l0[W], k0[W], cash0[W], lines[W], age0[W], drift[W], floor_pw[W];
-  alignas(64) double projects[W], rent_x[W];
-  alignas(64) double u_r[W], u_exit[W], z_tfp[W], z_line[W], log_gain[W];
-  alignas(64) double out_l[W], out_k[W], out_y[W], out_cash[W], out_floor[W];
-  alignas(64) double out_plan[W], out_age[W], out_exit[W], log_y[W];
+  NarrowLanes in{};
+  alignas(64) double plan[W], exits[W], age1[W];
+  // The last chunk's padded copies of the wide columns.
+  alignas(64) std::uint64_t pad_id[W];
+  alignas(64) double pad_log_tfp[W], pad_l[W], pad_k[W], pad_cash[W], pad_y[W], pad_floor[W],
+      pad_subsidy[W];
 
-  // Copy rows [c, c + m) into the lanes; lanes past m repeat row c + m - 1. Full chunks take
-  // the straight-line copy.
-  auto gather = [&](std::size_t c, std::size_t m, auto full) {
-    for (int j = 0; j < W; ++j) {
+  // Widen the narrow columns of rows [c, c + m) into `in`; lanes past m repeat row c + m - 1.
+  alignas(64) std::uint8_t sector_of[W], site_of[W];
+  auto widen = [&](std::size_t c, std::size_t m, auto full) {
+    for (std::size_t j = 0; j < W; ++j) {
       const std::size_t i = decltype(full)::value ? c + j : c + std::min<std::size_t>(j, m - 1);
-      id[j] = f.id[i];
-      log_a[j] = f.log_tfp[i];
-      l0[j] = f.employment[i];
-      k0[j] = f.capital[i];
-      cash0[j] = f.cash[i];
-      lines[j] = f.smart_lines[i];
-      age0[j] = f.age[i];
-      drift[j] = k.drift[f.sector[i]];
-      const int site = f.site[i];
-      floor_pw[j] = k.floor[f.sector[i]] * k.floor_factor[site];
-      rent_x[j] = k.rent_extra[site];
-      projects[j] = f.projects[i];
+      sector_of[j] = sector[i];
+      site_of[j] = site[i];
+      in.lines[j] = lines[i];
+      in.projects[j] = projects[i];
+      in.age[j] = age[i];
+    }
+    lookup_sector_site(k, sector_of, site_of, in);
+  };
+  // Narrow results of rows [c, c + count) back to their columns.
+  auto narrow = [&](std::size_t c, std::size_t count) {
+    for (std::size_t j = 0; j < count; ++j) {
+      age[c + j] = static_cast<std::int32_t>(age1[j]);
+      line_plan[c + j] = static_cast<std::uint8_t>(plan[j]);
+      exiting[c + j] = static_cast<std::uint8_t>(exits[j]);
+      new_lines[c + j] = 0;  // lines completed are set later in the year (eq. 4.1d)
     }
   };
-  // Copy lanes [0, count) back to rows [c, c + count). The column pointers are hoisted into
-  // restrict-qualified locals: the uint8 stores could otherwise alias the vectors' own data
-  // pointers, forcing a reload after every store and blocking vectorisation.
-  double* __restrict o_log_tfp = f.log_tfp.data();
-  double* __restrict o_employment = f.employment.data();
-  double* __restrict o_capital = f.capital.data();
-  double* __restrict o_value_added = f.value_added.data();
-  double* __restrict o_cash = f.cash.data();
-  double* __restrict o_floor = f.floor_space.data();
-  double* __restrict o_subsidy = f.subsidy.data();
-  std::int32_t* __restrict o_age = f.age.data();
-  std::uint8_t* __restrict o_new = f.new_lines.data();
-  std::uint8_t* __restrict o_plan = f.line_plan.data();
-  std::uint8_t* __restrict o_exit = f.exiting.data();
-  // Store through Eigen maps (its own vectorised copy and cast loops).
-  using Dyn = Eigen::Array<double, Eigen::Dynamic, 1>;
-  auto scatter = [&](std::size_t c, Eigen::Index count) {
-    auto put = [&](auto* column, const double* lanes) {
-      using T = std::remove_pointer_t<decltype(column)>;
-      Eigen::Map<Eigen::Array<T, Eigen::Dynamic, 1>>(column + c, count) =
-          Eigen::Map<const Dyn>(lanes, count).template cast<T>();
-    };
-    put(o_log_tfp, log_a);
-    put(o_employment, out_l);
-    put(o_capital, out_k);
-    put(o_value_added, out_y);
-    put(o_cash, out_cash);
-    put(o_floor, out_floor);
-    put(o_age, out_age);
-    put(o_plan, out_plan);
-    put(o_exit, out_exit);
-    // Lines completed and grants received are set later in the year (eq. 4.1d).
-    std::fill(o_subsidy + c, o_subsidy + c + count, 0.0);
-    std::fill(o_new + c, o_new + c + count, std::uint8_t{0});
-  };
 
-  for (std::size_t c = begin; c < end; c += W) {
-    const std::size_t m = std::min<std::size_t>(W, end - c);
-    if (m == W) {
-      gather(c, m, std::true_type{});
-    } else {
-      gather(c, m, std::false_type{});
+  std::size_t c = begin;
+  for (; c + W <= end; c += W) {
+    widen(c, W, std::true_type{});
+    update_chunk(k, v, in,
+                 {f.id.data() + c, f.log_tfp.data() + c, f.employment.data() + c,
+                  f.capital.data() + c, f.cash.data() + c, f.value_added.data() + c,
+                  f.floor_space.data() + c, f.subsidy.data() + c, plan, exits, age1});
+    narrow(c, W);
+  }
+  if (c < end) {
+    const std::size_t m = end - c;
+    widen(c, m, std::false_type{});
+    for (std::size_t j = 0; j < W; ++j) {
+      const std::size_t i = c + std::min<std::size_t>(j, m - 1);
+      pad_id[j] = f.id[i];
+      pad_log_tfp[j] = f.log_tfp[i];
+      pad_l[j] = f.employment[i];
+      pad_k[j] = f.capital[i];
+      pad_cash[j] = f.cash[i];
     }
-    for (int j = 0; j < W; ++j) {
-      // The next line is the (lines + projects + 1)-th: its gain is what a new project adds.
-      const int n_lines = std::min(static_cast<int>(lines[j] + projects[j]), 64);
-      log_gain[j] = k.log_gain[n_lines];
-    }
-    // One Philox block per firm-year (section 2.3): words 0-1 give two normals by Box-Muller
-    // (the TFP shock and the line-gain noise), word 2 the exit uniform.
-    bits_chunk<W>(rng, env.year, id, purpose::firm_update, 0, bits);
-    for (int j = 0; j < W; ++j) {
-      u_r[j] = Rng::to_open_unit(bits[0][j]);
-      u_exit[j] = Rng::to_open_unit(bits[2][j]);
-      Rng::sincos_2pi(Rng::to_open_unit(bits[1][j]), z_line[j], z_tfp[j]);
-    }
-    const Lanes radius = (-2.0 * Map(u_r).log()).sqrt();
-    const Lanes zt = Map(z_tfp) * radius, zl = Map(z_line) * radius;
-
-    // eq. 3.2a: log TFP random walk with drift.
-    Map la(log_a);
-    la += Map(drift) + sigma * zt;
-    // eq. 3.2b-d: move log L and log K a share lambda towards their optimum.
-    const Lanes log_y_star = (la + k.c0) / k.rts;
-    const Lanes log_l0 = Map(l0).log(), log_k0 = Map(k0).log();
-    const Lanes log_l = log_l0 + lambda * (k.c_l + log_y_star - log_l0);
-    const Lanes log_k = log_k0 + lambda * (k.c_k + log_y_star - log_k0);
-    Map l(out_l), cap(out_k), y(out_y), cash(out_cash);
-    l = log_l.exp();
-    cap = log_k.exp();
-    // eq. 3.2e: value added.
-    Map{log_y} = la + k.alpha * log_k + k.beta * log_l;
-    y = Map(log_y).exp();
-    // eq. 3.6a: floor space for workers (per-worker need scaled by the site's rent, eq. 3.6d)
-    // and for lines held or in progress.
-    Map fl(out_floor);
-    fl = Map(floor_pw) * l + k.line_floor * (Map(lines) + Map(projects));
-    // eq. 3.3a-b: profit after wages, the user cost of capital and rent above its base level;
-    // retained share to cash.
-    const Lanes profit = y - k.wage * l - k.user_cost * cap - Map(rent_x) * fl;
-    cash = Map(cash0) + profit - payout * profit.max(0.0);
-    const double* z_gain = zl.data();
-    // The decisions, as one branch-free loop over lanes (compiled to masked vector operations;
-    // Eigen's boolean arrays would be evaluated one lane at a time).
-    for (int j = 0; j < W; ++j) {
-      // eq. 3.4b-c: plan a smart line if its valued gain exceeds its cost net of the grant it
-      // would get, the firm can pay the whole cost now from cash and credit (the grant comes on
-      // completion, eq. 4.1d), and it has fewer projects than the limit (eq. 4.1b). log_gain is
-      // -inf at the line cap. The plan becomes a line only if approved and housed (section 4.1).
-      const bool worth_it =
-          log_y[j] + k.log_value_factor + log_gain[j] + sn * z_gain[j] + noise_mean >
-          k.log_net_cost;
-      const bool can_pay = out_cash[j] + credit * out_k[j] >= k.line_cost;
-      const bool room = projects[j] < k.project_limit;
-      out_plan[j] = (worth_it & can_pay & room) ? 1.0 : 0.0;
-      // eq. 3.3c: exit by hazard or by insolvency beyond the credit limit.
-      const double age = age0[j] + 1.0;
-      const double hazard = age < young ? hazard_young : hazard_mature;
-      const bool exits = (u_exit[j] < hazard) | (out_cash[j] < -credit * out_k[j]);
-      out_exit[j] = exits ? 1.0 : 0.0;
-      out_age[j] = age;
-    }
-
-    scatter(c, static_cast<Eigen::Index>(m));
+    update_chunk(k, v, in,
+                 {pad_id, pad_log_tfp, pad_l, pad_k, pad_cash, pad_y, pad_floor, pad_subsidy, plan,
+                  exits, age1});
+    std::copy_n(pad_log_tfp, m, f.log_tfp.begin() + static_cast<std::ptrdiff_t>(c));
+    std::copy_n(pad_l, m, f.employment.begin() + static_cast<std::ptrdiff_t>(c));
+    std::copy_n(pad_k, m, f.capital.begin() + static_cast<std::ptrdiff_t>(c));
+    std::copy_n(pad_cash, m, f.cash.begin() + static_cast<std::ptrdiff_t>(c));
+    std::copy_n(pad_y, m, f.value_added.begin() + static_cast<std::ptrdiff_t>(c));
+    std::copy_n(pad_floor, m, f.floor_space.begin() + static_cast<std::ptrdiff_t>(c));
+    std::copy_n(pad_subsidy, m, f.subsidy.begin() + static_cast<std::ptrdiff_t>(c));
+    narrow(c, m);
   }
 }
 

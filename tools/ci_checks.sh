@@ -3,7 +3,8 @@
 #   format  clang-format: every C++ file under engine models app bench tests fuzz is formatted
 #   tidy    clang-tidy (.clang-tidy, warnings are errors) on every .cpp of engine models app,
 #           through the debug preset's compile_commands.json; run-clang-tidy -j$CI_JOBS.
-#   asan    ASan + UBSan (preset asan): the engine and model GoogleTests
+#   asan    ASan + UBSan (preset asan, built for this machine's SIMD like the release preset,
+#           so the AVX-512 paths users run are tested): the engine and model GoogleTests
 #   tsan    ThreadSanitizer (preset tsan): the engine and model GoogleTests.
 #           Debian's libtbb is not built with TSan, so TSan cannot see TBB hand work to its
 #           threads; engine/tsan.hpp states nisim's hand-offs explicitly (engine/parallel.hpp,

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <numbers>
 #include <numeric>
 
 #include "engine/table.hpp"
@@ -193,6 +194,174 @@ TEST(Firms, SectorAndSiteDraws) {
   EXPECT_EQ(site_for(k_first_strategic_sector, 0.999999, 1.0), site::innopark_estates);
   EXPECT_EQ(site_for(k_first_strategic_sector, 0.3, 0.25), site::industrial_buildings);
   EXPECT_EQ(site_for(k_first_strategic_sector, 0.2, 0.25), site::innopark_estates);
+}
+
+namespace {
+
+/// A population with every sector and site, line counts on both sides of the cap, projects,
+/// young and mature firms, and some firms short of cash, for the kernel tests below.
+FirmTable varied_firms(const Params& p, std::size_t n, double wage) {
+  FirmTable f;
+  resize_rows(f, n);
+  const Rng rng(99);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto id = static_cast<std::uint64_t>(3 * i + 7);
+    const int sector = static_cast<int>(i % k_sectors);
+    const int site = static_cast<int>((i / 3) % k_sites);
+    const double size = 1.0 + 400.0 * rng.uniform(1, id, 1);
+    init_firm_row(f, i, id, sector, site, size, static_cast<int>(i % 9), wage, p);
+    f.log_tfp[i] += 0.3 * rng.normal(1, id, 2);  // off the optimum, so L and K adjust
+    f.smart_lines[i] = static_cast<std::int32_t>(i % 8);
+    f.projects[i] = static_cast<std::uint8_t>((i / 8) % 3);
+    if (i % 5 == 0) f.cash[i] = -0.45 * f.capital[i] * rng.uniform(1, id, 3);
+    if (i % 7 == 0) f.cash[i] = 1e3;  // can pay for a line
+  }
+  return f;
+}
+
+/// The firm update of one row written plainly from docs/model.md sections 3.2-3.4 with libm and
+/// the scalar generator: the reference the vectorised kernel must match.
+struct ReferenceRow {
+  double log_tfp, employment, capital, value_added, cash, floor_space;
+  int age;
+  bool plan, exits;
+  double plan_margin;  ///< log value minus log net cost of a line: the plan's distance to a tie
+};
+
+ReferenceRow reference_update(const FirmTable& f, std::size_t i, const FirmEnvironment& env,
+                              const Params& p, const Rng& rng) {
+  const RandomBits b = rng.bits(env.year, f.id[i], purpose::firm_update, 0);
+  const double u_r = Rng::to_open_unit(b.w[0]), u_t = Rng::to_open_unit(b.w[1]);
+  const double u_exit = Rng::to_open_unit(b.w[2]);
+  const double radius = std::sqrt(-2.0 * std::log(u_r));
+  const double z_tfp = radius * std::cos(2.0 * std::numbers::pi * u_t);
+  const double z_line = radius * std::sin(2.0 * std::numbers::pi * u_t);
+  const int s = f.sector[i], site = f.site[i];
+  const double a = p.alpha, bt = p.beta, w = env.wage, u = p.user_cost;
+  ReferenceRow r{};
+  // eq. 3.2a, 4.5a
+  r.log_tfp = f.log_tfp[i] + p.tfp_drift + p.sector[s].tfp_drift_extra + env.tfp_bonus +
+              p.tfp_sigma * z_tfp;
+  // eq. 3.2b-d
+  const double log_y_star = optimal_log_va(r.log_tfp, w, p);
+  const double log_l_star = std::log(bt / w) + log_y_star,
+               log_k_star = std::log(a / u) + log_y_star;
+  const double log_l =
+      std::log(f.employment[i]) + p.adjust_speed * (log_l_star - std::log(f.employment[i]));
+  const double log_k =
+      std::log(f.capital[i]) + p.adjust_speed * (log_k_star - std::log(f.capital[i]));
+  r.employment = std::exp(log_l);
+  r.capital = std::exp(log_k);
+  r.value_added = std::exp(r.log_tfp + a * log_k + bt * log_l);  // eq. 3.2e
+  const double lines = f.smart_lines[i], projects = f.projects[i];
+  // eq. 3.6a, 3.6d
+  r.floor_space = p.sector[s].floor_per_worker * env.floor_factor[site] * r.employment +
+                  env.line_floor * (lines + projects);
+  // eq. 3.3a-b
+  const double profit =
+      r.value_added - w * r.employment - u * r.capital - env.rent_extra[site] * r.floor_space;
+  r.cash = f.cash[i] + profit - p.payout * std::max(profit, 0.0);
+  // eq. 3.4b-d
+  const int next = static_cast<int>(lines + projects);
+  const double g = next < p.line_max ? p.line_output_gain * std::pow(p.line_gain_decay, next) : 0.0;
+  const double annuity = (1.0 - std::pow(1.0 + p.discount_rate, -p.line_horizon)) / p.discount_rate;
+  const double sn = p.line_noise_sigma;
+  const double value =
+      annuity * (1.0 - a - bt) * g * r.value_added * std::exp(sn * z_line - 0.5 * sn * sn);
+  const double net_cost = p.line_cost - env.line_grant;
+  r.plan_margin = std::log(value) - std::log(net_cost);
+  r.plan = value > net_cost && r.cash + p.credit_limit * r.capital >= p.line_cost &&
+           projects < env.project_limit;
+  // eq. 3.3c
+  r.age = f.age[i] + 1;
+  const double hazard = r.age < p.young_age ? p.exit_hazard_young : p.exit_hazard_mature;
+  r.exits = u_exit < hazard || r.cash < -p.credit_limit * r.capital;
+  return r;
+}
+
+FirmEnvironment varied_environment() {
+  FirmEnvironment env{2024, 0.21, 4.0};
+  env.project_limit = 2;
+  env.tfp_bonus = 0.004;
+  env.line_floor = 250.0;
+  env.floor_factor = {1.0, 0.8, 0.9, 1.1, 0.7, 1.2};
+  env.rent_extra = {0.0, 1e-4, 2e-4, 0.0, 3e-4, 5e-5};
+  return env;
+}
+
+void expect_matches_reference(const Params& p, std::size_t n) {
+  const FirmEnvironment env = varied_environment();
+  const Rng rng(2024);
+  const FirmTable before = varied_firms(p, n, env.wage);
+  FirmTable f = before;
+  update_firm_rows(f, 0, n, env, p, rng);
+  int plans = 0, exits = 0, ties = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const ReferenceRow r = reference_update(before, i, env, p, rng);
+    auto near = [](double got, double want) {
+      return std::abs(got - want) <= 1e-12 * std::max(1.0, std::abs(want));
+    };
+    EXPECT_PRED2(near, f.log_tfp[i], r.log_tfp) << "row " << i;
+    EXPECT_PRED2(near, f.employment[i], r.employment) << "row " << i;
+    EXPECT_PRED2(near, f.capital[i], r.capital) << "row " << i;
+    EXPECT_PRED2(near, f.value_added[i], r.value_added) << "row " << i;
+    EXPECT_PRED2(near, f.cash[i], r.cash) << "row " << i;
+    EXPECT_PRED2(near, f.floor_space[i], r.floor_space) << "row " << i;
+    EXPECT_EQ(f.age[i], r.age) << "row " << i;
+    EXPECT_EQ(f.exiting[i], r.exits ? 1 : 0) << "row " << i;
+    if (std::abs(r.plan_margin) > 1e-9) {
+      EXPECT_EQ(f.line_plan[i], r.plan ? 1 : 0) << "row " << i;
+    } else {
+      ++ties;
+    }
+    EXPECT_EQ(f.subsidy[i], 0.0);
+    EXPECT_EQ(f.new_lines[i], 0);
+    plans += r.plan;
+    exits += r.exits;
+  }
+  // The population exercises both outcomes of each decision.
+  EXPECT_GT(plans, 0);
+  EXPECT_LT(plans, static_cast<int>(n));
+  EXPECT_GT(exits, 0);
+  EXPECT_LT(exits, static_cast<int>(n));
+  EXPECT_LT(ties, 2);
+}
+
+}  // namespace
+
+TEST(FirmKernel, MatchesAPlainLibmReferenceOfEveryEquation) {
+  // 1000 rows: 15 full chunks of 64 and a padded last chunk of 40.
+  expect_matches_reference(Params{}, 1000);
+}
+
+TEST(FirmKernel, ZeroGainDecayLeavesOnlyTheFirstLineWorthBuilding) {
+  Params p;
+  p.line_gain_decay = 0.0;
+  expect_matches_reference(p, 300);
+}
+
+TEST(FirmKernel, ResultsDoNotDependOnHowRowsAreSplitIntoCalls) {
+  // Threads and blocks split the table anywhere; a row's update must not depend on where its
+  // chunk starts or whether it is padded.
+  const Params p;
+  const FirmEnvironment env = varied_environment();
+  const FirmTable before = varied_firms(p, 777, env.wage);
+  FirmTable whole = before, pieces = before;
+  update_firm_rows(whole, 0, 777, env, p, Rng(5));
+  for (const auto& [b, e] : std::vector<std::pair<std::size_t, std::size_t>>{
+           {0, 1}, {1, 37}, {37, 101}, {101, 165}, {165, 700}, {700, 777}}) {
+    update_firm_rows(pieces, b, e, env, p, Rng(5));
+  }
+  auto bytes = [](const FirmTable& t) {
+    std::vector<char> out;
+    t.for_each_column([&](const auto& column) {
+      const auto* data = reinterpret_cast<const char*>(column.data());
+      out.insert(out.end(), data, data + column.size() * sizeof(column[0]));
+    });
+    return out;
+  };
+  EXPECT_TRUE(bytes(whole) == bytes(pieces));
+  EXPECT_FALSE(bytes(whole) == bytes(before));
 }
 
 }  // namespace nisim::hk
