@@ -263,7 +263,8 @@ struct UpdateScalars {
   double* __restrict exits = r.exit;
   double* __restrict age = r.age;
   // Every constant in a local, so the loop body reads no memory but its lanes.
-  const double c0 = k.c0, rts = k.rts, c_l = k.c_l, c_k = k.c_k, alpha = k.alpha, beta = k.beta;
+  const double c0 = k.c0, inv_rts = 1.0 / k.rts, c_l = k.c_l, c_k = k.c_k, alpha = k.alpha,
+               beta = k.beta;
   const double wage = k.wage, user_cost = k.user_cost, line_floor = k.line_floor;
   const double log_value_factor = k.log_value_factor, log_net_cost = k.log_net_cost;
   const double line_cost = k.line_cost, project_limit = k.project_limit;
@@ -306,7 +307,7 @@ struct UpdateScalars {
     // eq. 3.2a: log TFP random walk with drift.
     const double la = log_tfp[j] + in.drift[j] + sigma * z_tfp[j];
     // eq. 3.2b-d: move log L and log K a share lambda towards their optimum.
-    const double log_y_star = (la + c0) / rts;
+    const double log_y_star = (la + c0) * inv_rts;  // a product: no division per row
     const double log_l = log_l0[j] + lambda * (c_l + log_y_star - log_l0[j]);
     const double log_k = log_k0[j] + lambda * (c_k + log_y_star - log_k0[j]);
     const double l = vecmath::exp(log_l), cap = vecmath::exp(log_k);
@@ -404,14 +405,14 @@ void update_firm_rows(FirmTable& f, std::size_t begin, std::size_t end, const Fi
     }
     lookup_sector_site(k, sector_of, site_of, in);
   };
-  // Narrow results of rows [c, c + count) back to their columns.
+  // Narrow results of rows [c, c + count) back to their columns: one loop per column, so each
+  // converts and stores in vectors (a loop mixing 4- and 1-byte stores stays scalar).
   auto narrow = [&](std::size_t c, std::size_t count) {
-    for (std::size_t j = 0; j < count; ++j) {
-      age[c + j] = static_cast<std::int32_t>(age1[j]);
-      line_plan[c + j] = static_cast<std::uint8_t>(plan[j]);
-      exiting[c + j] = static_cast<std::uint8_t>(exits[j]);
-      new_lines[c + j] = 0;  // lines completed are set later in the year (eq. 4.1d)
-    }
+    for (std::size_t j = 0; j < count; ++j) age[c + j] = static_cast<std::int32_t>(age1[j]);
+    for (std::size_t j = 0; j < count; ++j) line_plan[c + j] = static_cast<std::uint8_t>(plan[j]);
+    for (std::size_t j = 0; j < count; ++j) exiting[c + j] = static_cast<std::uint8_t>(exits[j]);
+    // Lines completed are set later in the year (eq. 4.1d).
+    std::fill_n(new_lines + c, count, std::uint8_t{0});
   };
 
   std::size_t c = begin;
