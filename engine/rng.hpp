@@ -17,6 +17,11 @@ namespace nisim {
 /// for one decision never shifts the numbers another decision sees.
 using Purpose = std::uint16_t;
 
+/// The last counter word of a draw: its purpose and index.
+constexpr std::uint32_t philox_tag(Purpose purpose, std::uint16_t index) noexcept {
+  return (static_cast<std::uint32_t>(purpose) << 16) | index;
+}
+
 /// Four 32-bit words of one Philox block.
 struct RandomBits {
   std::uint32_t w[4];
@@ -32,9 +37,9 @@ class Rng {
   RandomBits bits(std::int32_t year, std::uint64_t agent, Purpose purpose,
                   std::uint16_t index = 0) const noexcept {
     using G = r123::Philox4x32;
-    const G::ctr_type ctr = {
-        {static_cast<std::uint32_t>(agent), static_cast<std::uint32_t>(agent >> 32),
-         static_cast<std::uint32_t>(year), (static_cast<std::uint32_t>(purpose) << 16) | index}};
+    const G::ctr_type ctr = {{static_cast<std::uint32_t>(agent),
+                              static_cast<std::uint32_t>(agent >> 32),
+                              static_cast<std::uint32_t>(year), philox_tag(purpose, index)}};
     const G::ctr_type r = G{}(ctr, key_);
     return {{r.v[0], r.v[1], r.v[2], r.v[3]}};
   }
@@ -55,8 +60,9 @@ class Rng {
   /// The two 32-bit words of the key (the seed), for the chunked generator below.
   std::uint32_t key_word(int k) const noexcept { return key_.v[k]; }
 
-  /// Map 32 random bits to (0, 1): (k + 0.5) / 2^32, never 0 or 1.
-  static double to_open_unit(std::uint32_t k) noexcept {
+  /// Map 32 random bits to (0, 1): (k + 0.5) / 2^32, never 0 or 1. k < 2^32; it is 64-bit so
+  /// that philox_lane's 64-bit lanes convert directly (and vectorise) without a narrowing step.
+  static double to_open_unit(std::uint64_t k) noexcept {
     return (static_cast<double>(k) + 0.5) * 0x1p-32;
   }
   /// One standard normal from two independent uniforms on (0, 1): sqrt(-2 ln u1) cos(2 pi u2).
@@ -111,8 +117,9 @@ class Rng {
 
 /// One Philox4x32-10 block, Rng::bits(year, agent, purpose/index tag), as straight-line code on
 /// 64-bit lanes that hold 32-bit words: a loop over agents that calls it keeps the four words in
-/// registers through the ten rounds and vectorises with one 32x32->64-bit multiply (vpmuludq) per
-/// product. `tag` is (purpose << 16) | index. Words are returned in r[0..3] (each < 2^32).
+/// registers through the ten rounds and vectorises with one 64-bit multiply per product (the
+/// operands are masked to 32 bits). `tag` is philox_tag(purpose, index). Words are returned in
+/// r[0..3] (each < 2^32).
 inline void philox_lane(std::uint32_t key0, std::uint32_t key1, std::uint64_t agent,
                         std::uint32_t year, std::uint32_t tag, std::uint64_t (&r)[4]) noexcept {
   constexpr std::uint64_t m0 = 0xD2511F53u, m1 = 0xCD9E8D57u;  // Random123 multipliers
@@ -135,11 +142,6 @@ inline void philox_lane(std::uint32_t key0, std::uint32_t key1, std::uint64_t ag
   r[1] = x1;
   r[2] = x2 & lo;
   r[3] = x3;
-}
-
-/// The counter word of a draw's purpose and index, as philox_lane takes it.
-constexpr std::uint32_t philox_tag(Purpose purpose, std::uint16_t index) noexcept {
-  return (static_cast<std::uint32_t>(purpose) << 16) | index;
 }
 
 /// Philox4x32-10 blocks for W agents at once, laid out as four arrays of words: out[k][j] is

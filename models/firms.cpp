@@ -130,19 +130,20 @@ namespace {
 /// and thread count.
 constexpr int W = 64;
 
-/// The year's constants of eqs. 3.2-3.4, hoisted out of the row loop.
+/// The year's constants of eqs. 3.2-3.4 and the draw's key, hoisted out of the row loop.
 struct KernelConstants {
-  explicit KernelConstants(const FirmEnvironment& env, const Params& p) {
+  explicit KernelConstants(const FirmEnvironment& env, const Params& p, const Rng& rng) {
     alpha = p.alpha;
     beta = p.beta;
-    rts = 1.0 - alpha - beta;
+    const double rts = 1.0 - alpha - beta;
+    inv_rts = 1.0 / rts;  // eq. 3.2b divides by rts: a product per row instead of a division
     const double log_w = std::log(env.wage), log_u = std::log(p.user_cost);
     c0 = alpha * (std::log(alpha) - log_u) + beta * (std::log(beta) - log_w);
     c_l = std::log(beta) - log_w;
     c_k = std::log(alpha) - log_u;
     wage = env.wage;
     user_cost = p.user_cost;
-    net_cost = p.line_cost - env.line_grant;
+    const double net_cost = p.line_cost - env.line_grant;
     line_cost = p.line_cost;
     project_limit = env.project_limit;
     line_floor = env.line_floor;
@@ -168,11 +169,26 @@ struct KernelConstants {
       floor_factor[w] = env.floor_factor[w];
       rent_extra[w] = env.rent_extra[w];
     }
+    lambda = p.adjust_speed;
+    sigma = p.tfp_sigma;
+    payout = p.payout;
+    credit = p.credit_limit;
+    sn = p.line_noise_sigma;
+    noise_mean = -0.5 * sn * sn;  // eq. 3.4b: the noise has mean 1
+    young = static_cast<double>(p.young_age);
+    hazard_young = p.exit_hazard_young;
+    hazard_mature = p.exit_hazard_mature;
+    key0 = rng.key_word(0);
+    key1 = rng.key_word(1);
+    year = static_cast<std::uint32_t>(env.year);
+    tag = philox_tag(purpose::firm_update, 0);
   }
-  double alpha, beta, rts, c0, c_l, c_k, wage, user_cost, net_cost, line_cost;
+  double alpha, beta, inv_rts, c0, c_l, c_k, wage, user_cost, line_cost;
   double log_value_factor, log_net_cost, project_limit, line_floor;
   double max_lines, log_gain0, log_decay;
   bool decays;
+  double lambda, sigma, payout, credit, sn, noise_mean, young, hazard_young, hazard_mature;
+  std::uint32_t key0, key1, year, tag;
   // Sector and site tables, padded to one or two AVX-512 registers for in-register lookups.
   alignas(64) std::array<double, 16> drift{}, floor{};
   alignas(64) std::array<double, 8> floor_factor{}, rent_extra{};
@@ -240,17 +256,11 @@ struct WideRows {
   double* age;   ///< age after this year's update
 };
 
-/// Per-year scalars of the update that are not in KernelConstants.
-struct UpdateScalars {
-  double lambda, sigma, payout, credit, sn, noise_mean, young, hazard_young, hazard_mature;
-  std::uint32_t key0, key1, year, tag;
-};
-
-/// The firm update of W rows (sections 3.2-3.4): one loop over lanes, every value in 8-byte
-/// lanes, so it compiles to one vectorised body with no remainder. Not inlined, so the full and
+/// The firm update of W rows (sections 3.2-3.4): loops over lanes with every value in 8-byte
+/// lanes, so each compiles to a vectorised body with no remainder. Not inlined, so the full and
 /// the padded last chunk run literally the same instructions.
-[[gnu::noinline]] void update_chunk(const KernelConstants& k, const UpdateScalars& v,
-                                    const NarrowLanes& in, const WideRows& r) noexcept {
+[[gnu::noinline]] void update_chunk(const KernelConstants& k, const NarrowLanes& in,
+                                    const WideRows& r) noexcept {
   const std::uint64_t* __restrict id = r.id;
   double* __restrict log_tfp = r.log_tfp;
   double* __restrict employment = r.employment;
@@ -263,7 +273,7 @@ struct UpdateScalars {
   double* __restrict exits = r.exit;
   double* __restrict age = r.age;
   // Every constant in a local, so the loop body reads no memory but its lanes.
-  const double c0 = k.c0, inv_rts = 1.0 / k.rts, c_l = k.c_l, c_k = k.c_k, alpha = k.alpha,
+  const double c0 = k.c0, inv_rts = k.inv_rts, c_l = k.c_l, c_k = k.c_k, alpha = k.alpha,
                beta = k.beta;
   const double wage = k.wage, user_cost = k.user_cost, line_floor = k.line_floor;
   const double log_value_factor = k.log_value_factor, log_net_cost = k.log_net_cost;
@@ -271,11 +281,11 @@ struct UpdateScalars {
   const double max_lines = k.max_lines, log_gain0 = k.log_gain0, log_decay = k.log_decay;
   const bool decays = k.decays;
   constexpr double minus_inf = -std::numeric_limits<double>::infinity();
-  const double lambda = v.lambda, sigma = v.sigma, payout = v.payout, credit = v.credit;
-  const double sn = v.sn, noise_mean = v.noise_mean, young = v.young;
-  const double hazard_young = v.hazard_young, hazard_mature = v.hazard_mature;
-  const std::uint32_t key0 = v.key0, key1 = v.key1, year = v.year, tag = v.tag;
-  // Three loops over the lanes, each with a short body, so the core overlaps the long dependency
+  const double lambda = k.lambda, sigma = k.sigma, payout = k.payout, credit = k.credit;
+  const double sn = k.sn, noise_mean = k.noise_mean, young = k.young;
+  const double hazard_young = k.hazard_young, hazard_mature = k.hazard_mature;
+  const std::uint32_t key0 = k.key0, key1 = k.key1, year = k.year, tag = k.tag;
+  // Four loops over the lanes, each with a short body, so the core overlaps the long dependency
   // chains (ten Philox rounds, then log, sqrt and the polynomials) of several vectors at once;
   // one fused loop measured slower (docs/performance.md). Lane j reads and writes element j of
   // each array only, and the arrays are distinct columns or buffers: no dependence between lanes,
@@ -288,9 +298,9 @@ struct UpdateScalars {
   for (int j = 0; j < W; ++j) {
     std::uint64_t bits[4];
     philox_lane(key0, key1, id[j], year, tag, bits);
-    u_r[j] = (static_cast<double>(bits[0]) + 0.5) * 0x1p-32;  // Rng::to_open_unit
-    u_theta[j] = (static_cast<double>(bits[1]) + 0.5) * 0x1p-32;
-    u_exit[j] = (static_cast<double>(bits[2]) + 0.5) * 0x1p-32;
+    u_r[j] = Rng::to_open_unit(bits[0]);
+    u_theta[j] = Rng::to_open_unit(bits[1]);
+    u_exit[j] = Rng::to_open_unit(bits[2]);
   }
 #pragma GCC ivdep
   for (int j = 0; j < W; ++j) {
@@ -360,20 +370,7 @@ struct UpdateScalars {
 
 void update_firm_rows(FirmTable& f, std::size_t begin, std::size_t end, const FirmEnvironment& env,
                       const Params& p, const Rng& rng) {
-  const KernelConstants k(env, p);
-  const UpdateScalars v{p.adjust_speed,
-                        p.tfp_sigma,
-                        p.payout,
-                        p.credit_limit,
-                        p.line_noise_sigma,
-                        -0.5 * p.line_noise_sigma * p.line_noise_sigma,
-                        static_cast<double>(p.young_age),
-                        p.exit_hazard_young,
-                        p.exit_hazard_mature,
-                        rng.key_word(0),
-                        rng.key_word(1),
-                        static_cast<std::uint32_t>(env.year),
-                        philox_tag(purpose::firm_update, 0)};
+  const KernelConstants k(env, p, rng);
   // Column pointers hoisted into restrict-qualified locals: the uint8 stores could otherwise
   // alias the vectors' own data pointers, forcing reloads and blocking vectorisation.
   const std::uint8_t* __restrict sector = f.sector.data();
@@ -418,7 +415,7 @@ void update_firm_rows(FirmTable& f, std::size_t begin, std::size_t end, const Fi
   std::size_t c = begin;
   for (; c + W <= end; c += W) {
     widen(c, W, std::true_type{});
-    update_chunk(k, v, in,
+    update_chunk(k, in,
                  {f.id.data() + c, f.log_tfp.data() + c, f.employment.data() + c,
                   f.capital.data() + c, f.cash.data() + c, f.value_added.data() + c,
                   f.floor_space.data() + c, f.subsidy.data() + c, plan, exits, age1});
@@ -435,7 +432,7 @@ void update_firm_rows(FirmTable& f, std::size_t begin, std::size_t end, const Fi
       pad_k[j] = f.capital[i];
       pad_cash[j] = f.cash[i];
     }
-    update_chunk(k, v, in,
+    update_chunk(k, in,
                  {pad_id, pad_log_tfp, pad_l, pad_k, pad_cash, pad_y, pad_floor, pad_subsidy, plan,
                   exits, age1});
     std::copy_n(pad_log_tfp, m, f.log_tfp.begin() + static_cast<std::ptrdiff_t>(c));

@@ -4,9 +4,13 @@
 // start-ups exit, and fund holdings are realised (docs/model.md sections 5 and 6).
 // Only plain records cross this line, in start-up id order, so either side can change its
 // internals without touching the other.
+#include <algorithm>
 #include <array>
 #include <cstdint>
+#include <span>
 #include <string_view>
+
+#include "engine/rng.hpp"
 
 namespace nisim::hk {
 
@@ -43,6 +47,19 @@ struct RoundRequest {
   double amount = 0.0;     ///< money sought, HK$ M
   double pre_money = 0.0;  ///< pre-money valuation, HK$ M
 };
+
+/// Calls draw(ids, m, first) for requests [first, first + m) in chunks of k_uniform_lanes, with
+/// ids[j] the start-up id of request first + j: the shape of every per-request draw keyed by
+/// start-up (uniform_chunk, normal_chunk), on either side of this interface.
+template <class Draw>
+void for_request_chunks(std::span<const RoundRequest> requests, Draw&& draw) {
+  alignas(64) std::uint64_t ids[k_uniform_lanes];
+  for (std::size_t c = 0; c < requests.size(); c += k_uniform_lanes) {
+    const std::size_t m = std::min(k_uniform_lanes, requests.size() - c);
+    for (std::size_t j = 0; j < m; ++j) ids[j] = requests[c + j].startup_id;
+    draw(static_cast<const std::uint64_t*>(ids), m, c);
+  }
+}
 
 /// How a round cleared (section 6.3), one per request, same order.
 struct RoundOutcome {

@@ -176,14 +176,11 @@ void clear_rounds(FundSystem& s, std::span<const RoundRequest> requests,
   most_take(x, most);
   // The outside investors' draw of every request, a chunk at a time (used when no fund leads).
   x.u_outside.resize(requests.size());
-  alignas(64) std::uint64_t ids[k_uniform_lanes];
   alignas(64) double u[k_uniform_lanes];
-  for (std::size_t c = 0; c < requests.size(); c += k_uniform_lanes) {
-    const std::size_t m = std::min(k_uniform_lanes, requests.size() - c);
-    for (std::size_t j = 0; j < m; ++j) ids[j] = requests[c + j].startup_id;
+  for_request_chunks(requests, [&](const std::uint64_t* ids, std::size_t m, std::size_t c) {
     uniform_chunk(rng, year, ids, m, purpose::outside_round, 0, u);
     std::copy(u, u + m, x.u_outside.begin() + static_cast<std::ptrdiff_t>(c));
-  }
+  });
   const bool old_terms = p.itvf.open(year) && s.coinvest_row >= 0;
 
   for (std::size_t q = 0; q < requests.size(); ++q) {

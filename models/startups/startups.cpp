@@ -95,11 +95,8 @@ void request_rounds(const StartupSystem& sys, int year, const StartupParams& p, 
                    });
   // Eq. 5.3a-b: round size lognormal about the stage median; pre-money from the share sold.
   // The normals are drawn 64 at a time.
-  alignas(64) std::uint64_t ids[k_uniform_lanes];
   alignas(64) double z[k_uniform_lanes];
-  for (std::size_t c = 0; c < requests.size(); c += k_uniform_lanes) {
-    const std::size_t m = std::min(k_uniform_lanes, requests.size() - c);
-    for (std::size_t j = 0; j < m; ++j) ids[j] = requests[c + j].startup_id;
+  for_request_chunks(requests, [&](const std::uint64_t* ids, std::size_t m, std::size_t c) {
     normal_chunk(rng, year, ids, m, purpose::round_amount, 0, z);
     for (std::size_t j = 0; j < m; ++j) {
       RoundRequest& r = requests[c + j];
@@ -108,7 +105,7 @@ void request_rounds(const StartupSystem& sys, int year, const StartupParams& p, 
       r.amount = amount;
       r.pre_money = amount * (1.0 - p.share_sold) / p.share_sold;
     }
-  }
+  });
 }
 
 void apply_rounds(StartupSystem& sys, std::span<const RoundRequest> requests,
