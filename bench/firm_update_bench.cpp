@@ -43,7 +43,8 @@ void BM_FirmUpdate(benchmark::State& bs) {
   bs.SetBytesProcessed(bs.iterations() * n * static_cast<std::int64_t>(k_update_bytes));
   bs.counters["threads"] = threads;
   bs.counters["bytes_per_firm"] = static_cast<double>(k_update_bytes);
-  // Fraction of the triad bandwidth on the same threads, measured in this run.
+  // Fraction of the triad bandwidth on the same threads: the highest measured in this process,
+  // including a measurement made now, right after the timed loop (bench/triad.hpp).
   bs.counters["bandwidth_fraction"] =
       benchmark::Counter(static_cast<double>(n) * k_update_bytes / bench::triad_bandwidth(threads),
                          benchmark::Counter::kIsIterationInvariantRate);

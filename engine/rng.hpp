@@ -11,6 +11,10 @@
 #include <cstdint>
 #include <numbers>
 
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#endif
+
 namespace nisim {
 
 /// What a draw is for. Each random decision in a model owns one purpose value, so adding a draw
@@ -63,7 +67,9 @@ class Rng {
   /// Map 32 random bits to (0, 1): (k + 0.5) / 2^32, never 0 or 1. k < 2^32; it is 64-bit so
   /// that philox_lane's 64-bit lanes convert directly (and vectorise) without a narrowing step.
   static double to_open_unit(std::uint64_t k) noexcept {
-    return (static_cast<double>(k) + 0.5) * 0x1p-32;
+    // k 2^-32 + 2^-33 = (k + 0.5) / 2^32, exact either way (33 significant bits at most); in
+    // this form a compiler fuses it into one multiply-add.
+    return static_cast<double>(k) * 0x1p-32 + 0x1p-33;
   }
   /// One standard normal from two independent uniforms on (0, 1): sqrt(-2 ln u1) cos(2 pi u2).
   static double box_muller(double u1, double u2) noexcept {
@@ -117,9 +123,9 @@ class Rng {
 
 /// One Philox4x32-10 block, Rng::bits(year, agent, purpose/index tag), as straight-line code on
 /// 64-bit lanes that hold 32-bit words: a loop over agents that calls it keeps the four words in
-/// registers through the ten rounds and vectorises with one 64-bit multiply per product (the
-/// operands are masked to 32 bits). `tag` is philox_tag(purpose, index). Words are returned in
-/// r[0..3] (each < 2^32).
+/// registers through the ten rounds and vectorises (the operands are masked to 32 bits, so each
+/// product is one 64-bit multiply). philox_chunk uses it where AVX-512 is absent. `tag` is
+/// philox_tag(purpose, index). Words are returned in r[0..3] (each < 2^32).
 inline void philox_lane(std::uint32_t key0, std::uint32_t key1, std::uint64_t agent,
                         std::uint32_t year, std::uint32_t tag, std::uint64_t (&r)[4]) noexcept {
   constexpr std::uint64_t m0 = 0xD2511F53u, m1 = 0xCD9E8D57u;  // Random123 multipliers
@@ -144,19 +150,78 @@ inline void philox_lane(std::uint32_t key0, std::uint32_t key1, std::uint64_t ag
   r[3] = x3;
 }
 
+#if defined(__AVX512F__)
+/// Eight philox_lane blocks at once, one per 64-bit lane of AVX-512 registers: each product is
+/// one vpmuludq, which multiplies the low 32 bits of each lane to a 64-bit result, so no masking
+/// is needed inside the rounds (a lane's high half only ever reaches later high halves, which
+/// vpmuludq ignores). The compiler vectorises philox_lane with vpmullq instead, a full 64-bit
+/// multiply that costs three micro-ops on Intel cores (docs/performance.md). Same words as
+/// philox_lane, each < 2^32 (tests/engine/rng_test.cpp).
+inline void philox_x8(std::uint32_t key0, std::uint32_t key1, __m512i agent, std::uint32_t year,
+                      std::uint32_t tag, __m512i (&r)[4]) noexcept {
+  constexpr __mmask8 all = 0xFF;  // masked forms: see GCC bug 105593 in models/firms.cpp
+  const __m512i m0 = _mm512_set1_epi64(0xD2511F53), m1 = _mm512_set1_epi64(0xCD9E8D57);
+  constexpr std::uint32_t w0 = 0x9E3779B9u, w1 = 0xBB67AE85u;
+  __m512i x0 = agent, x1 = _mm512_maskz_srli_epi64(all, agent, 32);
+  __m512i x2 = _mm512_set1_epi64(year), x3 = _mm512_set1_epi64(tag);
+  std::uint32_t k0 = key0, k1 = key1;
+#pragma GCC unroll 10
+  for (int round = 0; round < 10; ++round) {
+    const __m512i p0 = _mm512_maskz_mul_epu32(all, x0, m0);
+    const __m512i p1 = _mm512_maskz_mul_epu32(all, x2, m1);
+    // 0x96: three-way exclusive or.
+    x0 = _mm512_ternarylogic_epi64(_mm512_maskz_srli_epi64(all, p1, 32), x1, _mm512_set1_epi64(k0),
+                                   0x96);
+    x1 = p1;
+    x2 = _mm512_ternarylogic_epi64(_mm512_maskz_srli_epi64(all, p0, 32), x3, _mm512_set1_epi64(k1),
+                                   0x96);
+    x3 = p0;
+    k0 += w0;
+    k1 += w1;
+  }
+  const __m512i lo = _mm512_set1_epi64(0xFFFFFFFF);
+  r[0] = _mm512_and_si512(x0, lo);
+  r[1] = _mm512_and_si512(x1, lo);
+  r[2] = _mm512_and_si512(x2, lo);
+  r[3] = _mm512_and_si512(x3, lo);
+}
+#endif
+
 /// Philox4x32-10 blocks for W agents at once, laid out as four arrays of words: out[k][j] is
-/// word k of Rng::bits(year, agents[j], purpose, index). A plain loop over lanes of philox_lane,
-/// so the compiler vectorises it (docs/model.md section 2.3; docs/performance.md).
+/// word k of Rng::bits(year, agents[j], tag), held in 64 bits (< 2^32). With AVX-512 and W a
+/// multiple of 8, eight agents per philox_x8 call; otherwise a loop over lanes of philox_lane,
+/// which the compiler vectorises. Both give the scalar generator's words (docs/model.md section
+/// 2.3; docs/performance.md).
+template <int W>
+void philox_chunk(std::uint32_t key0, std::uint32_t key1, const std::uint64_t* agents,
+                  std::uint32_t year, std::uint32_t tag, std::uint64_t (&out)[4][W]) noexcept {
+#if defined(__AVX512F__)
+  if constexpr (W % 8 == 0) {
+    for (int j = 0; j < W; j += 8) {
+      __m512i r[4];
+      philox_x8(key0, key1, _mm512_loadu_si512(agents + j), year, tag, r);
+      for (int w = 0; w < 4; ++w) _mm512_storeu_si512(&out[w][j], r[w]);
+    }
+    return;
+  }
+#endif
+  for (int j = 0; j < W; ++j) {
+    std::uint64_t r[4];
+    philox_lane(key0, key1, agents[j], year, tag, r);
+    for (int w = 0; w < 4; ++w) out[w][j] = r[w];
+  }
+}
+
+/// Philox4x32-10 blocks for W agents at once as 32-bit words: out[k][j] is word k of
+/// Rng::bits(year, agents[j], purpose, index), by philox_chunk.
 template <int W>
 void bits_chunk(const Rng& rng, std::int32_t year, const std::uint64_t* agents, Purpose purpose,
                 std::uint16_t index, std::uint32_t (&out)[4][W]) noexcept {
-  const std::uint32_t key0 = rng.key_word(0), key1 = rng.key_word(1);
-  const auto yr = static_cast<std::uint32_t>(year);
-  const std::uint32_t tag = philox_tag(purpose, index);
-  for (int j = 0; j < W; ++j) {
-    std::uint64_t r[4];
-    philox_lane(key0, key1, agents[j], yr, tag, r);
-    for (int w = 0; w < 4; ++w) out[w][j] = static_cast<std::uint32_t>(r[w]);
+  alignas(64) std::uint64_t words[4][W];
+  philox_chunk<W>(rng.key_word(0), rng.key_word(1), agents, static_cast<std::uint32_t>(year),
+                  philox_tag(purpose, index), words);
+  for (int w = 0; w < 4; ++w) {
+    for (int j = 0; j < W; ++j) out[w][j] = static_cast<std::uint32_t>(words[w][j]);
   }
 }
 

@@ -294,13 +294,12 @@ struct WideRows {
       log_va[W];
   // One Philox block per firm-year (section 2.3): words 0-1 give two normals by Box-Muller (the
   // TFP shock and the line-gain noise), word 2 the exit uniform.
-#pragma GCC ivdep
+  alignas(64) std::uint64_t bits[4][W];
+  philox_chunk<W>(key0, key1, id, year, tag, bits);
   for (int j = 0; j < W; ++j) {
-    std::uint64_t bits[4];
-    philox_lane(key0, key1, id[j], year, tag, bits);
-    u_r[j] = Rng::to_open_unit(bits[0]);
-    u_theta[j] = Rng::to_open_unit(bits[1]);
-    u_exit[j] = Rng::to_open_unit(bits[2]);
+    u_r[j] = Rng::to_open_unit(bits[0][j]);
+    u_theta[j] = Rng::to_open_unit(bits[1][j]);
+    u_exit[j] = Rng::to_open_unit(bits[2][j]);
   }
 #pragma GCC ivdep
   for (int j = 0; j < W; ++j) {

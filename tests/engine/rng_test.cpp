@@ -105,6 +105,31 @@ TEST(Rng, ChunkedPhiloxEqualsScalarPhilox) {
   }
 }
 
+// philox_chunk takes the AVX-512 path (philox_x8) when W is a multiple of 8 on a machine built
+// with it, and the philox_lane loop otherwise: both must give the scalar generator's words,
+// including for agent ids above 2^32 and keys whose words are all ones.
+template <int W>
+void expect_philox_chunk_matches_scalar(std::uint64_t seed) {
+  const Rng r(seed);
+  alignas(64) std::uint64_t ids[W];
+  for (int j = 0; j < W; ++j)
+    ids[j] = 0x9E3779B97F4A7C15ull * (j + 1) ^ (static_cast<std::uint64_t>(j) << 40);
+  alignas(64) std::uint64_t out[4][W];
+  philox_chunk<W>(r.key_word(0), r.key_word(1), ids, 2029, philox_tag(7, 65535), out);
+  for (int j = 0; j < W; ++j) {
+    const RandomBits b = r.bits(2029, ids[j], 7, 65535);
+    for (int k = 0; k < 4; ++k) EXPECT_EQ(out[k][j], b.w[k]) << "W " << W << " lane " << j;
+  }
+}
+
+TEST(Rng, PhiloxChunkEqualsScalarPhiloxForEveryWidth) {
+  for (const std::uint64_t seed : {0ull, 42ull, ~0ull}) {
+    expect_philox_chunk_matches_scalar<8>(seed);
+    expect_philox_chunk_matches_scalar<64>(seed);
+    expect_philox_chunk_matches_scalar<5>(seed);
+  }
+}
+
 TEST(Rng, SinCosPolynomialMatchesLibm) {
   double worst = 0.0;
   for (int i = 0; i <= 100000; ++i) {
