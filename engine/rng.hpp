@@ -121,6 +121,11 @@ class Rng {
   r123::Philox4x32::key_type key_;
 };
 
+/// Philox4x32's round multipliers and Weyl key increments (Random123), shared by the lane and
+/// AVX-512 versions below.
+inline constexpr std::uint32_t k_philox_m0 = 0xD2511F53u, k_philox_m1 = 0xCD9E8D57u;
+inline constexpr std::uint32_t k_philox_w0 = 0x9E3779B9u, k_philox_w1 = 0xBB67AE85u;
+
 /// One Philox4x32-10 block, Rng::bits(year, agent, purpose/index tag), as straight-line code on
 /// 64-bit lanes that hold 32-bit words: a loop over agents that calls it keeps the four words in
 /// registers through the ten rounds and vectorises (the operands are masked to 32 bits, so each
@@ -128,8 +133,8 @@ class Rng {
 /// philox_tag(purpose, index). Words are returned in r[0..3] (each < 2^32).
 inline void philox_lane(std::uint32_t key0, std::uint32_t key1, std::uint64_t agent,
                         std::uint32_t year, std::uint32_t tag, std::uint64_t (&r)[4]) noexcept {
-  constexpr std::uint64_t m0 = 0xD2511F53u, m1 = 0xCD9E8D57u;  // Random123 multipliers
-  constexpr std::uint32_t w0 = 0x9E3779B9u, w1 = 0xBB67AE85u;  // Weyl key increments
+  constexpr std::uint64_t m0 = k_philox_m0, m1 = k_philox_m1;
+  constexpr std::uint32_t w0 = k_philox_w0, w1 = k_philox_w1;
   constexpr std::uint64_t lo = 0xFFFFFFFFu;
   std::uint64_t x0 = agent & lo, x1 = agent >> 32, x2 = year, x3 = tag;
   std::uint32_t k0 = key0, k1 = key1;
@@ -160,8 +165,7 @@ inline void philox_lane(std::uint32_t key0, std::uint32_t key1, std::uint64_t ag
 inline void philox_x8(std::uint32_t key0, std::uint32_t key1, __m512i agent, std::uint32_t year,
                       std::uint32_t tag, __m512i (&r)[4]) noexcept {
   constexpr __mmask8 all = 0xFF;  // masked forms: see GCC bug 105593 in models/firms.cpp
-  const __m512i m0 = _mm512_set1_epi64(0xD2511F53), m1 = _mm512_set1_epi64(0xCD9E8D57);
-  constexpr std::uint32_t w0 = 0x9E3779B9u, w1 = 0xBB67AE85u;
+  const __m512i m0 = _mm512_set1_epi64(k_philox_m0), m1 = _mm512_set1_epi64(k_philox_m1);
   __m512i x0 = agent, x1 = _mm512_maskz_srli_epi64(all, agent, 32);
   __m512i x2 = _mm512_set1_epi64(year), x3 = _mm512_set1_epi64(tag);
   std::uint32_t k0 = key0, k1 = key1;
@@ -176,8 +180,8 @@ inline void philox_x8(std::uint32_t key0, std::uint32_t key1, __m512i agent, std
     x2 = _mm512_ternarylogic_epi64(_mm512_maskz_srli_epi64(all, p0, 32), x3, _mm512_set1_epi64(k1),
                                    0x96);
     x3 = p0;
-    k0 += w0;
-    k1 += w1;
+    k0 += k_philox_w0;
+    k1 += k_philox_w1;
   }
   const __m512i lo = _mm512_set1_epi64(0xFFFFFFFF);
   r[0] = _mm512_and_si512(x0, lo);
@@ -212,50 +216,39 @@ void philox_chunk(std::uint32_t key0, std::uint32_t key1, const std::uint64_t* a
   }
 }
 
-/// Philox4x32-10 blocks for W agents at once as 32-bit words: out[k][j] is word k of
-/// Rng::bits(year, agents[j], purpose, index), by philox_chunk.
-template <int W>
-void bits_chunk(const Rng& rng, std::int32_t year, const std::uint64_t* agents, Purpose purpose,
-                std::uint16_t index, std::uint32_t (&out)[4][W]) noexcept {
-  alignas(64) std::uint64_t words[4][W];
-  philox_chunk<W>(rng.key_word(0), rng.key_word(1), agents, static_cast<std::uint32_t>(year),
-                  philox_tag(purpose, index), words);
-  for (int w = 0; w < 4; ++w) {
-    for (int j = 0; j < W; ++j) out[w][j] = static_cast<std::uint32_t>(words[w][j]);
-  }
-}
-
 /// Lanes of uniform_chunk: 64 agents a chunk, four AVX-512 vectors of 32-bit words.
 inline constexpr std::size_t k_uniform_lanes = 64;
 
-/// The Philox blocks of agents[0..m) (m <= k_uniform_lanes) in one bits_chunk call; lanes past m
-/// are computed for agent 0 and ignored. Shared by uniform_chunk and normal_chunk.
+/// The Philox blocks of agents[0..m) (m <= k_uniform_lanes) in one philox_chunk call: bits[k][j]
+/// is word k of Rng::bits(year, agents[j], purpose, index); lanes past m are computed for agent 0
+/// and ignored. Shared by uniform_chunk and normal_chunk.
 inline void agent_bits_chunk(const Rng& rng, std::int32_t year, const std::uint64_t* agents,
                              std::size_t m, Purpose purpose, std::uint16_t index,
-                             std::uint32_t (&bits)[4][k_uniform_lanes]) noexcept {
+                             std::uint64_t (&bits)[4][k_uniform_lanes]) noexcept {
   constexpr int W = static_cast<int>(k_uniform_lanes);
   alignas(64) std::uint64_t ids[W];
   for (int j = 0; j < W; ++j) ids[j] = static_cast<std::size_t>(j) < m ? agents[j] : 0;
-  bits_chunk<W>(rng, year, ids, purpose, index, bits);
+  philox_chunk<W>(rng.key_word(0), rng.key_word(1), ids, static_cast<std::uint32_t>(year),
+                  philox_tag(purpose, index), bits);
 }
 
 /// out[j] = rng.uniform(year, agents[j], purpose, index) for j < m <= k_uniform_lanes, by one
-/// bits_chunk call (lanes past m are computed for agent 0 and ignored). Exactly the scalar draws,
-/// several times cheaper: serial loops over start-ups and rounds draw a chunk, then use it.
+/// agent_bits_chunk call (lanes past m are computed for agent 0 and ignored). Exactly the scalar
+/// draws, several times cheaper: serial loops over start-ups and rounds draw a chunk, then use it.
 inline void uniform_chunk(const Rng& rng, std::int32_t year, const std::uint64_t* agents,
                           std::size_t m, Purpose purpose, std::uint16_t index,
                           double (&out)[k_uniform_lanes]) noexcept {
-  alignas(64) std::uint32_t bits[4][k_uniform_lanes];
+  alignas(64) std::uint64_t bits[4][k_uniform_lanes];
   agent_bits_chunk(rng, year, agents, m, purpose, index, bits);
   for (std::size_t j = 0; j < k_uniform_lanes; ++j) out[j] = Rng::to_open_unit(bits[0][j]);
 }
 
 /// out[j] = rng.normal(year, agents[j], purpose, index) for j < m <= k_uniform_lanes, the Philox
-/// blocks by one bits_chunk call. Exactly the scalar draws.
+/// blocks by one agent_bits_chunk call. Exactly the scalar draws.
 inline void normal_chunk(const Rng& rng, std::int32_t year, const std::uint64_t* agents,
                          std::size_t m, Purpose purpose, std::uint16_t index,
                          double (&out)[k_uniform_lanes]) noexcept {
-  alignas(64) std::uint32_t bits[4][k_uniform_lanes];
+  alignas(64) std::uint64_t bits[4][k_uniform_lanes];
   agent_bits_chunk(rng, year, agents, m, purpose, index, bits);
   for (std::size_t j = 0; j < m; ++j) {
     out[j] = Rng::box_muller(Rng::to_open_unit(bits[0][j]), Rng::to_open_unit(bits[1][j]));

@@ -93,12 +93,13 @@ TEST(Rng, DerivedSeedsAreDistinct) {
 namespace nisim {
 
 TEST(Rng, ChunkedPhiloxEqualsScalarPhilox) {
+  // agent_bits_chunk on a part chunk (16 of 64 lanes), as uniform_chunk and normal_chunk use it.
   const Rng r(0x123456789ABCDEFull);
   constexpr int W = 16;
   std::uint64_t ids[W];
   for (int j = 0; j < W; ++j) ids[j] = 1000003ull * j + (static_cast<std::uint64_t>(j) << 33);
-  std::uint32_t out[4][W];
-  bits_chunk<W>(r, 2031, ids, 12, 3, out);
+  alignas(64) std::uint64_t out[4][k_uniform_lanes];
+  agent_bits_chunk(r, 2031, ids, W, 12, 3, out);
   for (int j = 0; j < W; ++j) {
     const RandomBits b = r.bits(2031, ids[j], 12, 3);
     for (int k = 0; k < 4; ++k) EXPECT_EQ(out[k][j], b.w[k]) << "lane " << j << " word " << k;
