@@ -34,7 +34,12 @@ double morris_delta(int levels) {
   return static_cast<double>(levels) / (2.0 * static_cast<double>(levels - 1));
 }
 
-/// S1 and ST of every parameter for the base rows rows[0..n) (with repetition) of outputs.
+/// S1 and ST of every parameter for the base rows rows[0..n) (with repetition) of outputs:
+/// Saltelli et al. (2010, Comput. Phys. Commun. 181, 259-270) for S1 with f(B) centred on the mean
+/// f0 of the f(A) and f(B) of these rows, Jansen (1999, Comput. Phys. Commun. 117, 35-43) for ST.
+/// Centring makes S1 invariant under y -> a y + b: without it, b mean(f(AB_i) - f(A)) / Var is
+/// added, which is 0 only in expectation and dominates when the output's mean is large against its
+/// spread.
 void sobol_estimate(const std::vector<double>& y, std::size_t n, std::size_t d,
                     const std::vector<std::size_t>& rows, std::vector<double>& s1,
                     std::vector<double>& st) {
@@ -53,7 +58,7 @@ void sobol_estimate(const std::vector<double>& y, std::size_t n, std::size_t d,
     const double* fab = y.data() + (2 + i) * n;
     double first = 0.0, total = 0.0;
     for (const std::size_t j : rows) {
-      first += fb[j] * (fab[j] - fa[j]);
+      first += (fb[j] - mean) * (fab[j] - fa[j]);
       total += (fa[j] - fab[j]) * (fa[j] - fab[j]);
     }
     s1[i] = first / count / var;

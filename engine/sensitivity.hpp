@@ -23,7 +23,7 @@ struct MorrisIndex {
 
 /// Sobol' indices of one parameter with bootstrap percentile confidence intervals.
 struct SobolIndex {
-  double first;     ///< first-order index S1 (Saltelli 2010 estimator)
+  double first;     ///< first-order index S1 (Saltelli 2010 estimator, centred)
   double first_lo;  ///< lower confidence bound of S1 (NaN without bootstrap)
   double first_hi;  ///< upper confidence bound of S1 (NaN without bootstrap)
   double total;     ///< total-order index ST (Jansen estimator)
@@ -55,11 +55,12 @@ inline constexpr std::size_t saltelli_max_parameters = sobol_max_dimension / 2;
 Points saltelli_design(std::size_t n, std::size_t d, std::size_t skip = 0);
 
 /// Sobol' indices per parameter from the outputs of a saltelli_design(n, d, ...) in its row
-/// order. Var is the variance of the 2n outputs of A and B; S1_i = mean(f(B)(f(AB_i) - f(A))) /
-/// Var, ST_i = mean((f(A) - f(AB_i))^2) / (2 Var). Intervals: `bootstrap` resamples of the n
-/// base rows with replacement (indices from Rng(seed)), percentile bounds at `confidence`;
-/// bootstrap = 0 gives NaN bounds. Indices are NaN if the output is constant. Throws
-/// std::invalid_argument if outputs.size() != n (d+2), n < 2 or confidence is not in (0, 1).
+/// order. f0 and Var are the mean and variance of the 2n outputs of A and B;
+/// S1_i = mean((f(B) - f0)(f(AB_i) - f(A))) / Var, ST_i = mean((f(A) - f(AB_i))^2) / (2 Var).
+/// Intervals: `bootstrap` resamples of the n base rows with replacement (indices from Rng(seed)),
+/// percentile bounds at `confidence`; bootstrap = 0 gives NaN bounds. Indices are NaN if the output
+/// is constant. Throws std::invalid_argument if outputs.size() != n (d+2), n < 2 or confidence is
+/// not in (0, 1).
 std::vector<SobolIndex> sobol_indices(const std::vector<double>& outputs, std::size_t n,
                                       std::size_t d, std::size_t bootstrap = 1000,
                                       std::uint64_t seed = 0, double confidence = 0.95);

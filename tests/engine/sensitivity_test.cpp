@@ -5,6 +5,7 @@
 #include <cmath>
 #include <numbers>
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
 #include "engine/design.hpp"
@@ -74,12 +75,12 @@ TEST(SaltelliDesign, RejectsMoreParametersThanTheSequenceHasDimensionPairs) {
 }
 
 TEST(SobolIndices, EstimatorsMatchAHandComputation) {
-  // n = 2, d = 1: f(A) = (1, 3), f(B) = (2, 4), f(AB_1) = (2, 5). Var of {1, 3, 2, 4} = 1.25;
-  // S1 = mean(f(B)(f(AB) - f(A))) / Var = (2*1 + 4*2)/2 / 1.25 = 4;
+  // n = 2, d = 1: f(A) = (1, 3), f(B) = (2, 4), f(AB_1) = (2, 5). Mean f0 of {1, 3, 2, 4} = 2.5,
+  // Var = 1.25; S1 = mean((f(B) - f0)(f(AB) - f(A))) / Var = ((-0.5)(1) + (1.5)(2))/2 / 1.25 = 1;
   // ST = mean((f(A) - f(AB))^2) / (2 Var) = (1 + 4)/2 / 2.5 = 1.
   const std::vector<SobolIndex> s = sobol_indices({1, 3, 2, 4, 2, 5}, 2, 1, 0);
   ASSERT_EQ(s.size(), 1u);
-  EXPECT_DOUBLE_EQ(s[0].first, 4.0);
+  EXPECT_DOUBLE_EQ(s[0].first, 1.0);
   EXPECT_DOUBLE_EQ(s[0].total, 1.0);
   EXPECT_TRUE(std::isnan(s[0].first_lo) && std::isnan(s[0].total_hi));  // no bootstrap
 }
@@ -105,6 +106,96 @@ TEST(SobolIndices, IshigamiEstimatesAndIntervalsMatchTheAnalyticValues) {
     EXPECT_LT(s[i].total_lo, s[i].total);
     EXPECT_GT(s[i].total_hi, s[i].total);
     EXPECT_LT(s[i].total_hi - s[i].total_lo, 0.1);
+  }
+}
+
+/// Sobol' G function on [0, 1]^6 with the usual coefficients a = (0, 1, 4.5, 9, 99, 99).
+constexpr double g_a[6] = {0.0, 1.0, 4.5, 9.0, 99.0, 99.0};
+double g_function(const std::vector<double>& x) {
+  double g = 1.0;
+  for (std::size_t i = 0; i < 6; ++i) g *= (std::abs(4.0 * x[i] - 2.0) + g_a[i]) / (1.0 + g_a[i]);
+  return g;
+}
+
+/// Analytic indices of Sobol's G function (a test case of Saltelli et al. 2010, Comput. Phys.
+/// Commun. 181, 259-270; the variances are checked by quadrature below): V_i = 1 / (3 (1 + a_i)^2),
+/// V = prod(1 + V_i) - 1, S_i = V_i / V, ST_i = V_i prod_{j != i}(1 + V_j) / V.
+std::vector<std::pair<double, double>> g_function_indices() {
+  double prod = 1.0;
+  std::vector<double> vi(6);
+  for (std::size_t i = 0; i < 6; ++i) {
+    vi[i] = 1.0 / (3.0 * (1.0 + g_a[i]) * (1.0 + g_a[i]));
+    prod *= 1.0 + vi[i];
+  }
+  const double v = prod - 1.0;
+  std::vector<std::pair<double, double>> out;
+  for (std::size_t i = 0; i < 6; ++i) out.emplace_back(vi[i] / v, vi[i] * prod / (1.0 + vi[i]) / v);
+  return out;
+}
+
+TEST(SobolIndices, AnalyticGFunctionVariancesMatchAQuadrature) {
+  // Each factor (|4x - 2| + a) / (1 + a) has mean 1 and variance V_i = 1 / (3 (1 + a)^2): checked
+  // by the midpoint rule, so the product's variance is prod(1 + V_i) - 1 as the formulas assume.
+  const int m = 200000;
+  for (const double a : g_a) {
+    SCOPED_TRACE(a);
+    double s1 = 0.0, s2 = 0.0;
+    for (int k = 0; k < m; ++k) {
+      const double f = (std::abs(4.0 * (k + 0.5) / m - 2.0) + a) / (1.0 + a);
+      s1 += f, s2 += f * f;
+    }
+    EXPECT_NEAR(s1 / m, 1.0, 1e-9);
+    EXPECT_NEAR(s2 / m - 1.0, 1.0 / (3.0 * (1.0 + a) * (1.0 + a)), 1e-9);
+  }
+  const auto ref = g_function_indices();
+  double sum = 0.0;
+  for (const auto& [first, total] : ref) {
+    EXPECT_LT(first, total);  // every parameter interacts with the others (a product)
+    sum += first;
+  }
+  EXPECT_LT(sum, 1.0);
+  EXPECT_GT(ref[0].first, ref[1].first);  // smaller a, more important
+}
+
+TEST(SobolIndices, GFunctionEstimatesAndIntervalsMatchTheAnalyticValues) {
+  const std::size_t n = 1u << 13, d = 6;
+  const std::vector<double> y = evaluate(saltelli_design(n, d), g_function);
+  const std::vector<SobolIndex> s = sobol_indices(y, n, d, 300, 11);
+  const auto ref = g_function_indices();
+  ASSERT_EQ(s.size(), d);
+  for (std::size_t i = 0; i < d; ++i) {
+    SCOPED_TRACE(i);
+    EXPECT_NEAR(s[i].first, ref[i].first, 0.01);
+    EXPECT_NEAR(s[i].total, ref[i].second, 0.01);
+    EXPECT_LE(s[i].first_lo, ref[i].first);
+    EXPECT_GE(s[i].first_hi, ref[i].first);
+    EXPECT_LE(s[i].total_lo, ref[i].second);
+    EXPECT_GE(s[i].total_hi, ref[i].second);
+  }
+}
+
+TEST(SobolIndices, InvariantUnderAShiftAndScaleOfTheOutputs) {
+  // S1 and ST are ratios of variances, so y -> a y + b must leave them (and their bootstrap
+  // intervals) unchanged. The uncentred first-order estimator mean(f(B)(f(AB) - f(A))) / Var
+  // fails this: b mean(f(AB) - f(A)) / Var is added, which a small design does not make 0.
+  const std::size_t n = 64, d = 3;
+  const std::vector<double> y = evaluate(saltelli_design(n, d), ishigami);
+  const std::vector<SobolIndex> ref = sobol_indices(y, n, d, 200, 5);
+  for (const auto& [a, b] : {std::pair{1.0, 1000.0}, std::pair{-3.0, 0.0}, std::pair{0.01, -50.0},
+                             std::pair{250.0, 1e4}}) {
+    SCOPED_TRACE(testing::Message() << "a = " << a << ", b = " << b);
+    std::vector<double> z = y;
+    for (double& v : z) v = a * v + b;
+    const std::vector<SobolIndex> s = sobol_indices(z, n, d, 200, 5);
+    for (std::size_t i = 0; i < d; ++i) {
+      SCOPED_TRACE(i);
+      EXPECT_NEAR(s[i].first, ref[i].first, 1e-9);
+      EXPECT_NEAR(s[i].total, ref[i].total, 1e-9);
+      EXPECT_NEAR(s[i].first_lo, ref[i].first_lo, 1e-9);
+      EXPECT_NEAR(s[i].first_hi, ref[i].first_hi, 1e-9);
+      EXPECT_NEAR(s[i].total_lo, ref[i].total_lo, 1e-9);
+      EXPECT_NEAR(s[i].total_hi, ref[i].total_hi, 1e-9);
+    }
   }
 }
 
