@@ -19,6 +19,10 @@ struct MorrisIndex {
   double mu_star;  ///< mean of |EE|: overall importance
   double sigma;    ///< standard deviation of EE (r - 1 denominator; NaN if r < 2): nonlinearity
                    ///< or interactions
+  double mu_star_conf;  ///< half-width of the confidence interval of mu_star: the normal quantile
+                        ///< at (1 + confidence) / 2 times the standard deviation of mu_star over
+                        ///< bootstrap resamples of the r effects (as SALib's morris.analyze);
+                        ///< NaN without bootstrap
 };
 
 /// Sobol' indices of one parameter with bootstrap percentile confidence intervals.
@@ -39,10 +43,14 @@ struct SobolIndex {
 Points morris_design(std::size_t trajectories, std::size_t d, int levels, std::uint64_t seed);
 
 /// Morris measures per parameter from a morris_design (points) and the model output at each
-/// point (outputs, same order). Throws std::invalid_argument if the sizes disagree or a step of a
-/// trajectory is not a single-coordinate move of +-delta that visits each coordinate once.
+/// point (outputs, same order). mu_star_conf: `bootstrap` resamples, with replacement, of each
+/// parameter's r effects (indices from Rng(seed)); bootstrap = 0 gives NaN. Throws
+/// std::invalid_argument if the sizes disagree, a step of a trajectory is not a
+/// single-coordinate move of +-delta that visits each coordinate once, or confidence is not in
+/// (0, 1).
 std::vector<MorrisIndex> morris_indices(const Points& points, const std::vector<double>& outputs,
-                                        std::size_t d, int levels);
+                                        std::size_t d, int levels, std::size_t bootstrap = 1000,
+                                        std::uint64_t seed = 0, double confidence = 0.95);
 
 /// Highest parameter count saltelli_design supports (it uses a 2d-dimensional Sobol' sequence).
 inline constexpr std::size_t saltelli_max_parameters = sobol_max_dimension / 2;

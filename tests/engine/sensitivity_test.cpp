@@ -74,6 +74,33 @@ TEST(SaltelliDesign, RejectsMoreParametersThanTheSequenceHasDimensionPairs) {
   EXPECT_THROW(saltelli_design(4, 0), std::invalid_argument);
 }
 
+TEST(SaltelliDesign, FortyParametersGiveTheIndicesOfAnAdditiveFunction) {
+  // y = sum_i c_i x_i with c_i = i + 1 and independent uniform x_i: no interactions, so
+  // S1_i = ST_i = c_i^2 / sum_j c_j^2. Needs 80 dimensions of the Sobol' sequence.
+  const std::size_t n = 1u << 11, d = 40;
+  const Points x = saltelli_design(n, d);
+  ASSERT_EQ(x.size(), n * (d + 2));
+  std::vector<double> y;
+  for (const auto& p : x) {
+    double v = 0.0;
+    for (std::size_t i = 0; i < d; ++i) v += static_cast<double>(i + 1) * p[i];
+    y.push_back(v);
+  }
+  double sum_c2 = 0.0;
+  for (std::size_t i = 0; i < d; ++i) sum_c2 += static_cast<double>((i + 1) * (i + 1));
+  const std::vector<SobolIndex> s = sobol_indices(y, n, d, 0);
+  ASSERT_EQ(s.size(), d);
+  double sum_s1 = 0.0;
+  for (std::size_t i = 0; i < d; ++i) {
+    SCOPED_TRACE(i);
+    const double expected = static_cast<double>((i + 1) * (i + 1)) / sum_c2;
+    EXPECT_NEAR(s[i].first, expected, 0.005);
+    EXPECT_NEAR(s[i].total, expected, 0.005);
+    sum_s1 += s[i].first;
+  }
+  EXPECT_NEAR(sum_s1, 1.0, 0.02);
+}
+
 TEST(SobolIndices, EstimatorsMatchAHandComputation) {
   // n = 2, d = 1: f(A) = (1, 3), f(B) = (2, 4), f(AB_1) = (2, 5). Mean f0 of {1, 3, 2, 4} = 2.5,
   // Var = 1.25; S1 = mean((f(B) - f0)(f(AB) - f(A))) / Var = ((-0.5)(1) + (1.5)(2))/2 / 1.25 = 1;
@@ -306,6 +333,68 @@ TEST(MorrisIndices, IshigamiRanksTheFirstParameterAboveTheSecond) {
     EXPECT_NEAR(m[0].mu, m[0].mu_star, 1e-12);
     EXPECT_GT(m[2].sigma, m[1].sigma);  // x3 acts only through its interaction with x1
   }
+}
+
+TEST(MorrisIndices, MuStarConfIsZeroWhenEveryAbsoluteEffectIsTheSame) {
+  // Linear: |EE_j| = |c_j| in every trajectory. Ishigami, 4 levels: every x2 effect is +-7.875.
+  const Points x = morris_design(30, 3, 8, 21);
+  for (const MorrisIndex& m : morris_indices(x, evaluate(x, linear), 3, 8, 200, 1)) {
+    EXPECT_NEAR(m.mu_star_conf, 0.0, 1e-12);
+  }
+  const Points y = morris_design(40, 3, 4, 8);
+  const std::vector<MorrisIndex> m = morris_indices(y, evaluate(y, ishigami), 3, 4, 200, 1);
+  EXPECT_NEAR(m[1].mu_star_conf, 0.0, 1e-9);
+  EXPECT_GT(m[0].mu_star_conf, 0.0);
+}
+
+TEST(MorrisIndices, MuStarConfIsTheNormalQuantileTimesTheBootstrapStandardError) {
+  // The bootstrap standard deviation of a mean of r values tends to their population standard
+  // deviation over sqrt(r); with 4000 resamples it is within a few percent of it.
+  const std::size_t r = 60, d = 3;
+  const Points x = morris_design(r, d, 8, 5);
+  const std::vector<double> y = evaluate(x, ishigami);
+  const std::vector<MorrisIndex> m = morris_indices(x, y, d, 8, 4000, 2);
+  // The |EE| of each parameter, recomputed from the trajectories.
+  std::vector<std::vector<double>> abs_ee(d);
+  for (std::size_t t = 0; t < r; ++t) {
+    for (std::size_t k = 1; k <= d; ++k) {
+      const auto& p = x[t * (d + 1) + k - 1];
+      const auto& q = x[t * (d + 1) + k];
+      for (std::size_t j = 0; j < d; ++j) {
+        if (p[j] != q[j]) {
+          abs_ee[j].push_back(
+              std::abs((y[t * (d + 1) + k] - y[t * (d + 1) + k - 1]) / (q[j] - p[j])));
+        }
+      }
+    }
+  }
+  for (std::size_t j = 0; j < d; ++j) {
+    SCOPED_TRACE(j);
+    ASSERT_EQ(abs_ee[j].size(), r);
+    double mean = 0.0, ss = 0.0;
+    for (const double e : abs_ee[j]) mean += e / static_cast<double>(r);
+    EXPECT_NEAR(mean, m[j].mu_star, 1e-9);
+    for (const double e : abs_ee[j]) ss += (e - mean) * (e - mean);
+    const double expected = 1.959963984540054 * std::sqrt(ss / static_cast<double>(r)) /
+                            std::sqrt(static_cast<double>(r));
+    ASSERT_GT(expected, 0.0);
+    EXPECT_NEAR(m[j].mu_star_conf / expected, 1.0, 0.06);
+  }
+}
+
+TEST(MorrisIndices, MuStarConfIsReproducibleWidensWithConfidenceAndNanWithoutBootstrap) {
+  const Points x = morris_design(20, 3, 4, 3);
+  const std::vector<double> y = evaluate(x, ishigami);
+  const auto a = morris_indices(x, y, 3, 4, 300, 9), b = morris_indices(x, y, 3, 4, 300, 9);
+  const auto c = morris_indices(x, y, 3, 4, 300, 10);
+  const auto wide = morris_indices(x, y, 3, 4, 300, 9, 0.99);
+  const auto none = morris_indices(x, y, 3, 4, 0);
+  EXPECT_EQ(a[0].mu_star_conf, b[0].mu_star_conf);
+  EXPECT_NE(a[0].mu_star_conf, c[0].mu_star_conf);
+  EXPECT_GT(wide[0].mu_star_conf, a[0].mu_star_conf);
+  EXPECT_TRUE(std::isnan(none[0].mu_star_conf));
+  EXPECT_EQ(none[0].mu_star, a[0].mu_star);  // the point estimates do not depend on it
+  EXPECT_THROW(morris_indices(x, y, 3, 4, 10, 0, 0.0), std::invalid_argument);
 }
 
 TEST(MorrisIndices, RejectsPointsThatAreNotTrajectories) {
