@@ -130,8 +130,8 @@ def draw_morris(plt, s: Sweep):
     bars.barh(y - h / 2, np.nan_to_num(sigma[order]), h, color="C1",
               label="σ: sd of the effects (nonlinearity, interactions)")
     for yi, j in zip(y, order):
-        bars.text(np.nan_to_num(mu_star[j]), yi + h / 2, f"  μ = {mu[j]:+.3g}", va="center",
-                  fontsize=7)
+        bars.text(np.nan_to_num(mu_star[j]) + np.nan_to_num(conf[j]), yi + h / 2,  # past the bar
+                  f"  μ = {mu[j]:+.3g}", va="center", fontsize=7)
     bars.set_yticks(y, [s.parameters[j] for j in order], fontsize=8)
     bars.set_xlabel(f"effect on {s.output}, {s.effect_units} per full parameter range")
     bars.set_xlim(0, 1.25 * max(np.nanmax(np.r_[mu_star + np.nan_to_num(conf), sigma, 0.0]),
