@@ -2,7 +2,6 @@
 #include "engine/design.hpp"
 
 #include <algorithm>
-#include <array>
 #include <limits>
 #include <numeric>
 #include <stdexcept>

@@ -1,5 +1,6 @@
-// Global sensitivity analysis: Morris elementary effects and Sobol' indices (Saltelli sampling,
-// Saltelli 2010 first-order and Jansen total-order estimators, bootstrap percentile intervals).
+// Global sensitivity analysis: Morris elementary effects (with SALib's bootstrap interval of mu*)
+// and Sobol' indices (Saltelli sampling, Saltelli 2010 first-order estimator with centred outputs
+// and Jansen total-order estimator, bootstrap percentile intervals).
 #include "engine/sensitivity.hpp"
 
 #include <algorithm>
