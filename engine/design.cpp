@@ -2,12 +2,12 @@
 #include "engine/design.hpp"
 
 #include <algorithm>
-#include <array>
-#include <bit>
 #include <limits>
 #include <numeric>
 #include <stdexcept>
 #include <string>
+
+#include <boost/random/sobol.hpp>
 
 #include "engine/rng.hpp"
 
@@ -19,60 +19,13 @@ namespace {
 inline constexpr Purpose lhs_permutation = 1;
 inline constexpr Purpose lhs_jitter = 2;
 
-/// One row of Joe and Kuo's table: degree s of the primitive polynomial, its coefficients a
-/// (interior bits), and the initial direction integers m_1..m_s.
-struct JoeKuoRow {
-  unsigned s;
-  unsigned a;
-  std::array<std::uint32_t, 7> m;
-};
-
-/// Dimensions 2..21 of new-joe-kuo-6.21201 (https://web.maths.unsw.edu.au/~fkuo/sobol/).
-constexpr std::array<JoeKuoRow, sobol_max_dimension - 1> joe_kuo = {{
-    {1, 0, {1}},
-    {2, 1, {1, 3}},
-    {3, 1, {1, 3, 1}},
-    {3, 2, {1, 1, 1}},
-    {4, 1, {1, 1, 3, 3}},
-    {4, 4, {1, 3, 5, 13}},
-    {5, 2, {1, 1, 5, 5, 17}},
-    {5, 4, {1, 1, 5, 5, 5}},
-    {5, 7, {1, 1, 7, 11, 19}},
-    {5, 11, {1, 1, 5, 1, 1}},
-    {5, 13, {1, 1, 1, 3, 11}},
-    {5, 14, {1, 3, 5, 5, 31}},
-    {6, 1, {1, 3, 3, 9, 7, 49}},
-    {6, 13, {1, 1, 1, 15, 21, 21}},
-    {6, 16, {1, 3, 1, 13, 27, 49}},
-    {6, 19, {1, 1, 1, 15, 7, 5}},
-    {6, 22, {1, 3, 1, 15, 13, 25}},
-    {6, 25, {1, 1, 5, 5, 19, 61}},
-    {7, 1, {1, 3, 7, 11, 23, 15, 103}},
-    {7, 4, {1, 3, 7, 13, 13, 15, 69}},
-}};
-
 inline constexpr unsigned sobol_bits = 32;
 
-/// Direction numbers v_1..v_32 of one dimension (0-based `dim`), scaled to 32-bit integers:
-/// v[k-1] = m_k 2^(32-k).
-std::array<std::uint32_t, sobol_bits> direction_numbers(std::size_t dim) {
-  std::array<std::uint32_t, sobol_bits> v{};
-  if (dim == 0) {  // van der Corput: every m_k = 1
-    for (unsigned k = 0; k < sobol_bits; ++k) v[k] = 1u << (sobol_bits - 1 - k);
-    return v;
-  }
-  const JoeKuoRow& row = joe_kuo[dim - 1];
-  const unsigned s = row.s;
-  for (unsigned k = 0; k < s; ++k) v[k] = row.m[k] << (sobol_bits - 1 - k);
-  // Bratley-Fox recurrence: v_k = v_{k-s} ^ (v_{k-s} >> s) ^ sum_{j=1}^{s-1} a_j v_{k-j}.
-  for (unsigned k = s; k < sobol_bits; ++k) {
-    v[k] = v[k - s] ^ (v[k - s] >> s);
-    for (unsigned j = 1; j < s; ++j) {
-      if ((row.a >> (s - 1 - j)) & 1u) v[k] ^= v[k - j];
-    }
-  }
-  return v;
-}
+/// Boost.Random's Sobol' generator: direction numbers of new-joe-kuo-6.21201 up to
+/// sobol_max_dimension, 32-bit Gray-code construction.
+using SobolEngine = boost::random::sobol_engine<std::uint32_t, sobol_bits>;
+static_assert(boost::random::default_sobol_table::max_dimension == sobol_max_dimension,
+              "sobol_max_dimension must be the dimension count of Boost's Joe-Kuo table");
 
 }  // namespace
 }  // namespace detail
@@ -143,21 +96,17 @@ Points sobol_points(std::size_t n, std::size_t d, std::size_t skip) {
   }
   Points points(n, std::vector<double>(d));
   if (n == 0) return points;
-  for (std::size_t j = 0; j < d; ++j) {
-    const auto v = detail::direction_numbers(j);
-    // Point i is the XOR of the v_k over the set bits k of gray(i) = i ^ (i >> 1). Compute point
-    // skip so, then step: gray(i) and gray(i-1) differ in the lowest set bit of i.
-    const auto first = static_cast<std::uint32_t>(skip);
-    const std::uint32_t gray = first ^ (first >> 1);
-    std::uint32_t x = 0;
-    for (unsigned k = 0; k < detail::sobol_bits; ++k) {
-      if ((gray >> k) & 1u) x ^= v[k];
-    }
-    for (std::size_t i = 0; i < n; ++i) {
-      if (i > 0)
-        x ^= v[static_cast<unsigned>(std::countr_zero(static_cast<std::uint32_t>(skip + i)))];
-      points[i][j] = static_cast<double>(x) * 0x1p-32;
-    }
+  // Boost's engine starts after the origin: its sequence number s is point s + 1 here, and
+  // seed(s) moves it there (x = XOR of the direction numbers over the set bits of gray(s + 1)).
+  detail::SobolEngine engine(d);
+  std::size_t i = 0;
+  if (skip == 0) {
+    i = 1;  // point 0 is the origin, already zero
+  } else {
+    engine.seed(static_cast<std::uint32_t>(skip - 1));
+  }
+  for (; i < n; ++i) {
+    for (double& x : points[i]) x = static_cast<double>(engine()) * 0x1p-32;
   }
   return points;
 }

@@ -1,8 +1,10 @@
-// Global sensitivity analysis: Morris elementary effects and Sobol' indices (Saltelli sampling,
-// Saltelli 2010 first-order and Jansen total-order estimators, bootstrap percentile intervals).
+// Global sensitivity analysis: Morris elementary effects (with SALib's bootstrap interval of mu*)
+// and Sobol' indices (Saltelli sampling, Saltelli 2010 first-order estimator with centred outputs
+// and Jansen total-order estimator, bootstrap percentile intervals).
 #include "engine/sensitivity.hpp"
 
 #include <algorithm>
+#include <boost/math/distributions/normal.hpp>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -18,10 +20,11 @@ namespace detail {
 namespace {
 
 /// Rng purposes (distinct from the Latin hypercube's, so one seed never reuses a stream).
-inline constexpr Purpose morris_start = 3;    // agent = trajectory, index = dimension
-inline constexpr Purpose morris_sign = 4;     // agent = trajectory, index = dimension
-inline constexpr Purpose morris_order = 5;    // agent = trajectory, index = dimension
-inline constexpr Purpose bootstrap_rows = 6;  // agent = (resample << 32) | draw
+inline constexpr Purpose morris_start = 3;      // agent = trajectory, index = dimension
+inline constexpr Purpose morris_sign = 4;       // agent = trajectory, index = dimension
+inline constexpr Purpose morris_order = 5;      // agent = trajectory, index = dimension
+inline constexpr Purpose bootstrap_rows = 6;    // agent = (resample << 32) | draw
+inline constexpr Purpose morris_bootstrap = 7;  // agent = (resample << 32) | draw, index = dim
 
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 
@@ -34,7 +37,12 @@ double morris_delta(int levels) {
   return static_cast<double>(levels) / (2.0 * static_cast<double>(levels - 1));
 }
 
-/// S1 and ST of every parameter for the base rows rows[0..n) (with repetition) of outputs.
+/// S1 and ST of every parameter for the base rows rows[0..n) (with repetition) of outputs:
+/// Saltelli et al. (2010, Comput. Phys. Commun. 181, 259-270) for S1 with f(B) centred on the mean
+/// f0 of the f(A) and f(B) of these rows, Jansen (1999, Comput. Phys. Commun. 117, 35-43) for ST.
+/// Centring makes S1 invariant under y -> a y + b: without it, b mean(f(AB_i) - f(A)) / Var is
+/// added, which is 0 only in expectation and dominates when the output's mean is large against its
+/// spread.
 void sobol_estimate(const std::vector<double>& y, std::size_t n, std::size_t d,
                     const std::vector<std::size_t>& rows, std::vector<double>& s1,
                     std::vector<double>& st) {
@@ -53,12 +61,35 @@ void sobol_estimate(const std::vector<double>& y, std::size_t n, std::size_t d,
     const double* fab = y.data() + (2 + i) * n;
     double first = 0.0, total = 0.0;
     for (const std::size_t j : rows) {
-      first += fb[j] * (fab[j] - fa[j]);
+      first += (fb[j] - mean) * (fab[j] - fa[j]);
       total += (fa[j] - fab[j]) * (fa[j] - fab[j]);
     }
     s1[i] = first / count / var;
     st[i] = total / count / (2.0 * var);
   }
+}
+
+/// Half-width of the interval of mu* of one parameter from its r elementary effects: z times
+/// the standard deviation (denominator bootstrap - 1) of mean |EE| over `bootstrap` resamples.
+double mu_star_half_width(const std::vector<double>& effects, std::size_t bootstrap, const Rng& rng,
+                          std::uint16_t dim, double z) {
+  const std::size_t r = effects.size();
+  if (bootstrap < 2 || r == 0) return nan;
+  std::vector<double> means(bootstrap);
+  for (std::size_t b = 0; b < bootstrap; ++b) {
+    double m = 0.0;
+    for (std::size_t k = 0; k < r; ++k) {
+      const std::uint64_t key = (static_cast<std::uint64_t>(b) << 32) | k;
+      const double u = rng.uniform(0, key, morris_bootstrap, dim);
+      m += std::abs(effects[std::min(static_cast<std::size_t>(u * static_cast<double>(r)), r - 1)]);
+    }
+    means[b] = m / static_cast<double>(r);
+  }
+  const auto nb = static_cast<double>(bootstrap);
+  const double mean = std::accumulate(means.begin(), means.end(), 0.0) / nb;
+  double ss = 0.0;
+  for (const double m : means) ss += (m - mean) * (m - mean);
+  return z * std::sqrt(ss / (nb - 1.0));
 }
 
 /// Percentile of sorted values with linear interpolation between order statistics.
@@ -124,8 +155,16 @@ Points morris_design(std::size_t trajectories, std::size_t d, int levels, std::u
 }
 
 std::vector<MorrisIndex> morris_indices(const Points& points, const std::vector<double>& outputs,
-                                        std::size_t d, int levels) {
+                                        std::size_t d, int levels, std::size_t bootstrap,
+                                        std::uint64_t seed, double confidence) {
   const double delta = detail::morris_delta(levels);
+  if (!(confidence > 0.0 && confidence < 1.0)) {
+    throw std::invalid_argument("morris_indices: confidence must be in (0, 1)");
+  }
+  if (d > std::numeric_limits<std::uint16_t>::max()) {
+    throw std::invalid_argument("morris_indices: dimension must be in 1..65535, got " +
+                                std::to_string(d));
+  }
   if (d == 0 || points.size() % (d + 1) != 0 || outputs.size() != points.size()) {
     throw std::invalid_argument("morris_indices: need r (d+1) points and as many outputs, got " +
                                 std::to_string(points.size()) + " points, " +
@@ -169,11 +208,15 @@ std::vector<MorrisIndex> morris_indices(const Points& points, const std::vector<
   }
   std::vector<MorrisIndex> out(d);
   const auto rd = static_cast<double>(r);
+  const Rng rng(seed);
+  const double z = boost::math::quantile(boost::math::normal(), 0.5 + 0.5 * confidence);
   for (std::size_t j = 0; j < d; ++j) {
     const double mu = sum[j] / rd;
     double ss = 0.0;
     for (const double e : effects[j]) ss += (e - mu) * (e - mu);
-    out[j] = {mu, sum_abs[j] / rd, r < 2 ? detail::nan : std::sqrt(ss / (rd - 1.0))};
+    out[j] = {
+        mu, sum_abs[j] / rd, r < 2 ? detail::nan : std::sqrt(ss / (rd - 1.0)),
+        detail::mu_star_half_width(effects[j], bootstrap, rng, static_cast<std::uint16_t>(j), z)};
   }
   return out;
 }

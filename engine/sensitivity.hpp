@@ -19,11 +19,15 @@ struct MorrisIndex {
   double mu_star;  ///< mean of |EE|: overall importance
   double sigma;    ///< standard deviation of EE (r - 1 denominator; NaN if r < 2): nonlinearity
                    ///< or interactions
+  double mu_star_conf;  ///< half-width of the confidence interval of mu_star: the normal quantile
+                        ///< at (1 + confidence) / 2 times the standard deviation of mu_star over
+                        ///< bootstrap resamples of the r effects (as SALib's morris.analyze);
+                        ///< NaN without bootstrap
 };
 
 /// Sobol' indices of one parameter with bootstrap percentile confidence intervals.
 struct SobolIndex {
-  double first;     ///< first-order index S1 (Saltelli 2010 estimator)
+  double first;     ///< first-order index S1 (Saltelli 2010 estimator, centred)
   double first_lo;  ///< lower confidence bound of S1 (NaN without bootstrap)
   double first_hi;  ///< upper confidence bound of S1 (NaN without bootstrap)
   double total;     ///< total-order index ST (Jansen estimator)
@@ -39,10 +43,14 @@ struct SobolIndex {
 Points morris_design(std::size_t trajectories, std::size_t d, int levels, std::uint64_t seed);
 
 /// Morris measures per parameter from a morris_design (points) and the model output at each
-/// point (outputs, same order). Throws std::invalid_argument if the sizes disagree or a step of a
-/// trajectory is not a single-coordinate move of +-delta that visits each coordinate once.
+/// point (outputs, same order). mu_star_conf: `bootstrap` resamples, with replacement, of each
+/// parameter's r effects (indices from Rng(seed)); bootstrap = 0 gives NaN. Throws
+/// std::invalid_argument if the sizes disagree, a step of a trajectory is not a
+/// single-coordinate move of +-delta that visits each coordinate once, or confidence is not in
+/// (0, 1).
 std::vector<MorrisIndex> morris_indices(const Points& points, const std::vector<double>& outputs,
-                                        std::size_t d, int levels);
+                                        std::size_t d, int levels, std::size_t bootstrap = 1000,
+                                        std::uint64_t seed = 0, double confidence = 0.95);
 
 /// Highest parameter count saltelli_design supports (it uses a 2d-dimensional Sobol' sequence).
 inline constexpr std::size_t saltelli_max_parameters = sobol_max_dimension / 2;
@@ -55,11 +63,12 @@ inline constexpr std::size_t saltelli_max_parameters = sobol_max_dimension / 2;
 Points saltelli_design(std::size_t n, std::size_t d, std::size_t skip = 0);
 
 /// Sobol' indices per parameter from the outputs of a saltelli_design(n, d, ...) in its row
-/// order. Var is the variance of the 2n outputs of A and B; S1_i = mean(f(B)(f(AB_i) - f(A))) /
-/// Var, ST_i = mean((f(A) - f(AB_i))^2) / (2 Var). Intervals: `bootstrap` resamples of the n
-/// base rows with replacement (indices from Rng(seed)), percentile bounds at `confidence`;
-/// bootstrap = 0 gives NaN bounds. Indices are NaN if the output is constant. Throws
-/// std::invalid_argument if outputs.size() != n (d+2), n < 2 or confidence is not in (0, 1).
+/// order. f0 and Var are the mean and variance of the 2n outputs of A and B;
+/// S1_i = mean((f(B) - f0)(f(AB_i) - f(A))) / Var, ST_i = mean((f(A) - f(AB_i))^2) / (2 Var).
+/// Intervals: `bootstrap` resamples of the n base rows with replacement (indices from Rng(seed)),
+/// percentile bounds at `confidence`; bootstrap = 0 gives NaN bounds. Indices are NaN if the output
+/// is constant. Throws std::invalid_argument if outputs.size() != n (d+2), n < 2 or confidence is
+/// not in (0, 1).
 std::vector<SobolIndex> sobol_indices(const std::vector<double>& outputs, std::size_t n,
                                       std::size_t d, std::size_t bootstrap = 1000,
                                       std::uint64_t seed = 0, double confidence = 0.95);

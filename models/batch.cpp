@@ -21,6 +21,7 @@
 #include "engine/provenance.hpp"
 #include "engine/rng.hpp"
 #include "engine/sensitivity.hpp"
+#include "engine/statistics.hpp"
 #include "engine/version.hpp"
 #include "models/model.hpp"
 
@@ -296,13 +297,18 @@ void write_sweep(const h5::Location& root, const Batch& batch, const Points& des
     h5::write_double(g, name, v, {hd}, {"parameter"}, {"1", what});
   };
   if (w.design == "morris") {
-    const auto m = morris_indices(unit_design(batch), outputs, d, static_cast<int>(w.levels));
-    std::vector<double> mu, mu_star, sigma;
-    for (const MorrisIndex& i : m)
+    const auto m = morris_indices(unit_design(batch), outputs, d, static_cast<int>(w.levels),
+                                  1000, batch.seed);
+    std::vector<double> mu, mu_star, sigma, conf;
+    for (const MorrisIndex& i : m) {
       mu.push_back(i.mu), mu_star.push_back(i.mu_star), sigma.push_back(i.sigma);
+      conf.push_back(i.mu_star_conf);
+    }
     put("morris_mu", mu, "Morris mean elementary effect (per unit range)");
     put("morris_mu_star", mu_star, "Morris mean absolute elementary effect");
     put("morris_sigma", sigma, "Morris standard deviation of elementary effects");
+    put("morris_mu_star_conf", conf,
+        "half-width of the 95% bootstrap interval of morris_mu_star (1.959964 x bootstrap SE)");
   } else if (w.design == "saltelli") {
     const auto ix = sobol_indices(outputs, static_cast<std::size_t>(w.points), d, 1000, batch.seed);
     std::vector<double> f, fl, fh, tt, tl, th;
@@ -310,7 +316,7 @@ void write_sweep(const h5::Location& root, const Batch& batch, const Points& des
       f.push_back(i.first), fl.push_back(i.first_lo), fh.push_back(i.first_hi);
       tt.push_back(i.total), tl.push_back(i.total_lo), th.push_back(i.total_hi);
     }
-    put("sobol_first", f, "Sobol' first-order index (Saltelli 2010)");
+    put("sobol_first", f, "Sobol' first-order index (Saltelli 2010, centred)");
     put("sobol_first_low", fl, "95% bootstrap bound (low) of the first-order index");
     put("sobol_first_high", fh, "95% bootstrap bound (high) of the first-order index");
     put("sobol_total", tt, "Sobol' total-order index (Jansen)");
@@ -546,6 +552,9 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
     // so the variance reduction of common random numbers is visible (docs/batches.md).
     std::vector<double> mean(T), se_paired(T), se_unpaired(T), lo(T), hi(T);
     const double n = static_cast<double>(reps);
+    // 95% interval of the mean paired difference: Student t with reps - 1 degrees of freedom
+    // (NaN bounds for one replication, which has no variance to estimate).
+    const double t95 = mean_ci_multiplier(reps);
     for (std::size_t t = 0; t < T; ++t) {
       double md = 0.0, mv = 0.0, mb = 0.0;
       for (std::size_t r = 0; r < reps; ++r) {
@@ -565,11 +574,12 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
       mean[t] = md;
       se_paired[t] = std::sqrt(vd / denom / n);
       se_unpaired[t] = std::sqrt(vv / denom / n + vb / denom / n);
-      lo[t] = md - 1.959963984540054 * se_paired[t];
-      hi[t] = md + 1.959963984540054 * se_paired[t];
+      lo[t] = md - t95 * se_paired[t];
+      hi[t] = md + t95 * se_paired[t];
     }
     const h5::Location cmp = g.create_group("vs_base");
     cmp.set_attr("base", batch.base);
+    cmp.set_attr("ci_multiplier", t95);
     h5::write_dim_int(cmp, "year", years, {"year", "calendar year"});
     const std::string what = " of the share: " + scenarios[s].entry.name + " - " + batch.base;
     h5::write_double(cmp, "mfg_share_diff_mean", mean, {T}, {"year"},

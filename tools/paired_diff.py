@@ -24,7 +24,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from nisim_h5 import OutputError, check_scenarios, fail, open_batch  # noqa: E402
 
 EXIT_USAGE = 2
-Z95 = 1.959963984540054  # the normal quantile nisim uses for mfg_share_diff_ci_low/high
 COLUMNS = ["scenario", "base", "year", "diff_mean_pp", "se_paired_pp", "se_unpaired_pp",
            "ratio_unpaired_to_paired"]
 
@@ -38,6 +37,7 @@ class Comparison(NamedTuple):
     se_unpaired: np.ndarray
     ci_low: np.ndarray
     ci_high: np.ndarray
+    multiplier: float  # of the SE in the 95% interval: Student t, replications - 1 d.o.f.
 
 
 def ratio(c: Comparison) -> np.ndarray:
@@ -59,9 +59,10 @@ def read(path: str, wanted: str | None) -> list[Comparison]:
                 continue
             base = g.attrs.get("base", f.attrs["base"])
             base = base.decode() if isinstance(base, bytes) else str(base)
-            out.append(Comparison(name, base, np.asarray(g["year"][:], dtype=int),
-                                  *(np.asarray(g[f"mfg_share_diff_{k}"][:], dtype=float)
-                                    for k in ("mean", "se", "se_unpaired", "ci_low", "ci_high"))))
+            arrays = [np.asarray(g[f"mfg_share_diff_{k}"][:], dtype=float)
+                      for k in ("mean", "se", "se_unpaired", "ci_low", "ci_high")]
+            out.append(Comparison(name, base, np.asarray(g["year"][:], dtype=int), *arrays,
+                                  ci_multiplier(g, *arrays)))
         if not out:
             compared = [n for n in check_scenarios(f, None) if "vs_base" in f[n]]
             if wanted is not None and compared:
@@ -73,6 +74,18 @@ def read(path: str, wanted: str | None) -> list[Comparison]:
             raise OutputError(f"{path}: a batch of one scenario ({', '.join(names)}); paired "
                               "differences need two or more")
     return out
+
+
+def ci_multiplier(g, mean, se, _se_unpaired, _lo, hi) -> float:
+    """The multiplier of the SE that nisim used for the stored 95% interval: the attribute
+    ci_multiplier (Student t with replications - 1 degrees of freedom), or for a file written
+    before it existed, (ci_high - mean) / se where se > 0 (then the normal quantile)."""
+    if "ci_multiplier" in g.attrs:
+        return float(g.attrs["ci_multiplier"])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratios = (hi - mean) / se
+    ratios = ratios[np.isfinite(ratios) & (se > 0)]
+    return float(np.median(ratios)) if ratios.size else float("nan")
 
 
 def fmt(x: float, digits: int) -> str:
@@ -132,7 +145,8 @@ def main(argv: list[str] | None = None) -> int:
         ax.fill_between(c.years, c.ci_low, c.ci_high, color="C0", alpha=0.35, lw=0,
                         label="95% CI, paired (common random numbers)")
         for sign in (-1, 1):
-            ax.plot(c.years, c.mean + sign * Z95 * c.se_unpaired, color="C3", ls="--", lw=1,
+            ax.plot(c.years, c.mean + sign * c.multiplier * c.se_unpaired, color="C3", ls="--",
+                    lw=1,
                     label="95% CI if the runs were not paired" if sign < 0 else None)
         ax.plot(c.years, c.mean, color="C0", lw=2, label="mean paired difference")
         ax.axhline(0.0, color="k", lw=0.8)

@@ -5,12 +5,12 @@
 
 Reads the `sweep` group that `nisim batch` writes for a batch file with a [sweep] table
 (docs/batches.md, section 6). A Morris design gives horizontal bars of mu* (mean absolute
-elementary effect: importance) and sigma (spread of the effects: nonlinearity or interactions) per
-parameter, beside the classic sigma-against-mu* scatter. A Saltelli design gives grouped bars of
+elementary effect: importance, with its 95% bootstrap interval) and sigma (spread of the effects:
+nonlinearity or interactions) per parameter, beside the classic sigma-against-mu* scatter. A Saltelli design gives grouped bars of
 the first- and total-order Sobol' indices with their 95% bootstrap intervals. The grid, lhs and
 sobol designs have no indices: the chart draws the output (mean over replications in the sweep's
 year) against each parameter, one small panel per parameter. --csv writes the indices per
-parameter (Morris: morris_mu, morris_mu_star, morris_sigma; Saltelli: sobol_first, _low, _high,
+parameter (Morris: morris_mu, morris_mu_star, morris_sigma, morris_mu_star_conf; Saltelli: sobol_first, _low, _high,
 sobol_total, _low, _high), or for a design without indices the design points and their output;
 a .md name gives a Markdown table. Exit codes: 0 ok, 2 usage, 4 the input is missing or is not
 the output of a sweep (a run file, a plain batch or a target output).
@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from nisim_h5 import OutputError, fail, open_sweep, scenario_names  # noqa: E402
 
 MORRIS = ("morris_mu", "morris_mu_star", "morris_sigma")
+MORRIS_CONF = "morris_mu_star_conf"  # half-width of mu*'s interval (absent in older outputs)
 SOBOL = ("sobol_first", "sobol_first_low", "sobol_first_high",
          "sobol_total", "sobol_total_low", "sobol_total_high")
 SOBOL_AXIS = (-0.5, 1.5)  # Sobol' indices lie in [0, 1]; wider bootstrap intervals are cut here
@@ -73,7 +74,8 @@ def read(path: str) -> Sweep:
         if design.shape[0] != outputs.shape[0]:
             raise OutputError(f"{path}: sweep/design has {design.shape[0]} points, "
                               f"sweep/output_mean {outputs.shape[0]}")
-        indices = {k: np.asarray(g[k][:], dtype=float) for k in MORRIS + SOBOL if k in g}
+        indices = {k: np.asarray(g[k][:], dtype=float) for k in MORRIS + (MORRIS_CONF,) + SOBOL
+                   if k in g}
         output = _text(g.attrs["output"])
         points = scenario_names(f) if "scenarios" in f.attrs else []
         var = f[points[0]].get(output) if points and points[0] in f else None
@@ -96,7 +98,9 @@ def write_table(s: Sweep, out: Path) -> None:
         rows = [[str(k), *(fmt(v, digits) for v in s.design[k]), fmt(s.output_mean[k], digits)]
                 for k in range(len(s.output_mean))]
     else:
-        names = MORRIS if s.kind == "morris" else SOBOL
+        names = SOBOL
+        if s.kind == "morris":
+            names = MORRIS + ((MORRIS_CONF,) if MORRIS_CONF in s.indices else ())
         columns = ["parameter", *names]
         rows = [[p, *(fmt(s.indices[n][j], digits) for n in names)]
                 for j, p in enumerate(s.parameters)]
@@ -112,6 +116,7 @@ def write_table(s: Sweep, out: Path) -> None:
 
 def draw_morris(plt, s: Sweep):
     mu, mu_star, sigma = (s.indices[k] for k in MORRIS)
+    conf = s.indices.get(MORRIS_CONF, np.full_like(mu_star, np.nan))
     order = np.argsort(np.nan_to_num(mu_star, nan=-np.inf))  # most important on top
     d = len(s.parameters)
     trajectories = len(s.output_mean) // (d + 1)
@@ -120,24 +125,27 @@ def draw_morris(plt, s: Sweep):
     y = np.arange(d)
     h = 0.38
     bars.barh(y + h / 2, np.nan_to_num(mu_star[order]), h, color="C0",
-              label="μ*: mean |elementary effect| (importance)")
+              label="μ*: mean |elementary effect| (importance), 95% bootstrap interval",
+              xerr=np.nan_to_num(conf[order]), error_kw={"elinewidth": 1, "capsize": 3})
     bars.barh(y - h / 2, np.nan_to_num(sigma[order]), h, color="C1",
               label="σ: sd of the effects (nonlinearity, interactions)")
     for yi, j in zip(y, order):
-        bars.text(np.nan_to_num(mu_star[j]), yi + h / 2, f"  μ = {mu[j]:+.3g}", va="center",
-                  fontsize=7)
+        bars.text(np.nan_to_num(mu_star[j]) + np.nan_to_num(conf[j]), yi + h / 2,  # past the bar
+                  f"  μ = {mu[j]:+.3g}", va="center", fontsize=7)
     bars.set_yticks(y, [s.parameters[j] for j in order], fontsize=8)
     bars.set_xlabel(f"effect on {s.output}, {s.effect_units} per full parameter range")
-    bars.set_xlim(0, 1.25 * max(np.nanmax(np.r_[mu_star, sigma, 0.0]), 1e-12))
+    bars.set_xlim(0, 1.25 * max(np.nanmax(np.r_[mu_star + np.nan_to_num(conf), sigma, 0.0]),
+                                1e-12))
     bars.grid(axis="x", alpha=0.3)
     bars.legend(loc="lower right", fontsize=7)
     bars.set_title("Morris measures per parameter", fontsize=9)
 
     markers = "osD^v<>ph*"
     for k, j in enumerate(order[::-1]):  # a marker and colour per parameter: labels overlap
-        scatter.scatter(mu_star[j], sigma[j], color=f"C{k % 10}", marker=markers[k % 10],
-                        zorder=3, label=s.parameters[j])
-    top = 1.15 * max(np.nanmax(np.r_[mu_star, sigma, 0.0]), 1e-12)
+        scatter.errorbar(mu_star[j], sigma[j], xerr=np.nan_to_num(conf[j]), color=f"C{k % 10}",
+                         marker=markers[k % 10], ls="none", elinewidth=0.8, capsize=2,
+                         zorder=3, label=s.parameters[j])
+    top = 1.15 * max(np.nanmax(np.r_[mu_star + np.nan_to_num(conf), sigma, 0.0]), 1e-12)
     scatter.plot([0, top], [0, top], color="grey", ls="--", lw=0.8, label="σ = μ*")
     scatter.set_xlim(0, top)
     scatter.set_ylim(0, top)

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <numbers>
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
 #include "engine/design.hpp"
@@ -73,13 +74,40 @@ TEST(SaltelliDesign, RejectsMoreParametersThanTheSequenceHasDimensionPairs) {
   EXPECT_THROW(saltelli_design(4, 0), std::invalid_argument);
 }
 
+TEST(SaltelliDesign, FortyParametersGiveTheIndicesOfAnAdditiveFunction) {
+  // y = sum_i c_i x_i with c_i = i + 1 and independent uniform x_i: no interactions, so
+  // S1_i = ST_i = c_i^2 / sum_j c_j^2. Needs 80 dimensions of the Sobol' sequence.
+  const std::size_t n = 1u << 11, d = 40;
+  const Points x = saltelli_design(n, d);
+  ASSERT_EQ(x.size(), n * (d + 2));
+  std::vector<double> y;
+  for (const auto& p : x) {
+    double v = 0.0;
+    for (std::size_t i = 0; i < d; ++i) v += static_cast<double>(i + 1) * p[i];
+    y.push_back(v);
+  }
+  double sum_c2 = 0.0;
+  for (std::size_t i = 0; i < d; ++i) sum_c2 += static_cast<double>((i + 1) * (i + 1));
+  const std::vector<SobolIndex> s = sobol_indices(y, n, d, 0);
+  ASSERT_EQ(s.size(), d);
+  double sum_s1 = 0.0;
+  for (std::size_t i = 0; i < d; ++i) {
+    SCOPED_TRACE(i);
+    const double expected = static_cast<double>((i + 1) * (i + 1)) / sum_c2;
+    EXPECT_NEAR(s[i].first, expected, 0.005);
+    EXPECT_NEAR(s[i].total, expected, 0.005);
+    sum_s1 += s[i].first;
+  }
+  EXPECT_NEAR(sum_s1, 1.0, 0.02);
+}
+
 TEST(SobolIndices, EstimatorsMatchAHandComputation) {
-  // n = 2, d = 1: f(A) = (1, 3), f(B) = (2, 4), f(AB_1) = (2, 5). Var of {1, 3, 2, 4} = 1.25;
-  // S1 = mean(f(B)(f(AB) - f(A))) / Var = (2*1 + 4*2)/2 / 1.25 = 4;
+  // n = 2, d = 1: f(A) = (1, 3), f(B) = (2, 4), f(AB_1) = (2, 5). Mean f0 of {1, 3, 2, 4} = 2.5,
+  // Var = 1.25; S1 = mean((f(B) - f0)(f(AB) - f(A))) / Var = ((-0.5)(1) + (1.5)(2))/2 / 1.25 = 1;
   // ST = mean((f(A) - f(AB))^2) / (2 Var) = (1 + 4)/2 / 2.5 = 1.
   const std::vector<SobolIndex> s = sobol_indices({1, 3, 2, 4, 2, 5}, 2, 1, 0);
   ASSERT_EQ(s.size(), 1u);
-  EXPECT_DOUBLE_EQ(s[0].first, 4.0);
+  EXPECT_DOUBLE_EQ(s[0].first, 1.0);
   EXPECT_DOUBLE_EQ(s[0].total, 1.0);
   EXPECT_TRUE(std::isnan(s[0].first_lo) && std::isnan(s[0].total_hi));  // no bootstrap
 }
@@ -105,6 +133,96 @@ TEST(SobolIndices, IshigamiEstimatesAndIntervalsMatchTheAnalyticValues) {
     EXPECT_LT(s[i].total_lo, s[i].total);
     EXPECT_GT(s[i].total_hi, s[i].total);
     EXPECT_LT(s[i].total_hi - s[i].total_lo, 0.1);
+  }
+}
+
+/// Sobol' G function on [0, 1]^6 with the usual coefficients a = (0, 1, 4.5, 9, 99, 99).
+constexpr double g_a[6] = {0.0, 1.0, 4.5, 9.0, 99.0, 99.0};
+double g_function(const std::vector<double>& x) {
+  double g = 1.0;
+  for (std::size_t i = 0; i < 6; ++i) g *= (std::abs(4.0 * x[i] - 2.0) + g_a[i]) / (1.0 + g_a[i]);
+  return g;
+}
+
+/// Analytic indices of Sobol's G function (a test case of Saltelli et al. 2010, Comput. Phys.
+/// Commun. 181, 259-270; the variances are checked by quadrature below): V_i = 1 / (3 (1 + a_i)^2),
+/// V = prod(1 + V_i) - 1, S_i = V_i / V, ST_i = V_i prod_{j != i}(1 + V_j) / V.
+std::vector<std::pair<double, double>> g_function_indices() {
+  double prod = 1.0;
+  std::vector<double> vi(6);
+  for (std::size_t i = 0; i < 6; ++i) {
+    vi[i] = 1.0 / (3.0 * (1.0 + g_a[i]) * (1.0 + g_a[i]));
+    prod *= 1.0 + vi[i];
+  }
+  const double v = prod - 1.0;
+  std::vector<std::pair<double, double>> out;
+  for (std::size_t i = 0; i < 6; ++i) out.emplace_back(vi[i] / v, vi[i] * prod / (1.0 + vi[i]) / v);
+  return out;
+}
+
+TEST(SobolIndices, AnalyticGFunctionVariancesMatchAQuadrature) {
+  // Each factor (|4x - 2| + a) / (1 + a) has mean 1 and variance V_i = 1 / (3 (1 + a)^2): checked
+  // by the midpoint rule, so the product's variance is prod(1 + V_i) - 1 as the formulas assume.
+  const int m = 200000;
+  for (const double a : g_a) {
+    SCOPED_TRACE(a);
+    double s1 = 0.0, s2 = 0.0;
+    for (int k = 0; k < m; ++k) {
+      const double f = (std::abs(4.0 * (k + 0.5) / m - 2.0) + a) / (1.0 + a);
+      s1 += f, s2 += f * f;
+    }
+    EXPECT_NEAR(s1 / m, 1.0, 1e-9);
+    EXPECT_NEAR(s2 / m - 1.0, 1.0 / (3.0 * (1.0 + a) * (1.0 + a)), 1e-9);
+  }
+  const auto ref = g_function_indices();
+  double sum = 0.0;
+  for (const auto& [first, total] : ref) {
+    EXPECT_LT(first, total);  // every parameter interacts with the others (a product)
+    sum += first;
+  }
+  EXPECT_LT(sum, 1.0);
+  EXPECT_GT(ref[0].first, ref[1].first);  // smaller a, more important
+}
+
+TEST(SobolIndices, GFunctionEstimatesAndIntervalsMatchTheAnalyticValues) {
+  const std::size_t n = 1u << 13, d = 6;
+  const std::vector<double> y = evaluate(saltelli_design(n, d), g_function);
+  const std::vector<SobolIndex> s = sobol_indices(y, n, d, 300, 11);
+  const auto ref = g_function_indices();
+  ASSERT_EQ(s.size(), d);
+  for (std::size_t i = 0; i < d; ++i) {
+    SCOPED_TRACE(i);
+    EXPECT_NEAR(s[i].first, ref[i].first, 0.01);
+    EXPECT_NEAR(s[i].total, ref[i].second, 0.01);
+    EXPECT_LE(s[i].first_lo, ref[i].first);
+    EXPECT_GE(s[i].first_hi, ref[i].first);
+    EXPECT_LE(s[i].total_lo, ref[i].second);
+    EXPECT_GE(s[i].total_hi, ref[i].second);
+  }
+}
+
+TEST(SobolIndices, InvariantUnderAShiftAndScaleOfTheOutputs) {
+  // S1 and ST are ratios of variances, so y -> a y + b must leave them (and their bootstrap
+  // intervals) unchanged. The uncentred first-order estimator mean(f(B)(f(AB) - f(A))) / Var
+  // fails this: b mean(f(AB) - f(A)) / Var is added, which a small design does not make 0.
+  const std::size_t n = 64, d = 3;
+  const std::vector<double> y = evaluate(saltelli_design(n, d), ishigami);
+  const std::vector<SobolIndex> ref = sobol_indices(y, n, d, 200, 5);
+  for (const auto& [a, b] : {std::pair{1.0, 1000.0}, std::pair{-3.0, 0.0}, std::pair{0.01, -50.0},
+                             std::pair{250.0, 1e4}}) {
+    SCOPED_TRACE(testing::Message() << "a = " << a << ", b = " << b);
+    std::vector<double> z = y;
+    for (double& v : z) v = a * v + b;
+    const std::vector<SobolIndex> s = sobol_indices(z, n, d, 200, 5);
+    for (std::size_t i = 0; i < d; ++i) {
+      SCOPED_TRACE(i);
+      EXPECT_NEAR(s[i].first, ref[i].first, 1e-9);
+      EXPECT_NEAR(s[i].total, ref[i].total, 1e-9);
+      EXPECT_NEAR(s[i].first_lo, ref[i].first_lo, 1e-9);
+      EXPECT_NEAR(s[i].first_hi, ref[i].first_hi, 1e-9);
+      EXPECT_NEAR(s[i].total_lo, ref[i].total_lo, 1e-9);
+      EXPECT_NEAR(s[i].total_hi, ref[i].total_hi, 1e-9);
+    }
   }
 }
 
@@ -215,6 +333,68 @@ TEST(MorrisIndices, IshigamiRanksTheFirstParameterAboveTheSecond) {
     EXPECT_NEAR(m[0].mu, m[0].mu_star, 1e-12);
     EXPECT_GT(m[2].sigma, m[1].sigma);  // x3 acts only through its interaction with x1
   }
+}
+
+TEST(MorrisIndices, MuStarConfIsZeroWhenEveryAbsoluteEffectIsTheSame) {
+  // Linear: |EE_j| = |c_j| in every trajectory. Ishigami, 4 levels: every x2 effect is +-7.875.
+  const Points x = morris_design(30, 3, 8, 21);
+  for (const MorrisIndex& m : morris_indices(x, evaluate(x, linear), 3, 8, 200, 1)) {
+    EXPECT_NEAR(m.mu_star_conf, 0.0, 1e-12);
+  }
+  const Points y = morris_design(40, 3, 4, 8);
+  const std::vector<MorrisIndex> m = morris_indices(y, evaluate(y, ishigami), 3, 4, 200, 1);
+  EXPECT_NEAR(m[1].mu_star_conf, 0.0, 1e-9);
+  EXPECT_GT(m[0].mu_star_conf, 0.0);
+}
+
+TEST(MorrisIndices, MuStarConfIsTheNormalQuantileTimesTheBootstrapStandardError) {
+  // The bootstrap standard deviation of a mean of r values tends to their population standard
+  // deviation over sqrt(r); with 4000 resamples it is within a few percent of it.
+  const std::size_t r = 60, d = 3;
+  const Points x = morris_design(r, d, 8, 5);
+  const std::vector<double> y = evaluate(x, ishigami);
+  const std::vector<MorrisIndex> m = morris_indices(x, y, d, 8, 4000, 2);
+  // The |EE| of each parameter, recomputed from the trajectories.
+  std::vector<std::vector<double>> abs_ee(d);
+  for (std::size_t t = 0; t < r; ++t) {
+    for (std::size_t k = 1; k <= d; ++k) {
+      const auto& p = x[t * (d + 1) + k - 1];
+      const auto& q = x[t * (d + 1) + k];
+      for (std::size_t j = 0; j < d; ++j) {
+        if (p[j] != q[j]) {
+          abs_ee[j].push_back(
+              std::abs((y[t * (d + 1) + k] - y[t * (d + 1) + k - 1]) / (q[j] - p[j])));
+        }
+      }
+    }
+  }
+  for (std::size_t j = 0; j < d; ++j) {
+    SCOPED_TRACE(j);
+    ASSERT_EQ(abs_ee[j].size(), r);
+    double mean = 0.0, ss = 0.0;
+    for (const double e : abs_ee[j]) mean += e / static_cast<double>(r);
+    EXPECT_NEAR(mean, m[j].mu_star, 1e-9);
+    for (const double e : abs_ee[j]) ss += (e - mean) * (e - mean);
+    const double expected = 1.959963984540054 * std::sqrt(ss / static_cast<double>(r)) /
+                            std::sqrt(static_cast<double>(r));
+    ASSERT_GT(expected, 0.0);
+    EXPECT_NEAR(m[j].mu_star_conf / expected, 1.0, 0.06);
+  }
+}
+
+TEST(MorrisIndices, MuStarConfIsReproducibleWidensWithConfidenceAndNanWithoutBootstrap) {
+  const Points x = morris_design(20, 3, 4, 3);
+  const std::vector<double> y = evaluate(x, ishigami);
+  const auto a = morris_indices(x, y, 3, 4, 300, 9), b = morris_indices(x, y, 3, 4, 300, 9);
+  const auto c = morris_indices(x, y, 3, 4, 300, 10);
+  const auto wide = morris_indices(x, y, 3, 4, 300, 9, 0.99);
+  const auto none = morris_indices(x, y, 3, 4, 0);
+  EXPECT_EQ(a[0].mu_star_conf, b[0].mu_star_conf);
+  EXPECT_NE(a[0].mu_star_conf, c[0].mu_star_conf);
+  EXPECT_GT(wide[0].mu_star_conf, a[0].mu_star_conf);
+  EXPECT_TRUE(std::isnan(none[0].mu_star_conf));
+  EXPECT_EQ(none[0].mu_star, a[0].mu_star);  // the point estimates do not depend on it
+  EXPECT_THROW(morris_indices(x, y, 3, 4, 10, 0, 0.0), std::invalid_argument);
 }
 
 TEST(MorrisIndices, RejectsPointsThatAreNotTrajectories) {

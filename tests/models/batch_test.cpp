@@ -172,6 +172,44 @@ TEST_F(BatchTest, MorrisSweepWritesDesignOutputsAndIndices) {
   EXPECT_EQ(h5::read_strings(g, "parameter").front(), "smart_lines.cost");
 }
 
+namespace {
+/// A Saltelli sweep of `d` parameters (the line cost, repeated) with `points` base samples.
+std::string saltelli_sweep(std::size_t d, int points) {
+  std::string text =
+      "[batch]\nreplications = 1\nseed = 5\n[sweep]\nscenario = \"with.toml\"\n"
+      "design = \"saltelli\"\nyear = 2022\npoints = " +
+      std::to_string(points) + "\n";
+  for (std::size_t i = 0; i < d; ++i) {
+    text += "[[sweep.param]]\nkey = \"smart_lines.cost\"\nmin = 10\nmax = 40\n";
+  }
+  return text;
+}
+}  // namespace
+
+TEST_F(BatchTest, SaltelliSweepTakesFortyParametersAndRefusesMoreThanTheSequenceHolds) {
+  // 40 parameters need 80 dimensions of the Sobol' sequence (the former table had 21).
+  run_batch(load_batch(write("forty.toml", saltelli_sweep(40, 2))), dir_ / "forty.h5",
+            BatchOptions{});
+  const auto g = h5::open_file_read(dir_ / "forty.h5").open_group("sweep");
+  std::vector<hsize_t> shape;
+  h5::read_double(g, "design", &shape);  // 2 x (40 + 2) points
+  EXPECT_EQ(shape, (std::vector<hsize_t>{84, 40}));
+  EXPECT_EQ(h5::read_double(g, "sobol_first").size(), 40u);
+  // 1834 parameters would need 3668 dimensions, one more than the Joe-Kuo table holds.
+  try {
+    run_batch(load_batch(write("big.toml", saltelli_sweep(1834, 2))), dir_ / "never.h5",
+              BatchOptions{});
+    FAIL() << "expected a ScenarioError";
+  } catch (const ScenarioError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("big.toml:4:1: key 'sweep.design'"), std::string::npos) << what;
+    EXPECT_NE(what.find("parameter count 1834 is outside the supported range 1..1833"),
+              std::string::npos)
+        << what;
+  }
+  EXPECT_FALSE(fs::exists(dir_ / "never.h5"));
+}
+
 TEST_F(BatchTest, SweepOfAnUnknownOrNonNumericKeyIsAnError) {
   for (const char* key : {"smart_lines.cots", "schemes.nifs.enabled"}) {
     const fs::path b = write("bad.toml", std::string("[sweep]\nscenario = \"with.toml\"\n"

@@ -119,7 +119,26 @@ def test_paired_standard_error_is_smaller_and_ci_contains_mean(batch: Path) -> N
     assert se[-1] < se_u[-1]
     assert mean[-1] < 0  # without NIFS grants fewer lines are installed: a lower share
     assert np.all(lo <= mean) and np.all(mean <= hi)
-    np.testing.assert_allclose(hi - lo, 2 * 1.959963984540054 * se, atol=1e-15)
+    # The 95% interval uses Student's t with n - 1 = 5 degrees of freedom: 2.571 in printed
+    # tables (NIST/SEMATECH e-Handbook 1.3.6.7.2), not the normal 1.960.
+    with h5py.File(batch, "r") as f:
+        t = float(f["no_nifs/vs_base"].attrs["ci_multiplier"])
+    assert abs(t - 2.571) < 5e-4
+    np.testing.assert_allclose(hi - lo, 2 * t * se, atol=1e-15)
+
+
+def test_paired_diff_uses_the_stored_t_multiplier(batch: Path, tmp_path: Path) -> None:
+    """paired_diff.py draws the unpaired band with nisim's multiplier (Student t, 5 d.o.f.), read
+    from vs_base/ci_multiplier, or from (ci_high - mean) / se in a file written without it."""
+    paired_diff = importlib.import_module("paired_diff")
+    [c] = paired_diff.read(str(batch), "no_nifs")
+    assert abs(c.multiplier - 2.571) < 5e-4
+    old = tmp_path / "old.h5"
+    old.write_bytes(batch.read_bytes())
+    with h5py.File(old, "a") as f:
+        del f["no_nifs/vs_base"].attrs["ci_multiplier"]
+    [o] = paired_diff.read(str(old), "no_nifs")
+    assert o.multiplier == pytest.approx(c.multiplier, rel=1e-12)
 
 
 def test_fan_chart_and_paired_diff_write_pngs(batch: Path, tmp_path: Path) -> None:

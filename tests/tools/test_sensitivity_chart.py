@@ -17,7 +17,7 @@ from conftest import SMALL, TOOLS, run_tool
 PYTHON = "/usr/bin/python3"
 PNG = b"\x89PNG\r\n\x1a\n"
 PARAMS = {"smart_lines.cost": (10.0, 40.0), "schemes.nifs.share": (0.1, 0.5)}
-MORRIS = ["morris_mu", "morris_mu_star", "morris_sigma"]
+MORRIS = ["morris_mu", "morris_mu_star", "morris_sigma", "morris_mu_star_conf"]
 SOBOL = [f"sobol_{o}{b}" for o in ("first", "total") for b in ("", "_low", "_high")]
 
 
@@ -93,6 +93,10 @@ def test_sweep_group_opens_in_xarray(design: str, points: int, indices: list[str
     if design == "morris":
         with xr.open_dataset(path, engine="h5netcdf", group="sweep") as ds:
             np.testing.assert_allclose(ds["morris_mu_star"], np.abs(ds["morris_mu"]), rtol=1e-12)
+            # The half-width of a bootstrap interval of mu*: finite and not negative.
+            conf = ds["morris_mu_star_conf"].values
+            assert np.all(np.isfinite(conf)) and np.all(conf >= 0)
+            assert "95%" in ds["morris_mu_star_conf"].attrs["long_name"]
 
 
 @pytest.mark.parametrize("design, columns", [("morris", MORRIS), ("saltelli", SOBOL)])
