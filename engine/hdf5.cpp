@@ -326,10 +326,11 @@ Location open_file_read(const std::filesystem::path& path) {
 Location open_file_image(std::span<const std::byte> image, const std::string& name) {
   detail::silence_hdf5_errors();
   if (image.empty()) throw IoError("cannot open '" + name + "': empty file image");
-  // Flags 0: the library copies the image and opens it read-only.
-  return Location(
-      Handle(check(H5LTopen_file_image(const_cast<std::byte*>(image.data()), image.size(), 0),
-                   [&] { return "cannot open '" + name + "': not an HDF5 file image"; })));
+  // The C API takes a mutable buffer; with flags 0 it copies it and opens the copy read-only.
+  std::vector<std::byte> copy(image.begin(), image.end());
+  return Location(Handle(check(H5LTopen_file_image(copy.data(), copy.size(), 0), [&] {
+    return "cannot open '" + name + "': not an HDF5 file image";
+  })));
 }
 
 void flush(const Location& file) {

@@ -103,7 +103,8 @@ check_fuzz() {
   # from an empty corpus; -malloc_limit_mb catches a reader allocating for a declared size.
   mkdir -p "$work/run_file_corpus"
   build/fuzz/fuzz/run_file_fuzz "$work/run_file_corpus" -max_total_time="${FUZZ_RUN_FILE_SECONDS:-30}" \
-    -max_len=4096 -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=512 -print_final_stats=1 \
+    -max_len=4096 -len_control=0 -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=512 \
+    -print_final_stats=1 \
     -artifact_prefix="$work/artifacts/run_file_"
 }
 

@@ -31,8 +31,8 @@ need("numpy", "h5py", "matplotlib")
 
 import numpy as np  # noqa: E402
 
-from nisim_h5 import (OutputError, fail, labels, open_sweep, read,  # noqa: E402
-                      scenario_names)
+from nisim_h5 import (OutputError, fail, labels, open_sweep, scenario_names,  # noqa: E402
+                      read as read_dataset)
 
 MORRIS = ("morris_mu", "morris_mu_star", "morris_sigma")
 SOBOL = ("sobol_first", "sobol_first_low", "sobol_first_high",
@@ -74,12 +74,12 @@ def read(path: str) -> Sweep:
     with open_sweep(path) as f:
         g = f["sweep"]
         params = labels(g, path, "parameter")
-        n_points = len(read(g, path, "point", ndim=1))
-        design = read(g, path, "design", ndim=2, length=n_points)
+        n_points = len(read_dataset(g, path, "point", ndim=1))
+        design = read_dataset(g, path, "design", ndim=2, length=n_points)
         if design.shape[1] != len(params):
             raise OutputError(f"{path}: dataset {g.name}/design has shape {design.shape}, "
                               f"expected ({n_points}, {len(params)}): point x parameter")
-        outputs = read(g, path, "output_mean", ndim=1, length=n_points)
+        outputs = read_dataset(g, path, "output_mean", ndim=1, length=n_points)
         indices = {k: np.asarray(g[k][:], dtype=float) for k in MORRIS + SOBOL if k in g}
         output = _text(g.attrs["output"])
         points = scenario_names(f) if "scenarios" in f.attrs else []
