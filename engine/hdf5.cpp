@@ -2,6 +2,8 @@
 // dimension scales are in hdf5_dataset.cpp; helpers both use are declared in hdf5_detail.hpp.
 #include "engine/hdf5.hpp"
 
+#include <hdf5_hl.h>
+
 #include <fcntl.h>
 #include <unistd.h>
 #include <csignal>
@@ -144,13 +146,28 @@ std::vector<hsize_t> space_dims(hid_t space, const Message& what) {
   return dims;
 }
 
+void check_size(const std::vector<hsize_t>& shape, std::size_t elem_size, std::size_t max_elements,
+                const Message& what) {
+  const std::size_t n = element_count(shape);
+  const std::size_t limit =
+      std::min(max_elements, k_max_read_bytes / std::max<std::size_t>(1, elem_size));
+  if (n <= limit) return;
+  std::string dims;
+  for (hsize_t d : shape) dims += (dims.empty() ? "" : " x ") + std::to_string(d);
+  throw IoError(what() + ": declares " + dims + " elements, more than the " +
+                std::to_string(limit) + " expected here (not a file nisim writes)");
+}
+
 /// Reads all strings (fixed or variable length, in the stored character set) of a source.
-std::vector<std::string> read_texts(const Source& src) {
+std::vector<std::string> read_texts(const Source& src, std::size_t max_elements) {
   Handle type = src.type();
   if (H5Tget_class(type.id()) != H5T_STRING) throw IoError(src.what() + ": not a string");
-  const std::size_t n = element_count(src.shape());
+  const std::vector<hsize_t> shape = src.shape();
+  const bool variable = check(H5Tis_variable_str(type.id()), src.what) > 0;
+  check_size(shape, variable ? sizeof(char*) : H5Tget_size(type.id()), max_elements, src.what);
+  const std::size_t n = element_count(shape);
   std::vector<std::string> out;
-  if (check(H5Tis_variable_str(type.id()), src.what) > 0) {
+  if (variable) {
     std::vector<char*> ptrs(n, nullptr);
     struct Free {  // the library allocated the strings; free them even if we throw
       std::vector<char*>& p;
@@ -274,17 +291,19 @@ void Location::set_attr(const std::string& name, std::uint64_t value) const {
 
 std::string Location::attr_string(const std::string& name) const {
   const detail::Source src = detail::attr_source(id(), name);
-  return detail::single(detail::read_texts(src), src);
+  return detail::single(detail::read_texts(src, 1), src);
 }
 
 double Location::attr_double(const std::string& name) const {
   const detail::Source src = detail::attr_source(id(), name);
-  return detail::single(detail::read_numbers<double>(src, H5T_NATIVE_DOUBLE, true), src);
+  return detail::single(detail::read_numbers<double>(src, H5T_NATIVE_DOUBLE, true, nullptr, 1),
+                        src);
 }
 
 std::int64_t Location::attr_int(const std::string& name) const {
   const detail::Source src = detail::attr_source(id(), name);
-  return detail::single(detail::read_numbers<std::int64_t>(src, H5T_NATIVE_INT64, false), src);
+  return detail::single(
+      detail::read_numbers<std::int64_t>(src, H5T_NATIVE_INT64, false, nullptr, 1), src);
 }
 
 // ---- Files --------------------------------------------------------------------------------
@@ -302,6 +321,16 @@ Location open_file_read(const std::filesystem::path& path) {
   if (H5Fis_hdf5(path.c_str()) <= 0) throw IoError(what + ": not an HDF5 file");
   return Location(Handle(check(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT),
                                [&] { return what + ": damaged or truncated HDF5 file"; })));
+}
+
+Location open_file_image(std::span<const std::byte> image, const std::string& name) {
+  detail::silence_hdf5_errors();
+  if (image.empty()) throw IoError("cannot open '" + name + "': empty file image");
+  // The C API takes a mutable buffer; with flags 0 it copies it and opens the copy read-only.
+  std::vector<std::byte> copy(image.begin(), image.end());
+  return Location(Handle(check(H5LTopen_file_image(copy.data(), copy.size(), 0), [&] {
+    return "cannot open '" + name + "': not an HDF5 file image";
+  })));
 }
 
 void flush(const Location& file) {

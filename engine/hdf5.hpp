@@ -94,12 +94,24 @@ void write_int(const Location& loc, const std::string& name, std::span<const std
                const std::vector<hsize_t>& shape, const std::vector<std::string>& dims,
                const VarInfo& info);
 
-/// Read a whole dataset; `shape` receives its dimensions.
+/// Bounds on what a reader allocates for a file it did not write (hostile input guard): no read
+/// takes more than k_max_read_elements elements or k_max_read_bytes bytes, and no dataset read
+/// may declare chunks larger than k_max_chunk_bytes (HDF5 allocates a whole chunk to read one).
+inline constexpr std::size_t k_max_read_elements = std::size_t{1} << 27;
+inline constexpr std::size_t k_max_read_bytes = std::size_t{1} << 30;
+inline constexpr std::size_t k_max_chunk_bytes = std::size_t{1} << 26;
+
+/// Read a whole dataset; `shape` receives its dimensions. A dataset declaring more than
+/// `max_elements` elements (pass what the reader expects) is an IoError naming file and dataset,
+/// raised before anything is allocated.
 std::vector<double> read_double(const Location& loc, const std::string& name,
-                                std::vector<hsize_t>* shape = nullptr);
+                                std::vector<hsize_t>* shape = nullptr,
+                                std::size_t max_elements = k_max_read_elements);
 std::vector<std::int64_t> read_int(const Location& loc, const std::string& name,
-                                   std::vector<hsize_t>* shape = nullptr);
-std::vector<std::string> read_strings(const Location& loc, const std::string& name);
+                                   std::vector<hsize_t>* shape = nullptr,
+                                   std::size_t max_elements = k_max_read_elements);
+std::vector<std::string> read_strings(const Location& loc, const std::string& name,
+                                      std::size_t max_elements = k_max_read_elements);
 
 /// Names of the dimension scales attached to a dataset, in axis order ("" where none).
 std::vector<std::string> dim_names(const Location& loc, const std::string& name);
@@ -143,6 +155,9 @@ class RowWriter {
 /// Files.
 Location create_file(const std::filesystem::path& path);     ///< fails if it exists
 Location open_file_read(const std::filesystem::path& path);  ///< IoError if not HDF5
+/// Open an HDF5 file image held in memory (copied), read-only; IoError naming `name` if it is
+/// not one. For fuzzing the readers without touching the disk.
+Location open_file_image(std::span<const std::byte> image, const std::string& name);
 void flush(const Location& file);
 
 /// Writes an output file atomically: data go to a temporary file in the target's directory,

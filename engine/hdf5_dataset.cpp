@@ -85,9 +85,21 @@ std::vector<hsize_t> extent(hid_t dset) {
                     [dset] { return "cannot get the shape of " + where(dset); });
 }
 
+/// An open dataset to read whole; refuses (IoError) one whose chunks exceed k_max_chunk_bytes.
 Source dataset_source(hid_t loc, const std::string& name) {
-  return {open_dataset(loc, name), false,
-          [loc, name] { return "cannot read dataset " + where(loc, name); }};
+  Source src{open_dataset(loc, name), false,
+             [loc, name] { return "cannot read dataset " + where(loc, name); }};
+  const Handle dcpl(check(H5Dget_create_plist(src.handle.id()), src.what));
+  if (H5Pget_layout(dcpl.id()) == H5D_CHUNKED) {
+    std::array<hsize_t, H5S_MAX_RANK> chunk{};
+    const int rank = check(H5Pget_chunk(dcpl.id(), H5S_MAX_RANK, chunk.data()), src.what);
+    const Handle type = src.type();
+    const std::vector<hsize_t> dims(chunk.begin(), chunk.begin() + rank);
+    if (element_count(dims) > k_max_chunk_bytes / std::max<std::size_t>(1, H5Tget_size(type.id())))
+      throw IoError(src.what() + ": declares chunks larger than " +
+                    std::to_string(k_max_chunk_bytes) + " bytes (not a file nisim writes)");
+  }
+  return src;
 }
 
 void write_info(hid_t obj, const VarInfo& info) {
@@ -212,19 +224,20 @@ void write_int(const Location& loc, const std::string& name, std::span<const std
 }
 
 std::vector<double> read_double(const Location& loc, const std::string& name,
-                                std::vector<hsize_t>* shape) {
+                                std::vector<hsize_t>* shape, std::size_t max_elements) {
   return detail::read_numbers<double>(detail::dataset_source(loc.id(), name), H5T_NATIVE_DOUBLE,
-                                      true, shape);
+                                      true, shape, max_elements);
 }
 
 std::vector<std::int64_t> read_int(const Location& loc, const std::string& name,
-                                   std::vector<hsize_t>* shape) {
+                                   std::vector<hsize_t>* shape, std::size_t max_elements) {
   return detail::read_numbers<std::int64_t>(detail::dataset_source(loc.id(), name),
-                                            H5T_NATIVE_INT64, false, shape);
+                                            H5T_NATIVE_INT64, false, shape, max_elements);
 }
 
-std::vector<std::string> read_strings(const Location& loc, const std::string& name) {
-  return detail::read_texts(detail::dataset_source(loc.id(), name));
+std::vector<std::string> read_strings(const Location& loc, const std::string& name,
+                                      std::size_t max_elements) {
+  return detail::read_texts(detail::dataset_source(loc.id(), name), max_elements);
 }
 
 std::vector<std::string> dim_names(const Location& loc, const std::string& name) {

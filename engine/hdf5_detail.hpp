@@ -4,6 +4,7 @@
 // API. The functions declared here are defined in hdf5.cpp.
 #include <cstddef>
 #include <functional>
+#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -37,11 +38,22 @@ std::string join(const std::string& dir, const std::string& name);
 /// "'/group/name' in file '/path/out.h5'", for messages.
 std::string where(hid_t loc, const std::string& name = "");
 
+/// The number of elements of `shape`, saturating at SIZE_MAX (a hostile file may declare
+/// dimensions whose product overflows).
 inline std::size_t element_count(const std::vector<hsize_t>& shape) {
-  hsize_t n = 1;
-  for (hsize_t d : shape) n *= d;
-  return static_cast<std::size_t>(n);
+  constexpr auto most = std::numeric_limits<std::size_t>::max();
+  std::size_t n = 1;
+  for (hsize_t d : shape) {
+    if (d != 0 && n > most / d) return most;
+    n *= static_cast<std::size_t>(d);
+  }
+  return n;
 }
+
+/// Throws IoError naming the source if `shape` holds more than `max_elements` elements of
+/// `elem_size` bytes or more than k_max_read_bytes, before anything is allocated for it.
+void check_size(const std::vector<hsize_t>& shape, std::size_t elem_size, std::size_t max_elements,
+                const Message& what);
 
 /// Variable-length UTF-8 strings: h5py reads such attributes as str, xarray such labels as str.
 Handle vlen_utf8();
@@ -71,11 +83,13 @@ struct Source {
 /// Reads a whole numeric dataset or attribute as `mem_type`; float data only if `allow_float`.
 template <class T>
 std::vector<T> read_numbers(const Source& src, hid_t mem_type, bool allow_float,
-                            std::vector<hsize_t>* shape = nullptr) {
+                            std::vector<hsize_t>* shape = nullptr,
+                            std::size_t max_elements = k_max_read_elements) {
   const H5T_class_t cls = H5Tget_class(src.type().id());
   if (cls != H5T_INTEGER && !(allow_float && cls == H5T_FLOAT))
     throw IoError(src.what() + (allow_float ? ": not numeric" : ": not an integer"));
   std::vector<hsize_t> dims = src.shape();
+  check_size(dims, sizeof(T), max_elements, src.what);
   std::vector<T> out(element_count(dims));
   if (!out.empty()) src.read(mem_type, out.data());
   if (shape != nullptr) *shape = std::move(dims);
@@ -83,7 +97,8 @@ std::vector<T> read_numbers(const Source& src, hid_t mem_type, bool allow_float,
 }
 
 /// Reads all strings (fixed or variable length, in the stored character set) of a source.
-std::vector<std::string> read_texts(const Source& src);
+std::vector<std::string> read_texts(const Source& src,
+                                    std::size_t max_elements = k_max_read_elements);
 
 /// Sets a variable-length UTF-8 string attribute on `obj`, replacing one of that name.
 void write_attr_string(hid_t obj, const std::string& name, const std::string& value);

@@ -54,6 +54,9 @@ struct Scenario {
 /// Limits on what a scenario file may be (hostile input guard).
 inline constexpr std::uintmax_t k_max_scenario_bytes = 1 << 20;  ///< 1 MiB per file
 inline constexpr int k_max_inherit_depth = 16;
+/// Levels of nesting: each table header part, dotted key part, array and inline table is one
+/// (`[a.b]` then `c.d = [[1]]` is 6). Checked on the text before TOML parsing (docs/scenarios.md).
+inline constexpr int k_max_nesting_depth = 64;
 
 /// Read and merge a scenario file and its inheritance chain. Checks syntax, UTF-8, size,
 /// inheritance (missing file, cycle, depth) and shock structure, not parameter keys.
@@ -64,7 +67,8 @@ Scenario load_scenario(const std::filesystem::path& path);
 Scenario load_scenario_text(const std::string& text, const std::filesystem::path& path);
 
 /// Read a TOML input file (scenario or batch) with the same guards as scenarios: size limit,
-/// NUL bytes and invalid UTF-8 are ScenarioErrors naming the file (and line).
+/// NUL bytes, invalid UTF-8 and nesting deeper than k_max_nesting_depth are ScenarioErrors
+/// naming the file (and line).
 std::string read_input_text(const std::filesystem::path& path);
 
 /// Write the scenario's values (and defaults for the rest) into the fields `bind` describes.

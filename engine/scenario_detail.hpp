@@ -34,6 +34,10 @@ inline std::string format_number(double value) {
   return text;
 }
 
+/// Throws a ScenarioError naming file, line and key if `text` nests deeper than
+/// k_max_nesting_depth (engine/toml_nesting.cpp); runs on any text, valid TOML or not.
+void check_nesting(std::string_view text, const std::string& file);
+
 inline bool earlier(const SourcePos& a, const SourcePos& b) {
   return std::tie(a.file, a.line, a.column) < std::tie(b.file, b.line, b.column);
 }

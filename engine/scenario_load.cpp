@@ -46,7 +46,8 @@ std::string read_file(const fs::path& path, std::string& text) {
   return "";
 }
 
-/// Rejects oversized text, NUL bytes and invalid UTF-8 (overlong forms, surrogates, > U+10FFFF).
+/// Rejects oversized text, NUL bytes, invalid UTF-8 (overlong forms, surrogates, > U+10FFFF)
+/// and nesting deeper than k_max_nesting_depth.
 void check_text(std::string_view text, const std::string& file) {
   if (text.size() > k_max_scenario_bytes) {
     throw ScenarioError(file + ": scenario file too large (" + std::to_string(text.size()) +
@@ -87,6 +88,7 @@ void check_text(std::string_view text, const std::string& file) {
     if (!valid) fail(pos, "invalid UTF-8 (a scenario file must be UTF-8 text)");
     i += length;
   }
+  check_nesting(text, file);  // before toml++, which recurses once per level
 }
 
 // ---- Parsing one file ----
@@ -128,7 +130,7 @@ class FileParser {
       } else if (key == "shock") {
         parse_shocks(node);
       } else {
-        flatten(key, node, result_.values, seen);
+        flatten(key, node, result_.values, seen, 1);
       }
     }
     if (first_error_) fail(first_error_->first, first_error_->second);
@@ -150,15 +152,22 @@ class FileParser {
   }
 
   /// Tables nest keys: {firms = {count = 1}} and "firms.count" = 1 both give key "firms.count".
+  /// `depth` is the number of parts of `key`; the pre-scan (check_nesting) bounds it, and so the
+  /// recursion, but the check here keeps the bound local.
   void flatten(const std::string& key, const toml::node& node,
-               std::vector<std::pair<std::string, Entry>>& out, Seen& seen) {
+               std::vector<std::pair<std::string, Entry>>& out, Seen& seen, int depth) {
+    if (depth > k_max_nesting_depth) {
+      error(pos_of(node), quoted_key(key.substr(0, 40) + "...") + ": nested deeper than " +
+                              std::to_string(k_max_nesting_depth) + " levels");
+      return;
+    }
     if (const auto* table = node.as_table()) {
       // An inline {} sets nothing: almost certainly a mistake for a value.
       if (table->empty() && table->is_inline()) {
         error(pos_of(node), quoted_key(key) + ": expected a value, got an empty table {}");
       }
       for (auto&& [name, child] : *table) {
-        flatten(key + "." + std::string(name.str()), child, out, seen);
+        flatten(key + "." + std::string(name.str()), child, out, seen, depth + 1);
       }
       return;
     }
@@ -255,7 +264,9 @@ class FileParser {
     if (!year || set == nullptr) return;
     std::vector<std::pair<std::string, Entry>> entries;
     Seen seen;
-    for (auto&& [name, value] : *set) flatten(std::string(name.str()), value, entries, seen);
+    for (auto&& [name, value] : *set) {
+      flatten(std::string(name.str()), value, entries, seen, 1);
+    }
     std::stable_sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
       return earlier(a.second.second, b.second.second);
     });

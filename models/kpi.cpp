@@ -125,28 +125,58 @@ struct RunFile {
   std::vector<std::int64_t> years;
 };
 
-RunFile read_run(const std::string& path) {
+// Bounds on a run file's tables, far above what the model writes (10 indicators, 9 schemes,
+// some decades), so a hostile file cannot make `nisim kpi` allocate much before it is refused.
+constexpr std::size_t k_max_labels = 10'000;
+constexpr std::size_t k_max_years = 100'000;
+
+/// Throws IoError naming the file and dataset unless `shape` is `expected` (rank and sizes).
+void expect_shape(const std::string& path, const std::string& dataset,
+                  const std::vector<hsize_t>& shape, const std::vector<hsize_t>& expected,
+                  const char* what) {
+  if (shape == expected) return;
+  auto text = [](const std::vector<hsize_t>& dims) {
+    std::string t;
+    for (hsize_t d : dims) t += (t.empty() ? "" : " x ") + std::to_string(d);
+    return "(" + t + ")";
+  };
+  throw IoError(path + ": dataset '" + dataset + "' has shape " + text(shape) + ", expected " +
+                text(expected) + " (" + what + "); not a run file written by `nisim run`");
+}
+
+RunFile read_run(const h5::Location& f, const std::string& path) {
   RunFile r;
+  std::vector<hsize_t> year_shape, target_shape, projected_shape, spent_shape, share_shape,
+      years_shape;
   try {
-    const h5::Location f = h5::open_file_read(path);
     const h5::Location g = f.open_group("kpi");
-    r.indicators = h5::read_strings(g, "indicator");
-    r.year = h5::read_double(g, "target_year");
-    r.target = h5::read_double(g, "target");
-    r.projected = h5::read_double(g, "projected");
-    r.schemes = h5::read_strings(f, "scheme");
-    r.spent = h5::read_double(f, "scheme_spent");
-    r.share = h5::read_double(f, "mfg_share");
-    r.years = h5::read_int(f, "year");
+    r.indicators = h5::read_strings(g, "indicator", k_max_labels);
+    const std::size_t n = r.indicators.size();
+    r.year = h5::read_double(g, "target_year", &year_shape, n);
+    r.target = h5::read_double(g, "target", &target_shape, n);
+    r.projected = h5::read_double(g, "projected", &projected_shape, n);
+    r.years = h5::read_int(f, "year", &years_shape, k_max_years);
+    r.schemes = h5::read_strings(f, "scheme", k_max_labels);
+    r.spent = h5::read_double(f, "scheme_spent", &spent_shape, r.years.size() * r.schemes.size());
+    r.share = h5::read_double(f, "mfg_share", &share_shape, r.years.size());
   } catch (const IoError&) {
     throw;
   } catch (const std::exception& e) {
     throw IoError(path + ": not a nisim run file with a KPI table (" + e.what() +
                   "); write one with `nisim run`");
   }
-  if (r.projected.size() != r.indicators.size() || r.years.empty() ||
-      r.spent.size() != r.years.size() * r.schemes.size() || r.share.size() != r.years.size()) {
-    throw IoError(path + ": the KPI table or scheme datasets have inconsistent sizes");
+  const hsize_t n = r.indicators.size(), years = r.years.size(), schemes = r.schemes.size();
+  expect_shape(path, "/kpi/target_year", year_shape, {n}, "one per indicator");
+  expect_shape(path, "/kpi/target", target_shape, {n}, "one per indicator");
+  expect_shape(path, "/kpi/projected", projected_shape, {n}, "one per indicator");
+  expect_shape(path, "/scheme_spent", spent_shape, {years, schemes}, "year x scheme");
+  expect_shape(path, "/mfg_share", share_shape, {years}, "one per year");
+  if (years == 0) throw IoError(path + ": dataset '/year' is empty (a run has at least one year)");
+  for (std::size_t k = 0; k < n; ++k) {
+    if (!(r.year[k] >= -1e6 && r.year[k] <= 1e6) || r.year[k] != std::floor(r.year[k])) {
+      throw IoError(path + ": dataset '/kpi/target_year' holds " + std::to_string(r.year[k]) +
+                    " for '" + r.indicators[k] + "', not a year");
+    }
   }
   return r;
 }
@@ -169,10 +199,11 @@ double share_in(const RunFile& r, int year) {
   return std::numeric_limits<double>::quiet_NaN();
 }
 
-}  // namespace
+RunFile read_run(const std::string& path) {
+  return read_run(h5::open_file_read(path), path);
+}
 
-std::string kpi_report(const std::string& path, const std::string& against) {
-  const RunFile r = read_run(path);
+std::string report(const RunFile& r) {
   std::string out;
   char line[256];
   std::snprintf(line, sizeof line, "%-46s %6s %12s %12s  %s\n", "indicator", "year", "target",
@@ -198,6 +229,19 @@ std::string kpi_report(const std::string& path, const std::string& against) {
   }
   std::snprintf(line, sizeof line, "  %-12s %12.1f\n", "total", total);
   out += line;
+  return out;
+}
+
+}  // namespace
+
+std::string kpi_report(const h5::Location& run, const std::string& name) {
+  return report(read_run(run, name));
+}
+
+std::string kpi_report(const std::string& path, const std::string& against) {
+  const RunFile r = read_run(path);
+  std::string out = report(r);
+  char line[256];
   if (!against.empty()) {
     const RunFile b = read_run(against);
     const double d_share = share_in(r, 2032) - share_in(b, 2032);

@@ -44,4 +44,8 @@ void write_kpis(const h5::Location& root, const History& history);
 /// a file that is not a nisim run.
 std::string kpi_report(const std::string& path, const std::string& against);
 
+/// The same without a base, for a run file already open (`name` names it in messages): every
+/// dataset's rank, shape, dtype and size is checked before it is used (fuzz/run_file_fuzz.cpp).
+std::string kpi_report(const h5::Location& run, const std::string& name);
+
 }  // namespace nisim::hk

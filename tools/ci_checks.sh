@@ -10,7 +10,8 @@
 #           threads; engine/tsan.hpp states nisim's hand-offs explicitly (engine/parallel.hpp,
 #           models/target.cpp), tools/tsan.supp drops reports whose top frame is TBB's own code,
 #           and the tsan test preset sets report_atomic_races=0 for TBB's std::atomic members.
-#   fuzz    libFuzzer (preset fuzz, clang): fuzz/scenario_fuzz for FUZZ_SECONDS (default 60) s
+#   fuzz    libFuzzer (preset fuzz, clang): fuzz/scenario_fuzz for FUZZ_SECONDS (default 60) s,
+#           then fuzz/run_file_fuzz for FUZZ_RUN_FILE_SECONDS (default 30) s
 # Usage: tools/ci_checks.sh [format|tidy|asan|tsan|fuzz ...]   (default: all five, in that order)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -98,6 +99,13 @@ check_fuzz() {
   build/fuzz/fuzz/scenario_fuzz "$work/corpus" -max_total_time="${FUZZ_SECONDS:-60}" \
     -max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
     -artifact_prefix="$work/artifacts/"
+  # Run-file HDF5 readers (fuzz/run_file_fuzz.cpp): the input describes the file, so it starts
+  # from an empty corpus; -malloc_limit_mb catches a reader allocating for a declared size.
+  mkdir -p "$work/run_file_corpus"
+  build/fuzz/fuzz/run_file_fuzz "$work/run_file_corpus" -max_total_time="${FUZZ_RUN_FILE_SECONDS:-30}" \
+    -max_len=4096 -len_control=0 -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=512 \
+    -print_final_stats=1 \
+    -artifact_prefix="$work/artifacts/run_file_"
 }
 
 for s in "${steps[@]}"; do

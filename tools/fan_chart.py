@@ -16,6 +16,10 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from nisim_h5 import guarded, need  # noqa: E402
+
+# Before importing them, so that a missing module is one line, not a traceback.
+need("numpy", "h5py", "matplotlib")
 from nisim_h5 import (OutputError, Summary, check_scenarios, fail, open_batch,  # noqa: E402
                       run_variables, summary)
 
@@ -23,11 +27,11 @@ EXIT_USAGE = 2
 BANDS = ((5, 95, 0.15, "5–95%"), (25, 75, 0.35, "25–75%"))
 
 
-def level(s: Summary, pct: int) -> int:
+def level(s: Summary, pct: int, path: str = "the batch") -> int:
     """Row of percentile `pct` in s.percentiles, or a file error if the batch lacks it."""
     hits = [k for k, v in enumerate(s.levels) if v == pct]
     if not hits:
-        raise OutputError(f"the batch stores percentiles {', '.join(f'{v:g}' for v in s.levels)}; "
+        raise OutputError(f"{path}: the batch stores percentiles {', '.join(f'{v:g}' for v in s.levels)}; "
                           f"a fan chart needs 5, 25, 50, 75 and 95")
     return hits[0]
 
@@ -49,6 +53,10 @@ def main(argv: list[str] | None = None) -> int:
             except ValueError as e:
                 fail(str(e), EXIT_USAGE)
             variables = run_variables(f, names[0])
+            for n in names:  # the variable present but not [replication, year]: a bad file
+                if args.variable in f[n] and args.variable not in run_variables(f, n):
+                    raise OutputError(f"{args.batch}: dataset {f[n].name}/{args.variable} "
+                                      "is not a per-run dataset [replication, year]")
             if args.variable not in variables:
                 fail(f"unknown variable '{args.variable}'; the batch has: {', '.join(variables)}",
                      EXIT_USAGE)
@@ -57,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
                     for n in names]
             for _, s, _ in data:
                 for pct in (5, 25, 50, 75, 95):
-                    level(s, pct)
+                    level(s, pct, args.batch)
             var = f[names[0]][args.variable]
             units = str(var.attrs.get("units", ""))
             long_name = str(var.attrs.get("long_name", args.variable))
@@ -110,4 +118,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(guarded(main))

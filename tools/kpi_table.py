@@ -23,9 +23,14 @@ import sys
 import warnings
 from pathlib import Path
 
-import numpy as np
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from nisim_h5 import guarded, need  # noqa: E402
+
+# Before importing them, so that a missing module is one line, not a traceback.
+need("numpy", "h5py")
+
+import numpy as np  # noqa: E402
+
 from nisim_h5 import (OutputError, fail, labels, open_output, read, require,  # noqa: E402
                       scenario_names, scenario_of, written_runs)
 
@@ -118,9 +123,9 @@ def run_table(f, path: str, paid_year: int) -> tuple[str, list[dict], list[str]]
     require(f, path, "public_spending", "year",
             what="written by an nisim without the policy economy? Rerun `nisim run`")
     indicators = labels(g, path, "indicator")
-    cols = {k: read(g, path, k) for k in ("target_year", "target", "projected", "met")}
-    if any(len(v) != len(indicators) for v in cols.values()):
-        raise OutputError(f"{path}: the 'kpi' datasets have inconsistent sizes")
+    # one value per indicator, checked before reading (read names the dataset)
+    cols = {k: read(g, path, k, ndim=1, length=len(indicators))
+            for k in ("target_year", "target", "projected", "met")}
     units = str(g.attrs.get("units", ""))
     units = units.decode() if isinstance(units, bytes) else units
     unit_list = units.split(";") if units else []
@@ -265,4 +270,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(guarded(main))

@@ -18,9 +18,14 @@ import sys
 from pathlib import Path
 from typing import NamedTuple
 
-import numpy as np
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from nisim_h5 import guarded, need  # noqa: E402
+
+# Before importing them, so that a missing module is one line, not a traceback.
+need("numpy", "h5py", "matplotlib")
+
+import numpy as np  # noqa: E402
+
 from nisim_h5 import OutputError, check_scenarios, fail, open_batch  # noqa: E402
 
 EXIT_USAGE = 2
@@ -173,4 +178,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(guarded(main))

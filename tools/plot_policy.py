@@ -20,7 +20,13 @@ import sys
 from pathlib import Path
 from typing import NamedTuple
 
-import matplotlib
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from nisim_h5 import guarded, need  # noqa: E402
+
+# Before importing them, so that a missing module is one line, not a traceback.
+need("numpy", "h5py", "matplotlib")
+
+import matplotlib  # noqa: E402
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -28,7 +34,6 @@ import numpy as np  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 from nisim_h5 import (OutputError, fail, labels, open_output, read, require,  # noqa: E402
                       scenario_of)
 
@@ -241,4 +246,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(guarded(main))

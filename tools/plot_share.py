@@ -17,13 +17,18 @@ import csv
 import sys
 from pathlib import Path
 
-import matplotlib
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from nisim_h5 import guarded, need  # noqa: E402
+
+# Before importing them, so that a missing module is one line, not a traceback.
+need("numpy", "h5py", "matplotlib")
+
+import matplotlib  # noqa: E402
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 from nisim_h5 import OutputError, fail, open_run, read, share_path  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -96,4 +101,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(guarded(main))

@@ -23,10 +23,16 @@ import sys
 from pathlib import Path
 from typing import NamedTuple
 
-import numpy as np
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from nisim_h5 import OutputError, fail, open_sweep, scenario_names  # noqa: E402
+from nisim_h5 import guarded, need  # noqa: E402
+
+# Before importing them, so that a missing module is one line, not a traceback.
+need("numpy", "h5py", "matplotlib")
+
+import numpy as np  # noqa: E402
+
+from nisim_h5 import (OutputError, fail, labels, open_sweep, scenario_names,  # noqa: E402
+                      read as read_dataset)
 
 MORRIS = ("morris_mu", "morris_mu_star", "morris_sigma")
 MORRIS_CONF = "morris_mu_star_conf"  # half-width of mu*'s interval (absent in older outputs)
@@ -68,12 +74,13 @@ class Sweep(NamedTuple):
 def read(path: str) -> Sweep:
     with open_sweep(path) as f:
         g = f["sweep"]
-        params = [_text(p) for p in g["parameter"][:]]
-        design = np.asarray(g["design"][:], dtype=float).reshape(-1, len(params))
-        outputs = np.asarray(g["output_mean"][:], dtype=float)
-        if design.shape[0] != outputs.shape[0]:
-            raise OutputError(f"{path}: sweep/design has {design.shape[0]} points, "
-                              f"sweep/output_mean {outputs.shape[0]}")
+        params = labels(g, path, "parameter")
+        n_points = len(read_dataset(g, path, "point", ndim=1))
+        design = read_dataset(g, path, "design", ndim=2, length=n_points)
+        if design.shape[1] != len(params):
+            raise OutputError(f"{path}: dataset {g.name}/design has shape {design.shape}, "
+                              f"expected ({n_points}, {len(params)}): point x parameter")
+        outputs = read_dataset(g, path, "output_mean", ndim=1, length=n_points)
         indices = {k: np.asarray(g[k][:], dtype=float) for k in MORRIS + (MORRIS_CONF,) + SOBOL
                    if k in g}
         output = _text(g.attrs["output"])
@@ -268,4 +275,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(guarded(main))

@@ -112,3 +112,37 @@ def test_existing_output_without_force(nisim_bin: Path, tmp_path: Path) -> None:
     assert out.read_bytes() == original
     assert out.stat().st_mtime_ns == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.h5"]
+
+
+DEEP = 15_000  # levels that overflowed the stack (exit 139) in a 30-40 KB file
+
+
+@pytest.mark.parametrize("kind", ["dotted_key", "table_header", "inline_dotted_key", "shock_set",
+                                  "batch_header", "batch_dotted_key"])
+def test_deeply_nested_input_exits_3_naming_file_line_and_key(nisim_bin: Path, tmp_path: Path,
+                                                              kind: str) -> None:
+    """Nesting beyond 64 levels (docs/scenarios.md) is refused before TOML parsing; generated
+    here, not committed."""
+    key = ".".join(["k"] * DEEP)
+    text, line = {
+        "dotted_key": (f"{key} = 1\n", 1),
+        "table_header": (f"# deep\n[{key}]\nx = 1\n", 2),
+        "inline_dotted_key": (f"firms = {{ {key} = 1 }}\n", 1),
+        "shock_set": (f"[[shock]]\nyear = 2030\nset = {{ {key} = 1 }}\n", 3),
+        "batch_header": (f"[batch.{key}]\n", 1),
+        "batch_dotted_key": (f'[batch]\nreplications = 2\n{key} = 1\n', 3),
+    }[kind]
+    f = tmp_path / f"deep_{kind}.toml"
+    f.write_text(text, encoding="utf-8")
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    if kind.startswith("batch"):
+        r = _run(nisim_bin, "batch", f, "-o", out_dir / "out.h5")
+    else:
+        r = _run(nisim_bin, "validate", f)
+    assert r.returncode == 3, (r.returncode, r.stderr[:300])
+    line_text = _one_error_line(r.stderr)
+    assert f"{f.name}:{line}:" in line_text, line_text
+    assert "key 'k.k.k" in line_text or "key 'batch.k.k" in line_text, line_text
+    assert "nested deeper than 64 levels" in line_text
+    assert r.stdout == "" and list(out_dir.iterdir()) == []

@@ -76,3 +76,77 @@ def test_bad_files_exit_4_with_one_line(nisim_bin: Path, run_2032: Path, tmp_pat
     assert r.stdout == ""
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("nisim: error:") and bad.name in lines[0]
+
+
+def _damage(src: Path, dst: Path, kind: str) -> str:
+    """Copy the run file `src` to `dst` with one dataset made hostile; returns its name."""
+    dst.write_bytes(src.read_bytes())
+    with h5py.File(dst, "a") as f:
+        g = f["kpi"]
+        if kind == "empty_target":  # used to segfault
+            del g["target"]
+            g["target"] = np.zeros(0)
+            return "/kpi/target"
+        if kind == "short_target_year":  # used to print years read out of bounds
+            del g["target_year"]
+            g["target_year"] = np.array([2032.0, 2027.0])
+            return "/kpi/target_year"
+        if kind == "long_projected":
+            data = np.concatenate([g["projected"][:], [1.0]])
+            del g["projected"]
+            g["projected"] = data
+            return "/kpi/projected"
+        if kind == "huge_projected":  # declares 80 GB in a small file: refused before reading
+            del g["projected"]
+            g.create_dataset("projected", shape=(10**10,), dtype="f8", chunks=(1024,))
+            return "/kpi/projected"
+        if kind == "flat_scheme_spent":
+            data = f["scheme_spent"][:].ravel()
+            del f["scheme_spent"]
+            f["scheme_spent"] = data
+            return "/scheme_spent"
+        if kind == "text_target":
+            n = len(g["target"])
+            del g["target"]
+            g["target"] = np.array([b"x"] * n)
+            return "/kpi/target"
+        if kind == "short_share":
+            data = f["mfg_share"][:-1]
+            del f["mfg_share"]
+            f["mfg_share"] = data
+            return "/mfg_share"
+        if kind == "fractional_year":
+            g["target_year"][0] = 2032.5
+            return "/kpi/target_year"
+    raise AssertionError(kind)
+
+
+KINDS = ["empty_target", "short_target_year", "long_projected", "huge_projected",
+         "flat_scheme_spent", "text_target", "short_share", "fractional_year"]
+
+
+@pytest.mark.parametrize("against", [False, True], ids=["file", "against"])
+@pytest.mark.parametrize("kind", KINDS)
+def test_malformed_run_files_exit_4_naming_file_and_dataset(nisim_bin: Path, run_2032: Path,
+                                                            tmp_path: Path, kind: str,
+                                                            against: bool) -> None:
+    """Each hostile dataset is refused before use with one line naming the file and the dataset,
+    exit 4, whether it is the file or the base of --against; memory stays bounded (the
+    run is capped at 1 GiB of address space, far below the 80 GB huge_projected declares)."""
+    import resource
+    import subprocess
+
+    bad = tmp_path / f"{kind}.h5"
+    dataset = _damage(run_2032, bad, kind)
+    args = [nisim_bin, "kpi", run_2032, "--against", bad] if against else [nisim_bin, "kpi", bad]
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+    r = subprocess.run([str(a) for a in args], capture_output=True, text=True, timeout=60,
+                       preexec_fn=cap)
+    assert r.returncode == 4, (r.returncode, r.stderr)
+    assert r.stdout == ""
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("nisim: error:"), r.stderr
+    assert bad.name in lines[0] and dataset in lines[0], lines[0]
