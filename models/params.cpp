@@ -1,6 +1,8 @@
 // Parameter keys, units, ranges and sources (docs/model.md, docs/scenarios.md).
 #include "models/params.hpp"
 
+#include "engine/seed.hpp"
+
 #include <unistd.h>
 #include <cmath>
 #include <cstdio>
@@ -75,7 +77,8 @@ void bind_sector(SectorParams& s, std::string_view name, ParamBinder& b) {
 }  // namespace
 
 void bind_params(Params& p, ParamBinder& b) {
-  b.integer("run.seed", p.seed, {"", 0.0, 9.2e18, "random seed; --seed overrides (2.3)"});
+  b.integer("run.seed", p.seed,
+            {"", 0.0, static_cast<double>(k_max_seed), "random seed; --seed overrides (2.3)"});
   b.integer("run.base_year", p.base_year, {"year", 1990, 2100, "calibration year (2.1)"});
   b.integer("run.horizon", p.horizon, {"year", 1991, 2200, "last simulated year (2.1)"});
 
