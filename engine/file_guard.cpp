@@ -88,7 +88,7 @@ void check_output_target(const fs::path& out, bool force, bool journal) {
                   std::to_string(PATH_MAX - 1 - k_temp_name_extra) + " bytes");
   }
   if (regular_or_absent(out, "output") && !force) {
-    throw IoError("'" + name + "': output file exists; use --force to overwrite it");
+    throw IoError(name + ": output file exists; use --force to overwrite it");
   }
   if (::access(dir.c_str(), W_OK | X_OK) != 0) {
     throw IoError("cannot write '" + name + "': directory '" + dir.string() +
