@@ -309,6 +309,13 @@ int run_cli(int argc, char** argv) {
     }
     if (app.got_subcommand("batch")) {
       // Also the journal path; the inputs are checked once the scenarios are loaded.
+      std::error_code ec;
+      if (resume && !force && std::filesystem::is_regular_file(out_path, ec) &&
+          !std::filesystem::is_symlink(out_path, ec)) {
+        throw nisim::IoError(out_path +
+                             ": output file exists; to finish an interrupted batch that was to "
+                             "replace it (a --force batch), use --resume --force");
+      }
       nisim::check_output_target(out_path, force, true);
       const nisim::Batch b = nisim::load_batch(batch_path);
       nisim::hk::BatchOptions options;

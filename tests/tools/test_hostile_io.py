@@ -292,3 +292,21 @@ def test_stale_temporary_of_a_killed_run_is_removed_by_the_next(nisim_bin, tmp_p
     r = nisim(nisim_bin, "run", SMALL, "-o", out, "--threads", "1", "-q", timeout=120)
     assert r.returncode == 0, r.stderr
     assert list(tmp_path.glob(".out.h5.tmp-*")) == [alive]
+
+
+def test_resume_of_an_interrupted_force_batch_needs_resume_force(nisim_bin, tmp_path):
+    """An interrupted --force batch leaves the old output and a journal: the message says to
+    use --resume --force, which finishes the batch from the journal."""
+    batch = write_batch(tmp_path / "b.toml", 30)
+    out = tmp_path / "out.h5"
+    out.write_bytes(b"an earlier output")
+    proc = start(nisim_bin, batch, out, "--force")
+    wait_for_records(Path(str(out) + ".journal"), 3, proc)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    kept = journal_records(Path(str(out) + ".journal"))
+    one_error(nisim(nisim_bin, "batch", batch, "-o", out, "--resume", "-q"), 4,
+              "--resume --force")
+    r = nisim(nisim_bin, "batch", batch, "-o", out, "--resume", "--force", timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert f"resumed {kept} finished runs" in r.stdout
