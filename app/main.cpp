@@ -20,9 +20,11 @@
 
 #include "engine/batch_file.hpp"
 #include "engine/error.hpp"
+#include "engine/file_guard.hpp"
 #include "engine/jobs.hpp"
 #include "engine/params.hpp"
 #include "engine/scenario.hpp"
+#include "engine/seed.hpp"
 #include "engine/version.hpp"
 #include "models/batch.hpp"
 #include "models/kpi.hpp"
@@ -54,19 +56,6 @@ void print_params() {
     std::cout << "| `" << s.key << "` | " << nisim::type_name(s.type) << " | `"
               << nisim::to_toml(s.default_value) << "` | " << s.unit << " | " << range << " | "
               << s.doc << " |\n";
-  }
-}
-
-/// Refuse before simulating, not after: an existing file needs --force, and the output's
-/// directory must exist (the write itself is atomic: engine/hdf5.hpp AtomicFile).
-void check_output(const std::string& out_path, bool force) {
-  const std::filesystem::path out(out_path);
-  if (!force && std::filesystem::exists(out)) {
-    throw nisim::IoError(out_path + ": output file exists; use --force to overwrite it");
-  }
-  const auto dir = out.has_parent_path() ? out.parent_path() : std::filesystem::path(".");
-  if (!std::filesystem::is_directory(dir)) {
-    throw nisim::IoError(out_path + ": directory " + dir.string() + " does not exist");
   }
 }
 
@@ -174,6 +163,8 @@ int run_cli(int argc, char** argv);
 int main(int argc, char** argv) {
   // A file-size limit (ulimit -f) must be a write error we report, not a silent kill.
   std::signal(SIGXFSZ, SIG_IGN);
+  // SIGINT, SIGTERM, SIGHUP: remove the temporary output file, then die of the signal.
+  nisim::install_temp_cleanup();
   try {
     const nisim::MpiSession mpi(argc, argv);
     const int rc = run_cli(argc, argv);
@@ -199,18 +190,28 @@ int run_cli(int argc, char** argv) {
   app.require_subcommand(1);
   app.footer(
       "Exit codes: 0 ok, 1 internal error, 2 usage, 3 invalid scenario, 4 file error "
-      "(unreadable, exists without --force, cannot write), 5 model failure (NaN).");
+      "(unreadable input, output exists without --force or is not a regular file, cannot "
+      "write), 5 model failure (NaN).");
 
   std::string scenario_path, out_path;
-  std::uint64_t seed = 0;
+  std::string seed_text;
   int threads = 0;
   bool force = false, quiet = false, timings = false;
 
   auto* run = app.add_subcommand("run", "Run a scenario and write an HDF5 file");
   run->add_option("scenario", scenario_path, "Scenario TOML file")->required();
   run->add_option("-o,--output", out_path, "Output HDF5 file (written atomically)")->required();
-  auto* seed_opt = run->add_option("--seed", seed, "Random seed (overrides run.seed)")
-                       ->check(CLI::Range(std::uint64_t{0}, UINT64_MAX));
+  auto* seed_opt =
+      run->add_option(
+             "--seed", seed_text,
+             "Random seed (overrides run.seed): a decimal integer in [0, 9200000000000000000]")
+          ->check(
+              [](const std::string& text) -> std::string {
+                if (nisim::parse_seed(text)) return "";
+                return "'" + text + "' is not a seed: a decimal integer from 0 to " +
+                       std::to_string(nisim::k_max_seed) + ", without sign or leading zeros";
+              },
+              "SEED");
   run->add_option("--threads", threads, "Worker threads (0 = all cores)")
       ->check(CLI::Range(0, 4096));
   run->add_flag("--force", force, "Overwrite an existing output file");
@@ -264,6 +265,7 @@ int run_cli(int argc, char** argv) {
   const nisim::World& w = nisim::world();
   // Errors: printed once, by rank 0 (the other ranks load the same files and fail alike),
   // except errors only one rank can see (a run failing on it), which name the rank.
+  // Errors about files and usage are the same on every rank: only rank 0 prints them.
   const auto report = [&w](const char* kind, const char* what, bool everywhere) {
     if (w.rank == 0) {
       std::fprintf(stderr, "nisim: %s: %s\n", kind, what);
@@ -284,8 +286,9 @@ int run_cli(int argc, char** argv) {
       return 0;
     }
     if (app.got_subcommand("target")) {
-      check_output(out_path, force);
+      nisim::check_output_target(out_path, force, false);
       const nisim::Batch b = nisim::load_batch(target_path);
+      nisim::check_not_input(out_path, {target_path});
       if (!b.has_target) {
         throw nisim::ScenarioError(target_path + ":1:1: key 'target': no [target] table; " +
                                    "`nisim target` needs one (use `nisim batch` for batches)");
@@ -305,7 +308,15 @@ int run_cli(int argc, char** argv) {
       return 0;
     }
     if (app.got_subcommand("batch")) {
-      check_output(out_path, force);
+      // Also the journal path; the inputs are checked once the scenarios are loaded.
+      std::error_code ec;
+      if (resume && !force && std::filesystem::is_regular_file(out_path, ec) &&
+          !std::filesystem::is_symlink(out_path, ec)) {
+        throw nisim::IoError(out_path +
+                             ": output file exists; to finish an interrupted batch that was to "
+                             "replace it (a --force batch), use --resume --force");
+      }
+      nisim::check_output_target(out_path, force, true);
       const nisim::Batch b = nisim::load_batch(batch_path);
       nisim::hk::BatchOptions options;
       options.threads = threads;
@@ -348,9 +359,10 @@ int run_cli(int argc, char** argv) {
       std::printf("%s: valid\n", scenario_path.c_str());
       return 0;
     }
-    check_output(out_path, force);
+    nisim::check_output_target(out_path, force, false);
+    nisim::check_not_input(out_path, scenario.files);
     nisim::hk::RunOptions options;
-    if (*seed_opt) options.seed = seed;
+    if (*seed_opt) options.seed = *nisim::parse_seed(seed_text);
     options.threads = threads;
     const auto result = nisim::hk::run(scenario, options);
     nisim::hk::write_run(result, scenario, out_path, force);
@@ -363,7 +375,8 @@ int run_cli(int argc, char** argv) {
     }
     return 0;
   } catch (const nisim::Error& e) {
-    const bool everywhere = e.code() == ExitCode::scenario || e.code() == ExitCode::usage;
+    const bool everywhere =
+        e.code() == ExitCode::scenario || e.code() == ExitCode::usage || e.code() == ExitCode::io;
     report("error", e.what(), everywhere);
     return code(e.code());
   } catch (const std::bad_alloc&) {

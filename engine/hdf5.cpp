@@ -17,6 +17,7 @@
 #include <utility>
 
 #include "engine/error.hpp"
+#include "engine/file_guard.hpp"
 #include "engine/hdf5_detail.hpp"
 
 namespace nisim::h5 {
@@ -342,18 +343,18 @@ void flush(const Location& file) {
 
 AtomicFile::AtomicFile(const std::filesystem::path& target, bool force) : target_(target) {
   static std::atomic<unsigned> counter{0};
-  std::error_code ec;
-  if (std::filesystem::is_directory(target, ec))
-    throw IoError("cannot write '" + target.string() + "': it is a directory");
-  if (!force && std::filesystem::exists(target, ec))
-    throw IoError("'" + target.string() + "' exists; use --force to overwrite");
+  // Only a regular file (or nothing) at the target, a name whose temporary name fits, a
+  // writable directory (engine/file_guard.hpp).
+  check_output_target(target, force, false);
+  remove_stale_temps(target);  // left by runs on this output that were killed
   const std::filesystem::path dir = target.has_parent_path() ? target.parent_path() : ".";
-  if (!std::filesystem::is_directory(dir, ec))
-    throw IoError("cannot write '" + target.string() + "': directory '" + dir.string() +
-                  "' does not exist");
   temp_ = dir / ("." + target.filename().string() + ".tmp-" + std::to_string(::getpid()) + "-" +
                  std::to_string(counter++));
-  if (std::filesystem::exists(temp_, ec)) throw IoError("'" + temp_.string() + "' exists");
+  std::error_code ec;
+  if (std::filesystem::exists(std::filesystem::symlink_status(temp_, ec))) {
+    throw IoError("'" + temp_.string() + "' exists");
+  }
+  registration_ = std::make_unique<TempRegistration>(temp_);  // removed on SIGINT/SIGTERM
   try {  // strong close degree: closing the file also closes every object still open in it
     root_ = std::make_unique<Location>(detail::create_file_with(temp_, H5F_CLOSE_STRONG));
   } catch (...) {

@@ -21,6 +21,8 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/file_guard.hpp"
+
 namespace nisim::h5 {
 
 /// Owns one HDF5 identifier and closes it with the right H5*close function.
@@ -163,7 +165,10 @@ void flush(const Location& file);
 /// Writes an output file atomically: data go to a temporary file in the target's directory,
 /// which `commit()` closes and renames onto the target. If the object is destroyed without
 /// commit (an exception), the temporary file is removed and the target is untouched.
-/// Without `force`, an existing target is an IoError before anything is written.
+/// Without `force`, an existing target is an IoError before anything is written; anything but
+/// a regular file at the target (link, FIFO, device, directory) always is
+/// (check_output_target, engine/file_guard.hpp). The temporary file is removed on SIGINT and
+/// SIGTERM too, and stale ones of killed processes are removed when the next one starts.
 class AtomicFile {
  public:
   AtomicFile(const std::filesystem::path& target, bool force);
@@ -180,12 +185,13 @@ class AtomicFile {
   std::filesystem::path target_;
   std::filesystem::path temp_;
   std::unique_ptr<Location> root_;
+  std::unique_ptr<nisim::TempRegistration> registration_;  ///< unlinks temp_ on SIGINT/SIGTERM
   bool committed_ = false;
 };
 
 /// Remove the temporary files AtomicFile left for `target` in processes that no longer run
-/// (killed before commit; names ".TARGET.tmp-PID-N"). Returns how many were removed. Used when
-/// an interrupted batch is resumed.
+/// (killed before commit; names ".TARGET.tmp-PID-N"). Returns how many were removed. Every
+/// AtomicFile calls it first.
 std::size_t remove_stale_temps(const std::filesystem::path& target);
 
 }  // namespace nisim::h5

@@ -6,12 +6,17 @@
 // ("Interrupted batches") describes it for users.
 //
 // Format (little-endian, native doubles):
-//   header  : magic "NISIMJ01", u64 fingerprint, u64 jobs, u64 values per record
-//   records : u64 job, f64 values[values per record], u64 checksum (FNV-1a of job and values)
-// Each record is written with one write(2) as its run finishes, so it survives the process
-// being killed (the kernel holds it); fdatasync(2) runs at most once a second and at the end,
-// for power loss. A record cut short by a crash, or with a bad checksum, ends the journal: it
-// and anything after it are discarded on resume.
+//   header  : magic "NISIMJ02", u64 fingerprint, u64 jobs, u64 values per record
+//   records : u64 job, f64 values[values per record], u64 checksum (record_checksum: FNV-1a
+//             of job and values, keyed by the batch fingerprint)
+// Each record is appended (O_APPEND) with one write(2) as its run finishes, so it survives the
+// process being killed (the kernel holds it); fdatasync(2) runs at most once a second and at
+// the end, for power loss. A record cut short by a crash, with a bad checksum or written by
+// another batch ends the journal: it and anything after it are discarded on resume.
+//
+// Safety: the journal is opened without following symbolic links and without blocking, only
+// as a regular file, created exclusively, and write-locked (fcntl) for the batch's whole life,
+// so a second batch on the same output is refused (naming the PID of the first).
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -32,6 +37,10 @@ std::uint64_t fnv1a(std::span<const unsigned char> bytes,
                     std::uint64_t h = 14695981039346656037ULL);
 std::uint64_t fnv1a(const std::string& text, std::uint64_t h = 14695981039346656037ULL);
 
+/// A record's checksum: FNV-1a of its job and values, keyed by the batch fingerprint (a record
+/// written by another batch does not check).
+std::uint64_t record_checksum(std::uint64_t fingerprint, std::span<const unsigned char> record);
+
 /// The journal path of a batch output: OUT.h5 -> OUT.h5.journal.
 std::filesystem::path journal_path(const std::filesystem::path& output);
 
@@ -47,6 +56,8 @@ class RunJournal {
   ///   torn tail is cut off before appending.
   /// - A file without `resume`: IoError (an interrupted batch's results would be lost), unless
   ///   `force`, which starts a new journal.
+  /// - A symbolic link, FIFO, device or directory at `path`, or a journal locked by another
+  ///   running batch: IoError, before anything is read or written.
   RunJournal(const std::filesystem::path& path, const JournalHeader& header, bool resume,
              bool force, const Replay& replay);
   RunJournal(const RunJournal&) = delete;
@@ -65,6 +76,9 @@ class RunJournal {
   const std::filesystem::path& path() const { return path_; }
 
  private:
+  void start_new();                           ///< truncate and write the header
+  void replay_records(const Replay& replay);  ///< check the header, replay, cut a torn tail
+
   std::filesystem::path path_;
   JournalHeader header_;
   int fd_ = -1;

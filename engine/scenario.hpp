@@ -49,6 +49,9 @@ struct Scenario {
   /// Key -> value set by the chain (child overrides parent), with where it was set.
   std::map<std::string, std::pair<ParamValue, SourcePos>> values;
   std::vector<Shock> shocks;  ///< sorted by year, then by position in the files
+  /// Every file read: the scenario first, then each inherited file (an output must not be
+  /// one of them: engine/file_guard.hpp check_not_input).
+  std::vector<std::filesystem::path> files;
 };
 
 /// Limits on what a scenario file may be (hostile input guard).
@@ -60,6 +63,8 @@ inline constexpr int k_max_nesting_depth = 64;
 
 /// Read and merge a scenario file and its inheritance chain. Checks syntax, UTF-8, size,
 /// inheritance (missing file, cycle, depth) and shock structure, not parameter keys.
+/// A scenario file that cannot be read (missing, not a regular file) is an IoError (exit 4);
+/// an inherited one a ScenarioError naming the `inherit` line (exit 3).
 Scenario load_scenario(const std::filesystem::path& path);
 
 /// Parse scenario text held in memory (for tests and fuzzing); `inherit` resolves relative to
@@ -68,7 +73,8 @@ Scenario load_scenario_text(const std::string& text, const std::filesystem::path
 
 /// Read a TOML input file (scenario or batch) with the same guards as scenarios: size limit,
 /// NUL bytes, invalid UTF-8 and nesting deeper than k_max_nesting_depth are ScenarioErrors
-/// naming the file (and line).
+/// naming the file (and line); a file that cannot be read (missing, not a regular file) is an
+/// IoError.
 std::string read_input_text(const std::filesystem::path& path);
 
 /// Write the scenario's values (and defaults for the rest) into the fields `bind` describes.

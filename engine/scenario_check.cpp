@@ -73,6 +73,16 @@ void check_number(double x, std::string_view key, const Expectation& expect, con
   }
 }
 
+/// Whether integer `i` lies in [lo, hi], compared exactly: converting `i` to double would round
+/// (2^63 - 1 becomes 2^63), so whole bounds are converted to integers instead. A bound beyond
+/// the int64 range holds for every integer.
+bool integer_in_range(std::int64_t i, double lo, double hi) {
+  constexpr double two63 = 9223372036854775808.0;
+  if (lo > -two63 && i < static_cast<std::int64_t>(std::ceil(lo))) return false;
+  if (hi < two63 && i > static_cast<std::int64_t>(std::floor(hi))) return false;
+  return true;
+}
+
 [[noreturn]] void reject_type(std::string_view key, const Expectation& expect,
                               const ParamValue& value, const SourcePos& pos) {
   reject(pos, key, "wrong type: got " + describe(value), expect);
@@ -98,7 +108,9 @@ ParamValue check_value(std::string_view key, const Expectation& expect, const Pa
     case ParamType::integer: {
       const auto* i = std::get_if<std::int64_t>(&value);
       if (i == nullptr) reject_type(key, expect, value, pos);
-      check_number(static_cast<double>(*i), key, expect, pos, "");
+      if (!integer_in_range(*i, expect.min, expect.max)) {
+        reject(pos, key, "value " + std::to_string(*i) + " is out of range", expect);
+      }
       return *i;
     }
     case ParamType::boolean:

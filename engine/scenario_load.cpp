@@ -2,10 +2,13 @@
 // inheritance. Checking the values against a model's parameters is in scenario_check.cpp.
 #include "engine/scenario.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
 #include <cerrno>
-#include <fstream>
 #include <limits>
 #include <optional>
 #include <system_error>
@@ -14,6 +17,7 @@
 #include <toml++/toml.h>
 
 #include "engine/error.hpp"
+#include "engine/file_guard.hpp"
 #include "engine/scenario_detail.hpp"
 
 namespace nisim {
@@ -25,25 +29,42 @@ namespace fs = std::filesystem;
 // ---- Reading files and checking raw text ----
 
 /// Reads at most k_max_scenario_bytes + 1 bytes of `path` into `text`; "" on success, else why not.
+/// Only a regular file is read (a link to one is followed): the file is opened without
+/// blocking and checked with fstat before any read, so a FIFO or a device cannot hang or
+/// flood the process.
 std::string read_file(const fs::path& path, std::string& text) {
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) return "is a directory";
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    ec = std::make_error_code(static_cast<std::errc>(errno));
-    return ec ? ec.message() : "cannot open";
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) return std::make_error_code(static_cast<std::errc>(errno)).message();
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return S_ISDIR(st.st_mode) ? "is a directory"
+                               : "not a regular file (" + file_kind(st.st_mode) + ")";
   }
   text.clear();
   std::array<char, 65536> chunk{};
-  while (in && text.size() <= k_max_scenario_bytes) {
-    in.read(chunk.data(), chunk.size());
-    text.append(chunk.data(), static_cast<std::size_t>(in.gcount()));
+  while (text.size() <= k_max_scenario_bytes) {
+    const ssize_t n = ::read(fd, chunk.data(), chunk.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      ::close(fd);
+      return "read error";
+    }
+    if (n == 0) break;
+    text.append(chunk.data(), static_cast<std::size_t>(n));
   }
-  if (in.bad()) return "read error";
+  ::close(fd);
   if (text.size() > k_max_scenario_bytes) {
     return "file too large (the limit is " + std::to_string(k_max_scenario_bytes) + " bytes)";
   }
   return "";
+}
+
+/// A file given on the command line that cannot be read is a file error (exit 4); one that is
+/// too large is an invalid input (exit 3), like one with bad contents.
+[[noreturn]] void throw_unreadable(const std::string& message) {
+  if (message.find(": file too large") != std::string::npos) throw ScenarioError(message);
+  throw IoError(message);
 }
 
 /// Rejects oversized text, NUL bytes, invalid UTF-8 (overlong forms, surrogates, > U+10FFFF)
@@ -322,6 +343,7 @@ void load_chain(const std::string& text, const fs::path& path, std::vector<Chain
       fail(pos, what + "cannot read inherited file '" + parent.string() + "': " + problem);
     }
     chain.push_back(ChainLink{canonical, parent.string()});
+    out.files.push_back(parent);
     load_chain(parent_text, parent, chain, out);
     chain.pop_back();
   }
@@ -338,6 +360,7 @@ Scenario load_scenario_text(const std::string& text, const std::filesystem::path
   Scenario scenario;
   scenario.path = path;
   scenario.name = path.stem().string();
+  scenario.files.push_back(path);
   std::vector<detail::ChainLink> chain{{detail::canonical_or_absolute(path), path.string()}};
   detail::load_chain(text, path, chain, scenario);
   std::stable_sort(scenario.shocks.begin(), scenario.shocks.end(),
@@ -348,7 +371,7 @@ Scenario load_scenario_text(const std::string& text, const std::filesystem::path
 std::string read_input_text(const std::filesystem::path& path) {
   std::string text;
   if (const std::string problem = detail::read_file(path, text); !problem.empty()) {
-    throw ScenarioError(path.string() + ": cannot read file: " + problem);
+    detail::throw_unreadable(path.string() + ": cannot read file: " + problem);
   }
   detail::check_text(text, path.string());
   return text;
@@ -357,7 +380,7 @@ std::string read_input_text(const std::filesystem::path& path) {
 Scenario load_scenario(const std::filesystem::path& path) {
   std::string text;
   if (const std::string problem = detail::read_file(path, text); !problem.empty()) {
-    throw ScenarioError(path.string() + ": cannot read scenario file: " + problem);
+    detail::throw_unreadable(path.string() + ": cannot read scenario file: " + problem);
   }
   return load_scenario_text(text, path);
 }

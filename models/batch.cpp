@@ -15,6 +15,7 @@
 
 #include "engine/design.hpp"
 #include "engine/error.hpp"
+#include "engine/file_guard.hpp"
 #include "engine/hdf5.hpp"
 #include "engine/jobs.hpp"
 #include "engine/journal.hpp"
@@ -23,6 +24,7 @@
 #include "engine/sensitivity.hpp"
 #include "engine/statistics.hpp"
 #include "engine/version.hpp"
+#include "models/batch_record.hpp"
 #include "models/model.hpp"
 
 namespace nisim::hk {
@@ -40,44 +42,6 @@ double quantile(std::vector<double>& values, double q) {
 
 namespace {
 
-/// A per-run series written for every replication: name, units, long name, and how to get
-/// its values from a run's history.
-struct Variable {
-  const char* name;
-  const char* units;
-  const char* long_name;
-  std::vector<double> (*get)(const History&);
-};
-/// A named series of History::series (empty if the run did not record it).
-std::vector<double> named(const History& h, const char* name) {
-  const std::vector<double>* v = h.find(name);
-  return v != nullptr ? *v : std::vector<double>(h.years(), std::nan(""));
-}
-const Variable k_variables[] = {
-    {"mfg_share", "percent", "manufacturing share of GDP at basic prices",
-     [](const History& h) { return h.mfg_share_pct; }},
-    {"mfg_share_wide", "percent",
-     "manufacturing plus offshore production and industrial support services, share of GDP",
-     [](const History& h) { return named(h, "mfg_share_wide"); }},
-    {"gdp", "HK$ M", "GDP at basic prices", [](const History& h) { return h.gdp; }},
-    {"mfg_va", "HK$ M", "manufacturing value added", [](const History& h) { return h.mfg_va; }},
-    {"employment", "persons", "persons engaged in manufacturing",
-     [](const History& h) { return h.employment; }},
-    {"firms", "establishments", "establishments at year end",
-     [](const History& h) { return h.firms; }},
-    {"smart_lines", "lines", "smart production lines held by active firms",
-     [](const History& h) { return h.smart_lines; }},
-    {"new_lines", "lines", "smart production lines completed this year",
-     [](const History& h) { return h.new_lines; }},
-    {"nifs_funded_lines", "lines", "NIFS lines approved with a grant, cumulative",
-     [](const History& h) { return named(h, "nifs_funded_lines"); }},
-    {"nias_enterprises", "enterprises", "NIAS-funded enterprises, cumulative",
-     [](const History& h) { return named(h, "nias_enterprises"); }},
-    {"line_grants", "HK$ M", "NIFS grants paid this year",
-     [](const History& h) { return h.line_grants; }},
-    {"public_spending", "HK$ M", "public money paid by all schemes this year",
-     [](const History& h) { return public_spending(h); }},
-};
 /// Variables summarised by mean and percentiles.
 const char* const k_summarised[] = {"mfg_share",         "mfg_share_wide",   "smart_lines",
                                     "nifs_funded_lines", "nias_enterprises", "line_grants",
@@ -103,6 +67,12 @@ struct LoadedScenario {
   Scenario scenario;
   Params params;
 };
+
+/// "scenario NAME, replication R (seed S)": which run a message is about.
+std::string run_name(const LoadedScenario& s, std::size_t r, std::uint64_t seed) {
+  return "scenario " + s.entry.name + ", replication " + std::to_string(r) + " (seed " +
+         std::to_string(seed) + ")";
+}
 
 std::string where(const SourcePos& p) {
   return p.file + ":" + std::to_string(p.line) + ":" + std::to_string(p.column) + ": ";
@@ -207,11 +177,12 @@ std::vector<LoadedScenario> load_scenarios(const Batch& batch, Points& design) {
   const Scenario base = load_scenario(w.scenario);
   const Params base_params = params_from(base);
   const std::vector<ParamType> types = swept_types(w.params);
-  const bool known_output = std::any_of(std::begin(k_variables), std::end(k_variables),
-                                        [&](const Variable& v) { return w.output == v.name; });
+  const bool known_output = std::ranges::any_of(
+      batch_variables(), [&](const BatchVariable& v) { return w.output == v.name; });
   if (!known_output) {
     std::string list;
-    for (const Variable& v : k_variables) list += (list.empty() ? "" : ", ") + std::string(v.name);
+    for (const BatchVariable& v : batch_variables())
+      list += (list.empty() ? "" : ", ") + std::string(v.name);
     throw ScenarioError(where(w.pos) + "key 'sweep.output': '" + w.output +
                         "' is not a recorded variable (" + list + ")");
   }
@@ -335,14 +306,11 @@ JobFn run_job(const std::vector<LoadedScenario>& scenarios, const Batch& batch,
     RunOptions ro;
     ro.seed = derive_seed(batch.seed, r);
     ro.threads = 1;
-    const RunResult result = run(scenarios[s].scenario, ro);
-    values.clear();
-    for (const Variable& v : k_variables) {
-      const std::vector<double> series = v.get(result.history);
-      values.insert(values.end(), series.begin(), series.end());
+    try {
+      values = run_record(run(scenarios[s].scenario, ro).history);
+    } catch (const ModelError& e) {  // name the run: the message names only the year
+      throw ModelError(run_name(scenarios[s], r, *ro.seed) + ": " + e.what());
     }
-    const std::vector<double> kpi = kpi_values(result.history);
-    values.insert(values.end(), kpi.begin(), kpi.end());
   };
 }
 
@@ -388,16 +356,27 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
   oneapi::tbb::task_arena arena(options.threads > 0 ? options.threads
                                                     : oneapi::tbb::task_arena::automatic);
   const std::vector<std::string> indicators = kpi_indicators();
-  const std::size_t per_run = std::size(k_variables) * years.size() + indicators.size();
+  const std::size_t per_run = record_size(years.size());
   const std::size_t total = n_scen * reps;
   BatchSummary summary;
+  // The run's record, checked alike whether just computed or replayed from the journal.
+  const auto check_job = [&](std::uint64_t k, std::span<const double> values,
+                             const std::string& from) {
+    const std::size_t r = k / n_scen;
+    check_run_record(values, years,
+                     from + run_name(scenarios[k % n_scen], r, derive_seed(batch.seed, r)));
+  };
   if (world().rank != 0) {
     // A worker rank: run the jobs rank 0 hands out; rank 0 writes everything.
     summary.runs_by_rank = run_jobs({}, per_run, arena, run_job(scenarios, batch, n_scen), {});
     summary.runs = summary.runs_by_rank.front();
     return summary;
   }
-  if (options.resume) h5::remove_stale_temps(out);  // left by the interrupted batch
+  std::vector<std::filesystem::path> inputs{batch.path};
+  for (const LoadedScenario& s : scenarios) {
+    inputs.insert(inputs.end(), s.scenario.files.begin(), s.scenario.files.end());
+  }
+  check_not_input(out, inputs);
   h5::AtomicFile file(out, options.force);
   const h5::Location& root = file.root();
   root.set_attr("title", "nisim batch: " + batch.path.filename().string());
@@ -422,7 +401,7 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
     g.set_attr("scenario_path", scenarios[s].scenario.path.string());
     g.set_attr("scenario_text", scenarios[s].scenario.text);
     write_dims(g, batch.replications, years);
-    for (const Variable& v : k_variables) {
+    for (const BatchVariable& v : batch_variables()) {
       writers[s].emplace_back(g, v.name, R, std::vector<hsize_t>{T},
                               std::vector<std::string>{"replication", "year"},
                               h5::VarInfo{v.units, v.long_name});
@@ -437,18 +416,19 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
   // together. Its record: every variable's T values, then the indicators.
   const auto write_job = [&](std::uint64_t k, std::span<const double> values) {
     const std::size_t r = k / n_scen, s = k % n_scen;
-    for (std::size_t v = 0; v < std::size(k_variables); ++v) {
+    for (std::size_t v = 0; v < batch_variables().size(); ++v) {
       writers[s][v].write_row(r, values.subspan(v * years.size(), years.size()));
     }
-    writers[s].back().write_row(r, values.subspan(std::size(k_variables) * years.size()));
+    writers[s].back().write_row(r, values.subspan(batch_variables().size() * years.size()));
   };
   std::vector<char> finished(total, 0);
-  RunJournal journal(journal_path(out),
-                     {batch_fingerprint(batch, scenarios, per_run), total, per_run}, options.resume,
-                     options.force, [&](std::uint64_t k, std::span<const double> values) {
-                       write_job(k, values);
-                       finished[k] = 1;
-                     });
+  RunJournal journal(
+      journal_path(out), {batch_fingerprint(batch, scenarios, per_run), total, per_run},
+      options.resume, options.force, [&](std::uint64_t k, std::span<const double> values) {
+        check_job(k, values, "journal '" + journal_path(out).string() + "', record of ");
+        write_job(k, values);
+        finished[k] = 1;
+      });
   std::vector<std::uint64_t> pending;
   for (std::uint64_t k = 0; k < total; ++k) {
     if (finished[k] == 0) pending.push_back(k);
@@ -472,6 +452,7 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
   const auto t0 = std::chrono::steady_clock::now();
   summary.runs_by_rank = run_jobs(pending, per_run, arena, run_job(scenarios, batch, n_scen),
                                   [&](std::uint64_t k, std::span<const double> values) {
+                                    check_job(k, values, "");
                                     write_job(k, values);
                                     journal.append(k, values);
                                     ++done;
@@ -493,7 +474,7 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
     const h5::Location& g = groups[s];
     for (const char* name : k_summarised) {
       std::string units;
-      for (const Variable& v : k_variables) {
+      for (const BatchVariable& v : batch_variables()) {
         if (std::string(v.name) == name) units = v.units;
       }
       summarise(g, name, h5::read_double(g, name), reps, T, units);

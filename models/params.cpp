@@ -1,6 +1,8 @@
 // Parameter keys, units, ranges and sources (docs/model.md, docs/scenarios.md).
 #include "models/params.hpp"
 
+#include "engine/seed.hpp"
+
 #include <unistd.h>
 #include <cmath>
 #include <cstdio>
@@ -75,7 +77,8 @@ void bind_sector(SectorParams& s, std::string_view name, ParamBinder& b) {
 }  // namespace
 
 void bind_params(Params& p, ParamBinder& b) {
-  b.integer("run.seed", p.seed, {"", 0.0, 9.2e18, "random seed; --seed overrides (2.3)"});
+  b.integer("run.seed", p.seed,
+            {"", 0.0, static_cast<double>(k_max_seed), "random seed; --seed overrides (2.3)"});
   b.integer("run.base_year", p.base_year, {"year", 1990, 2100, "calibration year (2.1)"});
   b.integer("run.horizon", p.horizon, {"year", 1991, 2200, "last simulated year (2.1)"});
 
@@ -172,6 +175,16 @@ SourcePos first_set(const Scenario& sc, std::initializer_list<const char*> keys)
   return {sc.path.string(), 1, 1};
 }
 
+/// The first of `keys` the scenario (or `shock`) sets: an error about a relation between keys
+/// names the key the user wrote, where it was written, not one left at its default.
+std::string first_set_key(const Scenario& sc, const Shock* shock,
+                          std::initializer_list<const char*> keys) {
+  for (const char* k : keys) {
+    if (shock != nullptr ? shock->key == k : sc.values.contains(k)) return k;
+  }
+  return *keys.begin();
+}
+
 [[noreturn]] void fail_at(const SourcePos& pos, const std::string& key, const std::string& what) {
   throw ScenarioError(pos.file + ":" + std::to_string(pos.line) + ":" + std::to_string(pos.column) +
                       ": key '" + key + "': " + what);
@@ -184,8 +197,9 @@ void check_relations(const Scenario& sc, const Params& p, const Shock* shock) {
     return shock != nullptr ? shock->pos : first_set(sc, keys);
   };
   if (p.horizon <= p.base_year) {
-    fail_at(at({"run.horizon", "run.base_year"}), "run.horizon",
-            "must be after run.base_year (" + std::to_string(p.base_year) + "), got " +
+    fail_at(at({"run.horizon", "run.base_year"}),
+            first_set_key(sc, shock, {"run.horizon", "run.base_year"}),
+            "run.horizon must be after run.base_year (" + std::to_string(p.base_year) + "), got " +
                 std::to_string(p.horizon));
   }
   if (p.alpha + p.beta >= 1.0) {
@@ -208,7 +222,9 @@ void check_relations(const Scenario& sc, const Params& p, const Shock* shock) {
         std::pair{&p.funds.iof, "schemes.iof"}}) {
     if (terms->end < terms->start) {
       const std::string end = std::string(prefix) + ".end", start = std::string(prefix) + ".start";
-      fail_at(at({end.c_str(), start.c_str()}), end, "must not be before " + start);
+      fail_at(at({end.c_str(), start.c_str()}),
+              first_set_key(sc, shock, {end.c_str(), start.c_str()}),
+              end + " must not be before " + start);
     }
   }
   try {

@@ -11,7 +11,8 @@
 #           models/target.cpp), tools/tsan.supp drops reports whose top frame is TBB's own code,
 #           and the tsan test preset sets report_atomic_races=0 for TBB's std::atomic members.
 #   fuzz    libFuzzer (preset fuzz, clang): fuzz/scenario_fuzz for FUZZ_SECONDS (default 60) s,
-#           then fuzz/run_file_fuzz for FUZZ_RUN_FILE_SECONDS (default 30) s
+#           then fuzz/run_file_fuzz for FUZZ_RUN_FILE_SECONDS (default 30) s,
+#           then fuzz/journal_fuzz (the batch journal reader) for JOURNAL_FUZZ_SECONDS (30) s
 # Usage: tools/ci_checks.sh [format|tidy|asan|tsan|fuzz ...]   (default: all five, in that order)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -99,6 +100,7 @@ check_fuzz() {
   build/fuzz/fuzz/scenario_fuzz "$work/corpus" -max_total_time="${FUZZ_SECONDS:-60}" \
     -max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
     -artifact_prefix="$work/artifacts/"
+  section "libFuzzer: run_file_fuzz for ${FUZZ_RUN_FILE_SECONDS:-30} s"
   # Run-file HDF5 readers (fuzz/run_file_fuzz.cpp): the input describes the file, so it starts
   # from an empty corpus; -malloc_limit_mb catches a reader allocating for a declared size.
   mkdir -p "$work/run_file_corpus"
@@ -106,6 +108,32 @@ check_fuzz() {
     -max_len=4096 -len_control=0 -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=512 \
     -print_final_stats=1 \
     -artifact_prefix="$work/artifacts/run_file_"
+  section "libFuzzer: journal_fuzz for ${JOURNAL_FUZZ_SECONDS:-30} s"
+  # Seeds: journals in the engine/journal.hpp format (header, then records whose checksum is
+  # FNV-1a keyed by the fingerprint), whole, torn and with a foreign record.
+  mkdir -p "$work/journals"
+  python3 - "$work/journals" <<'PYSEED'
+import struct, sys
+def fnv(data, h=14695981039346656037):
+    for b in data:
+        h = ((h ^ b) * 1099511628211) & 0xFFFFFFFFFFFFFFFF
+    return h
+def journal(fp, jobs, values, records):
+    out = b"NISIMJ02" + struct.pack("<QQQ", fp, jobs, values)
+    for job, fill in records:
+        body = struct.pack(f"<Q{values}d", job, *([fill] * values))
+        out += body + struct.pack("<Q", fnv(body, fnv(struct.pack("<Q", fp))))
+    return out
+d = sys.argv[1]
+good = journal(42, 8, 3, [(0, 1.5), (5, float("nan")), (7, -0.0)])
+seeds = {"good": good, "torn": good[:-5], "foreign": good + journal(43, 8, 3, [(1, 2.0)])[32:],
+         "empty_records": journal(7, 1, 1, []), "big": journal(9, 4096, 64, [(k, k) for k in range(20)])}
+for name, data in seeds.items():
+    open(f"{d}/{name}", "wb").write(data)
+PYSEED
+  build/fuzz/fuzz/journal_fuzz "$work/journals" -max_total_time="${JOURNAL_FUZZ_SECONDS:-30}" \
+    -max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+    -artifact_prefix="$work/artifacts/"
 }
 
 for s in "${steps[@]}"; do

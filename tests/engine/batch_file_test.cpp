@@ -139,8 +139,9 @@ TEST_F(BatchFileTest, SweepErrorsNameFileLineAndKey) {
   }
 }
 
-TEST_F(BatchFileTest, MissingBatchFileIsAScenarioError) {
-  EXPECT_THROW(load_batch(dir_ / "nope.toml"), ScenarioError);
+// README "Exit codes": an input that cannot be read is a file error (4), as for scenarios.
+TEST_F(BatchFileTest, MissingBatchFileIsAnIoError) {
+  EXPECT_THROW(load_batch(dir_ / "nope.toml"), IoError);
 }
 
 }  // namespace nisim

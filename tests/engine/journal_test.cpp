@@ -2,12 +2,15 @@
 
 #include <gtest/gtest.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmath>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <string>
 #include <vector>
@@ -157,6 +160,107 @@ TEST_F(JournalTest, RemoveDeletesTheFile) {
   j.append(0, std::vector<double>{1, 2, 3});
   j.remove();
   EXPECT_FALSE(fs::exists(path()));
+}
+
+// The journal is written only as a regular file: a link planted at its path (whose target a
+// truncating open would destroy), a FIFO (whose open would block) or a directory is refused,
+// and nothing is written through it.
+TEST_F(JournalTest, LinkFifoAndDirectoryAtThePathAreRefused) {
+  const fs::path victim = dir_ / "victim.txt";
+  std::ofstream(victim) << "precious";
+  fs::create_symlink(victim, path());
+  for (const bool resume : {false, true}) {
+    for (const bool force : {false, true}) {
+      try {
+        open(resume, force);
+        ADD_FAILURE() << "a symbolic link was opened as the journal";
+      } catch (const IoError& e) {
+        EXPECT_NE(std::string(e.what()).find("symbolic link"), std::string::npos) << e.what();
+      }
+    }
+  }
+  EXPECT_EQ(fs::file_size(victim), 8u);
+  fs::remove(path());
+  fs::create_symlink(dir_ / "dangling", path());
+  EXPECT_THROW(open(false), IoError);
+  EXPECT_FALSE(fs::exists(dir_ / "dangling"));
+  fs::remove(path());
+  ASSERT_EQ(::mkfifo(path().c_str(), 0600), 0);
+  try {
+    open(true, true);  // must not block waiting for a writer
+    ADD_FAILURE() << "a FIFO was opened as the journal";
+  } catch (const IoError& e) {
+    EXPECT_NE(std::string(e.what()).find("FIFO"), std::string::npos) << e.what();
+  }
+  fs::remove(path());
+  fs::create_directory(path());
+  EXPECT_THROW(open(false, true), IoError);
+}
+
+// A second batch on the same output is refused while the first holds the journal, with the
+// first one's PID; once it is gone, the journal can be resumed.
+TEST_F(JournalTest, SecondWriterIsRefusedNamingTheHolder) {
+  int ready[2], release[2];
+  ASSERT_EQ(::pipe(ready), 0);
+  ASSERT_EQ(::pipe(release), 0);
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {  // the first batch: holds the journal until told to go
+    int rc = 1;
+    try {
+      RunJournal j = open(false);
+      j.append(3, std::vector<double>{1, 2, 3});
+      char c = 'r';
+      if (::write(ready[1], &c, 1) == 1 && ::read(release[0], &c, 1) == 1) rc = 0;
+    } catch (...) {
+    }
+    ::_exit(rc);
+  }
+  char c = 0;
+  ASSERT_EQ(::read(ready[0], &c, 1), 1);
+  const auto size = fs::file_size(path());
+  for (const bool resume : {false, true}) {
+    for (const bool force : {false, true}) {
+      try {
+        open(resume, force);
+        ADD_FAILURE() << "a second writer got the journal";
+      } catch (const IoError& e) {
+        const std::string what = e.what();
+        EXPECT_NE(what.find("in use by another batch"), std::string::npos) << what;
+        EXPECT_NE(what.find("PID " + std::to_string(child)), std::string::npos) << what;
+      }
+    }
+  }
+  EXPECT_EQ(fs::file_size(path()), size) << "the holder's journal was changed";
+  ASSERT_EQ(::write(release[1], &c, 1), 1);
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  for (const int fd : {ready[0], ready[1], release[0], release[1]}) ::close(fd);
+  RunJournal j = open(true);
+  EXPECT_EQ(j.records(), 1u);
+  EXPECT_EQ(replayed_[3], (std::vector<double>{1, 2, 3}));
+}
+
+// Records are tied to their batch: a record appended by another batch (same shape, another
+// fingerprint) fails its checksum and ends the journal.
+TEST_F(JournalTest, RecordOfAnotherBatchIsRejected) {
+  { open(false, false, JournalHeader{7, 10, 3}).append(4, std::vector<double>{9, 9, 9}); }
+  std::string foreign;
+  {
+    std::ifstream in(path(), std::ios::binary);
+    foreign.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  fs::remove(path());
+  { open(false).append(1, std::vector<double>{1, 2, 3}); }
+  {
+    std::ofstream out(path(), std::ios::binary | std::ios::app);
+    out << foreign.substr(32);  // batch 7's record after batch 42's
+  }
+  RunJournal j = open(true);
+  EXPECT_EQ(j.records(), 1u);
+  EXPECT_EQ(replayed_.count(4), 0u);
+  EXPECT_EQ(fs::file_size(path()), 32u + 40u);  // the foreign record was cut off
 }
 
 TEST(Fnv1a, KnownValues) {

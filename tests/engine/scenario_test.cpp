@@ -2,6 +2,7 @@
 #include "engine/scenario.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <unistd.h>
 #include <atomic>
@@ -258,12 +259,38 @@ TEST(LoadScenarioTest, AcceptsValidMultibyteUtf8) {
   EXPECT_EQ(s.values.at("policy.mode").first, ParamValue(std::string("é")));
 }
 
-TEST(LoadScenarioTest, MissingFileIsAScenarioErrorNamingIt) {
+/// The message of the IoError `fn` throws (a file that cannot be read: exit 4).
+template <typename Fn>
+std::string io_error_of(Fn&& fn) {
+  try {
+    fn();
+  } catch (const IoError& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "expected an IoError";
+  return "";
+}
+
+// README "Exit codes": an unreadable scenario file is a file error (4), not an invalid one (3).
+TEST(LoadScenarioTest, MissingFileIsAnIoErrorNamingIt) {
   TempDir dir;
   const fs::path file = dir.path() / "absent.toml";
-  const std::string message = error_of([&] { (void)load_scenario(file); });
+  const std::string message = io_error_of([&] { (void)load_scenario(file); });
   expect_parts(message, {file.string(), "cannot read"});
-  expect_parts(error_of([&] { (void)load_scenario(dir.path()); }), {"cannot read"});
+  expect_parts(io_error_of([&] { (void)load_scenario(dir.path()); }), {"cannot read"});
+}
+
+// A FIFO must be refused without opening it for a blocking read (which would wait for a
+// writer for ever), as the scenario and as an inherited file.
+TEST(LoadScenarioTest, FifoIsRefusedWithoutBlocking) {
+  TempDir dir;
+  const fs::path fifo = dir.path() / "pipe.toml";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  expect_parts(io_error_of([&] { (void)load_scenario(fifo); }),
+               {fifo.string(), "not a regular file", "FIFO"});
+  const fs::path child = dir.write("child.toml", "inherit = \"pipe.toml\"\n");
+  expect_parts(error_of([&] { (void)load_scenario(child); }),
+               {"child.toml:1:", "key 'inherit'", "not a regular file"});
 }
 
 TEST(LoadScenarioTest, RejectsTooLargeFile) {
@@ -336,6 +363,31 @@ TEST(ApplyScenarioTest, RangeBoundsAreInclusive) {
   EXPECT_EQ(p.rate, 0.0);
   EXPECT_EQ(p.count, 100000);
   EXPECT_EQ(p.path, (Series{{2016, 2017}, {-1.0, 1.0}}));
+}
+
+// Integer bounds are compared as integers: in double precision 2^53 + 1 equals 2^53 and would
+// pass a maximum of 2^53 (and a seed just above 9.2e18 passed run.seed's old 9.2e18 bound).
+TEST(ApplyScenarioTest, IntegerRangeIsComparedExactly) {
+  std::int64_t value = 0;
+  const auto bind = [&value](double max) {
+    return [&value, max](ParamBinder& b) { b.integer("run.seed", value, {"", 0.0, max, "seed"}); };
+  };
+  const double two53 = 9007199254740992.0;
+  apply_scenario(load_scenario_text("run.seed = 9007199254740992\n", "s.toml"), bind(two53));
+  EXPECT_EQ(value, 9007199254740992);
+  const std::string message = error_of([&] {
+    apply_scenario(load_scenario_text("run.seed = 9007199254740993\n", "s.toml"), bind(two53));
+  });
+  expect_parts(message, {"s.toml:1:", "'run.seed'", "9007199254740993", "out of range"});
+  // A bound of 2^63 (the double nearest INT64_MAX) admits every int64, INT64_MAX included.
+  apply_scenario(load_scenario_text("run.seed = 9223372036854775807\n", "s.toml"),
+                 bind(9223372036854775808.0));
+  EXPECT_EQ(value, std::numeric_limits<std::int64_t>::max());
+  expect_parts(error_of([&] {
+                 apply_scenario(load_scenario_text("run.seed = -1\n", "s.toml"),
+                                bind(9223372036854775808.0));
+               }),
+               {"'run.seed'", "-1", "out of range"});
 }
 
 TEST(ApplyScenarioTest, FirstErrorInFileOrderIsReported) {

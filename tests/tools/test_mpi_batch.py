@@ -83,6 +83,23 @@ def test_invalid_batch_under_mpi_is_one_clear_error(mpirun, nisim_bin, tmp_path)
     assert not out.exists()
 
 
+@pytest.mark.parametrize("case", ["exists", "no_directory", "fifo"])
+def test_file_error_under_mpi_is_printed_by_rank_0_only(mpirun, nisim_bin, batch, tmp_path, case):
+    """Every rank sees the same file error; only rank 0 prints it (issue #17)."""
+    out = tmp_path / "out.h5"
+    if case == "exists":
+        out.write_bytes(b"old")
+    elif case == "no_directory":
+        out = tmp_path / "missing" / "out.h5"
+    else:
+        os.mkfifo(out)
+    r = run_mpi(mpirun, 2, nisim_bin, "batch", batch, "-o", out, "-q", timeout=120)
+    assert r.returncode == 4, (r.returncode, r.stderr)
+    errors = [line for line in r.stderr.splitlines() if line.startswith("nisim")]
+    assert len(errors) == 1 and errors[0].startswith("nisim: error: "), r.stderr
+    assert "nisim (rank 1)" not in r.stderr
+
+
 def rank_pids(mpirun_pid: int) -> dict[int, int]:
     """rank -> pid of the nisim processes mpirun started (from their environment)."""
     found: dict[int, int] = {}
