@@ -43,17 +43,23 @@ def test_against_a_base_gives_share_gain_and_cost_per_point(nisim_bin: Path, run
                                                             no_nifs_run_2032: Path) -> None:
     r = run_tool(nisim_bin, "kpi", run_2032, "--against", no_nifs_run_2032)
     assert r.returncode == 0, r.stderr
-    m = re.search(r"share ([-+][\d.]+) pp, public money ([-+][\d.]+) HK\$ M by 2032", r.stdout)
+    m = re.search(r"share ([-+][\d.]+) pp, public money ([-+][\d.]+) HK\$ M by 2032 "
+                  r"\(manufacturing-relevant ([-+][\d.]+) HK\$ M\)", r.stdout)
     assert m, r.stdout
     with h5py.File(run_2032, "r") as a, h5py.File(no_nifs_run_2032, "r") as b:
         t = list(a["year"][:]).index(2032)
         d_share = a["mfg_share"][t] - b["mfg_share"][t]
         d_cost = a["scheme_spent"][t].sum() - b["scheme_spent"][t].sum()
+        d_mfg = a["scheme_spent_mfg"][t].sum() - b["scheme_spent_mfg"][t].sum()
     assert float(m.group(1)) == pytest.approx(d_share, abs=5e-4)
     assert float(m.group(2)) == pytest.approx(d_cost, abs=0.05)
+    assert float(m.group(3)) == pytest.approx(d_mfg, abs=0.05)
     if d_share > 1e-6:
-        per = float(re.search(r"HK\$ ([-\d]+) M$", r.stdout.strip()).group(1))
+        per = float(re.search(r"share gained: HK\$ ([-\d]+) M$", r.stdout, re.M).group(1))
         assert per == pytest.approx(d_cost / d_share, rel=1e-3, abs=1)
+        per_mfg = float(re.search(r"manufacturing-relevant money only: HK\$ ([-\d]+) M$",
+                                  r.stdout, re.M).group(1))
+        assert per_mfg == pytest.approx(d_mfg / d_share, rel=1e-3, abs=1)
     else:
         assert "undefined" in r.stdout
 
