@@ -82,3 +82,33 @@ def test_bad_files_exit_4_with_one_line(nisim_bin: Path, run_2032: Path, tmp_pat
     assert r.stdout == ""
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("nisim: error:") and bad.name in lines[0]
+
+
+def test_a_base_without_the_purpose_split_is_refused(nisim_bin: Path, run_2032: Path,
+                                                     tmp_path: Path) -> None:
+    # A run file of an older nisim has no scheme_spent_mfg: the cost per point on
+    # manufacturing-relevant money (model.md 7.3) cannot be computed, so --against refuses it.
+    old = tmp_path / "old.h5"
+    old.write_bytes(run_2032.read_bytes())
+    with h5py.File(old, "r+") as f:
+        del f["scheme_spent_mfg"]
+    r = run_tool(nisim_bin, "kpi", run_2032, "--against", old)
+    assert r.returncode == 4
+    assert r.stdout == ""
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "scheme_spent_mfg" in lines[0] and old.name in lines[0]
+    assert run_tool(nisim_bin, "kpi", old).returncode == 0  # the table alone needs no split
+
+
+def test_purposes_add_up_in_the_run_file(run_2032: Path) -> None:
+    with h5py.File(run_2032, "r") as f:
+        paid, spent = f["scheme_paid"][:], f["scheme_spent"][:]
+        np.testing.assert_allclose(f["scheme_paid_mfg"][:] + f["scheme_paid_other"][:], paid,
+                                   rtol=1e-12, atol=1e-9)
+        np.testing.assert_allclose(f["scheme_spent_mfg"][:] + f["scheme_spent_other"][:], spent,
+                                   rtol=1e-12, atol=1e-9)
+        np.testing.assert_allclose(np.cumsum(f["scheme_paid_mfg"][:], axis=0),
+                                   f["scheme_spent_mfg"][:], rtol=1e-9, atol=1e-6)
+        names = [n.decode() if isinstance(n, bytes) else n for n in f["scheme"][:]]
+        assert f["scheme_spent_other"][-1][names.index("nifs")] == 0.0
+        assert f["scheme_spent_mfg"][-1][names.index("innohk")] == 0.0
