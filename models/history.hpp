@@ -34,6 +34,8 @@ struct History {
   std::vector<std::string> scheme_names;
   std::vector<double> scheme_budget, scheme_committed, scheme_spent, scheme_remaining;
   std::vector<double> scheme_applications, scheme_approvals, scheme_paid, scheme_outcomes;
+  /// Paid this year and spent to date by purpose (section 7.3): manufacturing-relevant, other.
+  std::vector<double> scheme_paid_mfg, scheme_paid_other, scheme_spent_mfg, scheme_spent_other;
   std::vector<NamedSeries> series;  ///< every other scalar series, in the order first recorded
   StartupHistory startups;          ///< start-ups (group `startups`, section 5)
   FundHistory funds;                ///< venture funds (group `funds`, section 6)

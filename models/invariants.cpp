@@ -44,6 +44,18 @@ void check_identities(const State& st) {
       broken(st, ledger + "spent " + num(b.spent()) + " + committed " + num(b.committed()) +
                      " outside the budget " + num(b.total()));
     }
+    // Section 7.3: the purposes add up, to date and this year, and neither is negative.
+    if (std::abs(b.spent_mfg() + b.spent_other() - b.spent()) > tol || b.spent_mfg() < -tol ||
+        b.spent_other() < -tol) {
+      broken(st, ledger + "spent on manufacturing " + num(b.spent_mfg()) + " + on other purposes " +
+                     num(b.spent_other()) + " != spent " + num(b.spent()));
+    }
+    if (std::abs(scheme->paid_mfg + scheme->paid_other - scheme->paid) > tol ||
+        scheme->paid_mfg < -tol || scheme->paid_other < -tol) {
+      broken(st, ledger + "paid this year on manufacturing " + num(scheme->paid_mfg) +
+                     " + on other purposes " + num(scheme->paid_other) + " != paid " +
+                     num(scheme->paid));
+    }
   }
   const Land& land = st.land;
   for (int s = 0; s < k_sites; ++s) {

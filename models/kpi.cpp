@@ -114,6 +114,16 @@ void write_kpis(const h5::Location& root, const History& h) {
   g.set_attr("units", joined);
 }
 
+CostPerPoint cost_per_point(double d_share, double d_all, double d_mfg) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  CostPerPoint c{d_share, d_all, d_mfg, nan, nan};
+  if (!std::isnan(d_share) && d_share > 1e-6) {  // eq. 7.3a-b
+    c.per_point_all = d_all / d_share;
+    c.per_point_mfg = d_mfg / d_share;
+  }
+  return c;
+}
+
 namespace {
 
 struct RunFile {
@@ -181,15 +191,31 @@ RunFile read_run(const h5::Location& f, const std::string& path) {
   return r;
 }
 
-/// Cumulative spending of all schemes up to `year` (the last year if beyond the run).
-double spent_by(const RunFile& r, int year) {
+/// Cumulative spending of all schemes up to `year` (the last year if beyond the run), from
+/// `spent` ([year][scheme], scheme_spent or one of its purposes).
+double spent_by(const RunFile& r, const std::vector<double>& spent, int year) {
   std::size_t t = r.years.size() - 1;
   for (std::size_t k = 0; k < r.years.size(); ++k) {
     if (r.years[k] == year) t = k;
   }
   double sum = 0.0;
-  for (std::size_t s = 0; s < r.schemes.size(); ++s) sum += r.spent[t * r.schemes.size() + s];
+  for (std::size_t s = 0; s < r.schemes.size(); ++s) sum += spent[t * r.schemes.size() + s];
   return sum;
+}
+
+/// The manufacturing-relevant part of scheme_spent (section 7.3), [year][scheme].
+std::vector<double> spent_mfg_of(const std::string& path, const RunFile& r) {
+  std::vector<double> v;
+  try {
+    v = h5::read_double(h5::open_file_read(path), "scheme_spent_mfg");
+  } catch (const std::exception& e) {
+    throw IoError(path + ": no dataset scheme_spent_mfg (" + e.what() +
+                  "); a run file of an older nisim: rerun it with `nisim run`");
+  }
+  if (v.size() != r.spent.size()) {
+    throw IoError(path + ": scheme_spent_mfg and scheme_spent have different sizes");
+  }
+  return v;
 }
 
 double share_in(const RunFile& r, int year) {
@@ -245,16 +271,22 @@ std::string kpi_report(const std::string& path, const std::string& against) {
   if (!against.empty()) {
     const RunFile b = read_run(against);
     const double d_share = share_in(r, 2032) - share_in(b, 2032);
-    const double d_cost = spent_by(r, 2032) - spent_by(b, 2032);
+    const double d_all = spent_by(r, r.spent, 2032) - spent_by(b, b.spent, 2032);
+    const double d_mfg =
+        spent_by(r, spent_mfg_of(path, r), 2032) - spent_by(b, spent_mfg_of(against, b), 2032);
+    const CostPerPoint c = cost_per_point(d_share, d_all, d_mfg);
     std::snprintf(line, sizeof line,
-                  "\nagainst %s, in 2032: share %+.3f pp, public money %+.1f HK$ M by 2032\n",
-                  against.c_str(), d_share, d_cost);
+                  "\nagainst %s, in 2032: share %+.3f pp, public money %+.1f HK$ M by 2032 "
+                  "(manufacturing-relevant %+.1f HK$ M)\n",
+                  against.c_str(), d_share, d_all, d_mfg);
     out += line;
-    if (std::isnan(d_share) || d_share <= 1e-6) {
+    if (std::isnan(c.per_point_all)) {
       out += "cost per percentage point of share gained: undefined (no share gained)\n";
     } else {
-      std::snprintf(line, sizeof line, "cost per percentage point of share gained: HK$ %.0f M\n",
-                    d_cost / d_share);
+      std::snprintf(line, sizeof line,
+                    "cost per percentage point of share gained: HK$ %.0f M\n"
+                    "  counting manufacturing-relevant money only: HK$ %.0f M\n",
+                    c.per_point_all, c.per_point_mfg);
       out += line;
     }
   }

@@ -36,11 +36,27 @@ std::vector<double> public_spending(const History& history);
 /// policy costs the government (sum over schemes of spent + committed in the last year).
 double public_commitments(const History& history);
 
+/// The cost of a percentage point (section 7.3) of one run against a base: differences in the
+/// 2032 share (pp) and in public money spent by 2032 (HK$ M), all of it and its
+/// manufacturing-relevant part, and the two ratios.
+struct CostPerPoint {
+  double d_share = 0.0;        ///< share gained, percentage points
+  double d_all = 0.0;          ///< difference in all public money spent, HK$ M
+  double d_mfg = 0.0;          ///< difference in manufacturing-relevant public money spent, HK$ M
+  double per_point_all = 0.0;  ///< d_all / d_share, HK$ M per pp; NaN when undefined
+  double per_point_mfg = 0.0;  ///< d_mfg / d_share, HK$ M per pp; NaN when undefined
+};
+
+/// Eq. 7.3a-b: the ratios are NaN (undefined) when no share is gained (d_share <= 1e-6 pp or
+/// NaN).
+CostPerPoint cost_per_point(double d_share, double d_all, double d_mfg);
+
 /// Write the group `kpi` (indicator, unit, target_year, target, projected, met) under `root`.
 void write_kpis(const h5::Location& root, const History& history);
 
 /// The text of `nisim kpi FILE [--against BASE]`: the KPI table, public money by scheme, and
-/// with a base run the cost per percentage point of share gained by 2032. Throws IoError on
+/// with a base run the cost per percentage point of share gained by 2032, on all public money
+/// and on its manufacturing-relevant part (section 7.3). Throws IoError on
 /// a file that is not a nisim run.
 std::string kpi_report(const std::string& path, const std::string& against);
 

@@ -37,6 +37,14 @@ void write_policy_history(const h5::Location& root, const History& h) {
   by_scheme("scheme_paid", h.scheme_paid, "HK$ M", "paid out this year");
   by_scheme("scheme_outcomes", h.scheme_outcomes, "1",
             "scheme output this year (docs/output.md lists it per scheme)");
+  by_scheme("scheme_paid_mfg", h.scheme_paid_mfg, "HK$ M",
+            "paid out this year, manufacturing-relevant (docs/model.md section 7.3)");
+  by_scheme("scheme_paid_other", h.scheme_paid_other, "HK$ M",
+            "paid out this year, other purposes (docs/model.md section 7.3)");
+  by_scheme("scheme_spent_mfg", h.scheme_spent_mfg, "HK$ M",
+            "paid out, cumulative, manufacturing-relevant (docs/model.md section 7.3)");
+  by_scheme("scheme_spent_other", h.scheme_spent_other, "HK$ M",
+            "paid out, cumulative, other purposes (docs/model.md section 7.3)");
   for (const NamedSeries& s : h.series) {
     h5::write_double(root, s.name, s.values, {t}, {"year"}, {s.units, s.long_name});
   }

@@ -149,6 +149,7 @@ void bind_params(Params& p, ParamBinder& b) {
   bind_talent_params(p.talent, b);
   bind_startup_params(p.startups, b);
   bind_fund_params(p.funds, b);
+  bind_renewal_params(p.renewal, b);
   b.real("startups.graduation.tech_share", p.graduate_tech_share,
          {"fraction", 0.0, 1.0, "technical staff share of a graduating start-up; assumed (5.5)"});
 

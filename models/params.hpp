@@ -14,6 +14,7 @@
 #include "models/land/land.hpp"
 #include "models/schemes/nias.hpp"
 #include "models/schemes/nifs.hpp"
+#include "models/schemes/renewal.hpp"
 #include "models/schemes/talent.hpp"
 #include "models/startups/startup_params.hpp"
 
@@ -109,6 +110,7 @@ struct Params {
   TalentParams talent;           ///< technical staff, RTH, NITTP, ESS, knowledge channel (4.3-4.5)
   StartupParams startups;        ///< start-ups, TSSSU, RAISe+, accelerators, InnoHK (5)
   FundParams funds;              ///< private VC, ITVF, I&T Industry-Oriented Fund (6)
+  RenewalParams renewal;         ///< how each scheme's budget is renewed (4.0)
   double graduate_tech_share = 0.2;  ///< technical staff share of a graduating start-up (5.5)
   WiderParams wider;                 ///< the wider share definitions (7.1)
 

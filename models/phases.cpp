@@ -6,6 +6,7 @@
 #include <span>
 
 #include "engine/table.hpp"
+#include "models/ledgers.hpp"
 
 namespace nisim::hk {
 
@@ -47,7 +48,8 @@ void History::reserve(std::size_t n) {
     v->reserve(n * k_sites);
   }
   for (auto* v : {&scheme_budget, &scheme_committed, &scheme_spent, &scheme_remaining,
-                  &scheme_applications, &scheme_approvals, &scheme_paid, &scheme_outcomes}) {
+                  &scheme_applications, &scheme_approvals, &scheme_paid, &scheme_outcomes,
+                  &scheme_paid_mfg, &scheme_paid_other, &scheme_spent_mfg, &scheme_spent_other}) {
     v->reserve(n * 32);
   }
   series.reserve(256);
@@ -89,6 +91,7 @@ SchemeList schemes_of(const State& st) {
 
 void set_environment(State& st, const Params& p) {
   const int t = st.year;
+  renew_budgets(st, p);  // eq. 4.0a, before the schemes reset last year's payments
   st.macro.wage *= 1.0 + p.wage_growth.at(t);  // eq. 3.3d
   // eq. 3.5a: nominal non-manufacturing value added grows at real growth plus inflation.
   st.macro.nonmfg_va *= (1.0 + p.real_growth.at(t)) * (1.0 + p.inflation.at(t));
@@ -214,9 +217,10 @@ void start_ventures(State& st, const Params& p) {
 }
 
 void venture_rounds(State& st, const Params& p) {
-  request_rounds(st.startups, st.year, p.startups, st.rng, st.requests);       // 5.3
-  clear_rounds(st.funds, st.requests, st.outcomes, st.year, p.funds, st.rng);  // 6.3-6.4
-  apply_rounds(st.startups, st.requests, st.outcomes, st.year, p.startups);    // 5.3
+  request_rounds(st.startups, st.year, p.startups, st.rng, st.requests);        // 5.3
+  clear_rounds(st.funds, st.requests, st.outcomes, st.year, p.funds, st.rng);   // 6.3-6.4
+  invest_chain_leading(st.funds, st.year, st.enterprises.landed_cum, p.funds);  // 6.6
+  apply_rounds(st.startups, st.requests, st.outcomes, st.year, p.startups);     // 5.3
 }
 
 void venture_outcomes(State& st, const Params& p) {
@@ -426,6 +430,10 @@ void record_year(State& st, const Params&) {
     h.scheme_approvals.push_back(sc->approvals);
     h.scheme_paid.push_back(sc->paid);
     h.scheme_outcomes.push_back(sc->outcomes);
+    h.scheme_paid_mfg.push_back(sc->paid_mfg);  // section 7.3
+    h.scheme_paid_other.push_back(sc->paid_other);
+    h.scheme_spent_mfg.push_back(sc->budget.spent_mfg());
+    h.scheme_spent_other.push_back(sc->budget.spent_other());
   }
   const Macro& m = st.macro;
   h.put("mfg_share_offshore", "percent", "manufacturing plus offshore production, share of GDP",
@@ -522,6 +530,7 @@ void initialise(State& st, const Params& p) {
   st.talent.pool = p.talent.initial_pool;
   initialise_startups(st.startups, p.startups, st.year, st.rng);  // section 5.1
   st.funds = make_fund_system(p.funds);                           // section 6.1
+  set_scheme_purposes(st, p);                                     // section 7.3
   account_firms(st, p);
   std::array<double, k_sites> demand = st.totals.floor_space;
   ration_floor(st.land, demand);

@@ -37,6 +37,11 @@ inline constexpr std::array<std::string_view, k_fields> k_field_names = {
 constexpr bool hard_tech(Field f) {
   return f != Field::software_services;
 }
+/// The three strategic industries of the policy (life and health technology; AI and data
+/// science; advanced manufacturing and new energy technology), the ITVF funds' mandate (6.5).
+constexpr bool strategic(Field f) {
+  return f == Field::life_health_tech || f == Field::ai_data || f == Field::advanced_mfg_new_energy;
+}
 
 /// A start-up raising a round this year (section 5.3). Requests are listed in start-up id order.
 struct RoundRequest {

@@ -66,6 +66,7 @@ void record_funds(const FundSystem& s, int year, FundHistory& h) {
   h.iof_committed.push_back(s.iof.budget.committed());
   h.iof_spent.push_back(s.iof.budget.spent());
   h.iof_receipts.push_back(s.iof_receipts);
+  h.iof_chain_invested.push_back(s.iof_chain_invested);
 }
 
 }  // namespace nisim::hk

@@ -24,6 +24,7 @@ struct FundHistory {
   std::vector<double> itvf_private_attracted;  ///< ITVF KPI, cumulative (eq. 6.5c)
   std::vector<double> itvf_committed, itvf_spent, itvf_receipts;  ///< ledger; receipts cumulative
   std::vector<double> iof_committed, iof_spent, iof_receipts;
+  std::vector<double> iof_chain_invested;  ///< in chain-leading enterprises, cumulative (6.6)
   // One row per fund per year.
   std::vector<std::int32_t> fund_year;
   std::vector<std::uint64_t> fund_id;

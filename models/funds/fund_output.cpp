@@ -118,6 +118,9 @@ void write_fund_history(const h5::Location& root, const FundHistory& h) {
   series("iof_spent", h.iof_spent, "HK$ M", "I&T Industry-Oriented Fund: paid out, cumulative");
   series("iof_receipts", h.iof_receipts, "HK$ M",
          "I&T Industry-Oriented Fund: distributions to the government, cumulative");
+  series("iof_chain_invested", h.iof_chain_invested, "HK$ M",
+         "I&T Industry-Oriented Fund: sub-funds' investment in chain-leading enterprises, "
+         "cumulative");
 
   write_by_fund(g, h);
 }

@@ -25,9 +25,9 @@ void bind_terms(FundTerms& t, const std::string& prefix, const FundTerms& lim,
                 const std::string& what, ParamBinder& b) {
   b.real(prefix + ".fee", t.fee,
          {"1/year", 0.0, lim.fee,
-          "management fee on committed capital in the investment period, then on net invested "
-          "capital; " +
-              what + " (6.1)"});
+          std::string(t.fee_on_invested ? "management fee on invested capital"
+                                        : "management fee on committed capital") +
+              " in the investment period, then on net invested capital; " + what + " (6.1)"});
   b.real(prefix + ".carry", t.carry,
          {"fraction", 0.0, lim.carry, "carried interest, share of profits; " + what + " (6.1)"});
   b.real(prefix + ".hurdle", t.hurdle,
@@ -64,7 +64,7 @@ void bind_fund_params(FundParams& p, ParamBinder& b) {
             "to the local early-stage part of HK VC investment (1.24 bn 2014, 42 bn 2021) (6.2)"});
   b.real("funds.private.size", p.private_fund_size,
          {"HK$ M", 1.0, 1e5, "size of one private fund; assumption (6.2)"});
-  bind_terms(p.private_terms, "funds.private", {0.05, 0.5, 0.0, 1.0, 30, 30, 0.0},
+  bind_terms(p.private_terms, "funds.private", {0.05, 0.5, 0.0, 1.0, 30, 30, 0.0, false},
              "Metrick and Yasuda (2010): 2 and 20, 8% hurdle, 10-year life, 5-year period", b);
 
   // 6.3 Clearing of rounds.
@@ -120,7 +120,7 @@ void bind_fund_params(FundParams& p, ParamBinder& b) {
          {"HK$ M", 0.0, 1e5, "largest government commitment per fund; HK$ 250 M (6.5)"});
   b.real("schemes.itvf.funds.hk_min", p.itvf_hk_min,
          {"fraction", 0.0, 1.0, "least share of invested cost in Hong Kong firms; 50% (6.5)"});
-  bind_terms(p.itvf_terms, "schemes.itvf.funds", {0.02, 0.20, 0.07, 1.0, 10, 5, 0.02},
+  bind_terms(p.itvf_terms, "schemes.itvf.funds", {0.02, 0.20, 0.07, 1.0, 10, 5, 0.02, true},
              "ITVF terms: fee <= 2%, carry <= 20%, hurdle >= 7%, life <= 10, period <= 5, "
              "GP >= 2%",
              b);
@@ -135,7 +135,11 @@ void bind_fund_params(FundParams& p, ParamBinder& b) {
   b.real("schemes.iof.gov_share", p.iof_gov_share,
          {"fraction", 0.01, 1.0,
           "government share of a sub-fund's size; 10 bn leveraging ~40 bn gives 25% (6.6)"});
-  bind_terms(p.iof_terms, "schemes.iof", {0.05, 0.5, 0.0, 1.0, 30, 30, 0.0},
+  b.real("schemes.iof.chain_share", p.iof_chain_share,
+         {"fraction", 0.0, 0.9,
+          "share of a sub-fund's investable capital for chain-leading enterprises (strategic "
+          "enterprises); assumed 0.2, range 0-0.4 (6.6)"});
+  bind_terms(p.iof_terms, "schemes.iof", {0.05, 0.5, 0.0, 1.0, 30, 30, 0.0, false},
              "IOF sub-funds, market terms as private funds (assumption)", b);
 }
 

@@ -25,6 +25,9 @@ struct FundTerms {
   std::int64_t life = 10;              ///< years from vintage to wind-up
   std::int64_t investment_period = 5;  ///< years from vintage in which new deals are made
   double gp_commit = 0.01;             ///< GP commitment, fraction of fund size
+  /// Fee base in the investment period (eq. 6.1g): invested capital if true (ITVF funds),
+  /// committed capital if false (market practice). A contract term of the kind, not a key.
+  bool fee_on_invested = false;
 };
 
 struct FundParams {
@@ -63,13 +66,16 @@ struct FundParams {
   double itvf_gov_min = 150.0;         ///< smallest government commitment per fund, HK$ M
   double itvf_gov_max = 250.0;         ///< largest government commitment per fund, HK$ M
   double itvf_hk_min = 0.5;            ///< least share of invested cost in Hong Kong firms
-  FundTerms itvf_terms{0.02, 0.20, 0.08, 1.0, 10, 5, 0.02};
+  FundTerms itvf_terms{0.02, 0.20, 0.08, 1.0, 10, 5, 0.02, true};
 
   // I&T Industry-Oriented Fund: government LP in sub-funds (section 6.6)
   SchemeTerms iof{true, 2026, 2030, 10000.0};
   std::int64_t iof_funds_per_year = 4;  ///< sub-funds launched per open year
   double iof_gov_per_fund = 500.0;      ///< government commitment per sub-fund, HK$ M
   double iof_gov_share = 0.25;          ///< government share of a sub-fund's size
+  /// Share of a sub-fund's investable capital kept for chain-leading enterprises (eq. 6.6b);
+  /// assumed (no published figure), explored over 0-0.4.
+  double iof_chain_share = 0.2;
   FundTerms iof_terms;
 
   FundParams();

@@ -16,7 +16,8 @@ namespace {
 bool same_scheme(const Scheme& a, const Scheme& b) {
   return a.budget.total() == b.budget.total() && a.budget.committed() == b.budget.committed() &&
          a.budget.spent() == b.budget.spent() && a.applications == b.applications &&
-         a.approvals == b.approvals && a.paid == b.paid && a.outcomes == b.outcomes;
+         a.approvals == b.approvals && a.paid == b.paid && a.outcomes == b.outcomes &&
+         a.budget.spent_mfg() == b.budget.spent_mfg() && a.paid_mfg == b.paid_mfg;
 }
 
 }  // namespace
@@ -26,7 +27,8 @@ bool FundSystem::operator==(const FundSystem& o) const {
          same_scheme(iof, o.iof) && coinvest_row == o.coinvest_row &&
          itvf_funds_committed == o.itvf_funds_committed &&
          itvf_private_attracted == o.itvf_private_attracted && itvf_receipts == o.itvf_receipts &&
-         iof_receipts == o.iof_receipts && year == o.year;
+         iof_receipts == o.iof_receipts && iof_chain_invested == o.iof_chain_invested &&
+         year == o.year;
 }
 
 FundSystem make_fund_system(const FundParams& p) {
@@ -65,6 +67,7 @@ std::size_t add_fund(FundSystem& s, FundKind kind, int year, const FundTerms& t,
   f.catch_up[row] = t.catch_up;
   f.life[row] = static_cast<std::int32_t>(t.life);
   f.invest_years[row] = static_cast<std::int32_t>(t.investment_period);
+  f.fee_on_invested[row] = t.fee_on_invested ? 1 : 0;
   f.committed_gov[row] = gov;
   f.committed_lp[row] = lp;
   f.committed_gp[row] = gp;
@@ -72,7 +75,7 @@ std::size_t add_fund(FundSystem& s, FundKind kind, int year, const FundTerms& t,
   return row;
 }
 
-double call_capital(FundSystem& s, std::size_t row, double amount) {
+double call_capital(FundSystem& s, std::size_t row, double amount, double mfg_share) {
   FundTable& f = s.funds;
   const double c = std::min(std::max(0.0, amount), f.committed(row) - f.called[row]);
   if (c <= 0.0) return 0.0;
@@ -84,7 +87,7 @@ double call_capital(FundSystem& s, std::size_t row, double amount) {
   Scheme* l = ledger(s, row);
   if (l != nullptr && static_cast<FundKind>(f.kind[row]) != FundKind::itvf_coinvest) {
     const double gov = c * f.committed_gov[row] / f.committed(row);
-    l->pay(std::min(gov, l->budget.committed()));
+    l->pay(std::min(gov, l->budget.committed()), mfg_share);
   }
   return c;
 }
@@ -104,6 +107,11 @@ void refresh_holdings(FundSystem& s) {
     const auto row = static_cast<std::size_t>(h.fund[k]);
     f.nav[row] += h.nav[k];
     f.cost_held[row] += h.cost[k];
+  }
+  // Stakes in chain-leading enterprises are held at cost (6.6).
+  for (std::size_t i = 0; i < rows(f); ++i) {
+    f.nav[i] += f.chain_cost[i];
+    f.cost_held[i] += f.chain_cost[i];
   }
 }
 
@@ -134,7 +142,7 @@ void launch_funds(FundSystem& s, int year, const FundParams& p, const Rng& rng) 
 
   // The old-terms co-investment vehicle (6.4): one government-owned row, no fees, no carry.
   if (p.itvf.open(year) && s.coinvest_row < 0) {
-    const FundTerms none{0.0, 0.0, 0.0, 0.0, 0, 0, 0.0};
+    const FundTerms none{0.0, 0.0, 0.0, 0.0, 0, 0, 0.0, false};
     s.coinvest_row =
         static_cast<std::int32_t>(add_fund(s, FundKind::itvf_coinvest, year, none, 0.0, 0.0, 0.0));
   }
@@ -172,8 +180,9 @@ void launch_funds(FundSystem& s, int year, const FundParams& p, const Rng& rng) 
       const double size = gov / p.iof_gov_share;
       const double gp = p.iof_terms.gp_commit * size;
       s.iof.budget.commit(gov);
-      add_fund(s, FundKind::iof_subfund, year, p.iof_terms, gov, std::max(0.0, size - gov - gp),
-               gp);
+      const std::size_t row = add_fund(s, FundKind::iof_subfund, year, p.iof_terms, gov,
+                                       std::max(0.0, size - gov - gp), gp);
+      f.chain_share[row] = p.iof_chain_share;  // eq. 6.6b
       s.iof.applications += 1.0;
       s.iof.approvals += 1.0;
       s.iof.outcomes += size;
@@ -185,13 +194,19 @@ void launch_funds(FundSystem& s, int year, const FundParams& p, const Rng& rng) 
 namespace {
 
 /// Pay this year's management fee out of called capital (eq. 6.1g); cash covers any part the
-/// uncalled commitment cannot.
+/// uncalled commitment cannot. In the investment period the base is committed capital, or
+/// invested capital (cumulative cost of investments made) for kinds whose terms say so (the
+/// ITVF's funds, 6.5); afterwards it is net invested capital (cost of holdings still held).
 void charge_fee(FundSystem& s, std::size_t i, int year) {
   FundTable& f = s.funds;
   const bool investing = year < f.vintage[i] + f.invest_years[i];
-  const double fee = f.fee_rate[i] * (investing ? f.committed(i) : f.cost_held[i]);
+  const double period_base = f.fee_on_invested[i] != 0 ? f.invested[i] : f.committed(i);
+  const double fee = f.fee_rate[i] * (investing ? period_base : f.cost_held[i]);
   if (fee <= 0.0) return;
-  call_capital(s, i, fee);
+  // A fee pays for the whole portfolio: its purpose is the mix of what the fund invested, and
+  // before any investment its mandate's, which for the ITVF's funds and the IOF's sub-funds is
+  // fields that can manufacture only (7.3).
+  call_capital(s, i, fee, f.invested[i] > 0.0 ? f.invested_mfg[i] / f.invested[i] : 1.0);
   const double paid = std::min(fee, f.cash[i]);
   f.cash[i] -= paid;
   f.fees_paid[i] += paid;
@@ -255,16 +270,25 @@ void close_year(FundSystem& s, int year, const FundParams& p) {
   HoldingTable& h = s.holdings;
   std::vector<std::uint8_t>& keep = s.scratch.keep;
   keep.assign(rows(h), 1);
-  for (std::size_t k = 0; k < rows(h); ++k) {
-    const auto i = static_cast<std::size_t>(h.fund[k]);
-    if (!winding[i]) continue;
-    const double sale = h.nav[k] * (1.0 - p.windup_discount);
+  // Fund i sells a position worth `nav` to the secondary market (eq. 6.7b).
+  auto sell = [&](std::size_t i, double nav) {
+    const double sale = nav * (1.0 - p.windup_discount);
     f.cash[i] += sale;
     f.proceeds[i] += sale;
     f.proceeds_year[i] += sale;
     s.year.proceeds += sale;
     s.year.windup_sales += sale;
+  };
+  for (std::size_t k = 0; k < rows(h); ++k) {
+    const auto i = static_cast<std::size_t>(h.fund[k]);
+    if (!winding[i]) continue;
+    sell(i, h.nav[k]);
     keep[k] = 0;
+  }
+  for (std::size_t i = 0; i < n; ++i) {  // stakes in chain-leading enterprises, at cost (6.6)
+    if (!winding[i] || f.chain_cost[i] <= 0.0) continue;
+    sell(i, f.chain_cost[i]);
+    f.chain_cost[i] = 0.0;
   }
   compact_rows(h, keep);
   refresh_holdings(s);

@@ -44,44 +44,51 @@ inline constexpr Purpose itvf_size = 154;      ///< (t, selection k): private mo
 /// Modelled funds; row i is fund i and rows are never removed (a closed fund keeps its final
 /// accounts). Money in HK$ M; cumulative columns count from launch.
 struct FundTable {
-  std::vector<std::uint64_t> id;           ///< fund id = row + 1, never reused
-  std::vector<std::uint8_t> kind;          ///< FundKind
-  std::vector<std::int32_t> vintage;       ///< launch year
-  std::vector<std::uint8_t> status;        ///< FundStatus
-  std::vector<double> fee_rate;            ///< management fee, 1/year (terms at launch)
-  std::vector<double> carry_rate;          ///< carried interest, fraction
-  std::vector<double> hurdle_rate;         ///< preferred return, 1/year
-  std::vector<double> catch_up;            ///< GP share of the catch-up tier
-  std::vector<std::int32_t> life;          ///< years from vintage to wind-up
-  std::vector<std::int32_t> invest_years;  ///< investment period, years from vintage
-  std::vector<double> committed_gov;       ///< committed by the government, HK$ M
-  std::vector<double> committed_lp;        ///< committed by private LPs, HK$ M
-  std::vector<double> committed_gp;        ///< committed by the GP, HK$ M
-  std::vector<double> called;              ///< capital called, cumulative, HK$ M
-  std::vector<double> invested;            ///< invested at cost, cumulative, HK$ M
-  std::vector<double> invested_hk;         ///< of which in Hong Kong firms, HK$ M
-  std::vector<double> cost_held;           ///< cost of holdings still held (net invested), HK$ M
-  std::vector<double> nav;                 ///< holdings at latest round valuation, HK$ M
-  std::vector<double> cash;                ///< cash held, HK$ M
-  std::vector<double> proceeds;            ///< exit and wind-up proceeds, cumulative, HK$ M
-  std::vector<double> written_off;         ///< cost of failed holdings, cumulative, HK$ M
-  std::vector<double> dist_gov;            ///< distributed to the government, cumulative, HK$ M
-  std::vector<double> dist_lp;             ///< distributed to private LPs, cumulative, HK$ M
-  std::vector<double> dist_gp;             ///< distributed on the GP commitment, cumulative
-  std::vector<double> carry_paid;          ///< carried interest paid, cumulative, HK$ M
-  std::vector<double> fees_paid;           ///< management fees paid, cumulative, HK$ M
-  std::vector<double> preferred;           ///< preferred return accrued (eq. 6.1a), HK$ M
-  std::vector<double> calls_year;          ///< capital called this year, HK$ M
-  std::vector<double> invested_year;       ///< invested this year, HK$ M
-  std::vector<double> fees_year;           ///< fees paid this year, HK$ M
-  std::vector<double> proceeds_year;       ///< proceeds this year, HK$ M
-  std::vector<double> distributed_year;    ///< distributed this year incl. carry, HK$ M
+  std::vector<std::uint64_t> id;              ///< fund id = row + 1, never reused
+  std::vector<std::uint8_t> kind;             ///< FundKind
+  std::vector<std::int32_t> vintage;          ///< launch year
+  std::vector<std::uint8_t> status;           ///< FundStatus
+  std::vector<double> fee_rate;               ///< management fee, 1/year (terms at launch)
+  std::vector<double> carry_rate;             ///< carried interest, fraction
+  std::vector<double> hurdle_rate;            ///< preferred return, 1/year
+  std::vector<double> catch_up;               ///< GP share of the catch-up tier
+  std::vector<std::int32_t> life;             ///< years from vintage to wind-up
+  std::vector<std::int32_t> invest_years;     ///< investment period, years from vintage
+  std::vector<std::uint8_t> fee_on_invested;  ///< fee base in the period: 1 invested, 0 committed
+  std::vector<double> committed_gov;          ///< committed by the government, HK$ M
+  std::vector<double> committed_lp;           ///< committed by private LPs, HK$ M
+  std::vector<double> committed_gp;           ///< committed by the GP, HK$ M
+  std::vector<double> called;                 ///< capital called, cumulative, HK$ M
+  std::vector<double> invested;               ///< invested at cost, cumulative, HK$ M
+  std::vector<double> invested_hk;            ///< of which in Hong Kong firms, HK$ M
+  std::vector<double> invested_mfg;           ///< of which manufacturing-relevant (7.3), HK$ M
+  std::vector<double> chain_share;            ///< share of investable capital for chain leaders
+  std::vector<double> chain_invested;         ///< of invested, in chain-leading enterprises, HK$ M
+  std::vector<double> chain_cost;             ///< cost of chain-leading stakes held, HK$ M (6.6)
+  std::vector<double> cost_held;              ///< cost of holdings still held (net invested), HK$ M
+  std::vector<double> nav;                    ///< holdings at latest round valuation, HK$ M
+  std::vector<double> cash;                   ///< cash held, HK$ M
+  std::vector<double> proceeds;               ///< exit and wind-up proceeds, cumulative, HK$ M
+  std::vector<double> written_off;            ///< cost of failed holdings, cumulative, HK$ M
+  std::vector<double> dist_gov;               ///< distributed to the government, cumulative, HK$ M
+  std::vector<double> dist_lp;                ///< distributed to private LPs, cumulative, HK$ M
+  std::vector<double> dist_gp;                ///< distributed on the GP commitment, cumulative
+  std::vector<double> carry_paid;             ///< carried interest paid, cumulative, HK$ M
+  std::vector<double> fees_paid;              ///< management fees paid, cumulative, HK$ M
+  std::vector<double> preferred;              ///< preferred return accrued (eq. 6.1a), HK$ M
+  std::vector<double> calls_year;             ///< capital called this year, HK$ M
+  std::vector<double> invested_year;          ///< invested this year, HK$ M
+  std::vector<double> fees_year;              ///< fees paid this year, HK$ M
+  std::vector<double> proceeds_year;          ///< proceeds this year, HK$ M
+  std::vector<double> distributed_year;       ///< distributed this year incl. carry, HK$ M
 
   template <class F>
   void for_each_column(F&& f) {
     f(id), f(kind), f(vintage), f(status), f(fee_rate), f(carry_rate), f(hurdle_rate);
-    f(catch_up), f(life), f(invest_years), f(committed_gov), f(committed_lp), f(committed_gp);
-    f(called), f(invested), f(invested_hk), f(cost_held), f(nav), f(cash), f(proceeds);
+    f(catch_up), f(life), f(invest_years), f(fee_on_invested), f(committed_gov), f(committed_lp),
+        f(committed_gp);
+    f(called), f(invested), f(invested_hk), f(invested_mfg), f(chain_share), f(chain_invested),
+        f(chain_cost), f(cost_held), f(nav), f(cash), f(proceeds);
     f(written_off), f(dist_gov), f(dist_lp), f(dist_gp), f(carry_paid), f(fees_paid);
     f(preferred), f(calls_year), f(invested_year), f(fees_year), f(proceeds_year);
     f(distributed_year);
@@ -89,8 +96,10 @@ struct FundTable {
   template <class F>
   void for_each_column(F&& f) const {
     f(id), f(kind), f(vintage), f(status), f(fee_rate), f(carry_rate), f(hurdle_rate);
-    f(catch_up), f(life), f(invest_years), f(committed_gov), f(committed_lp), f(committed_gp);
-    f(called), f(invested), f(invested_hk), f(cost_held), f(nav), f(cash), f(proceeds);
+    f(catch_up), f(life), f(invest_years), f(fee_on_invested), f(committed_gov), f(committed_lp),
+        f(committed_gp);
+    f(called), f(invested), f(invested_hk), f(invested_mfg), f(chain_share), f(chain_invested),
+        f(chain_cost), f(cost_held), f(nav), f(cash), f(proceeds);
     f(written_off), f(dist_gov), f(dist_lp), f(dist_gp), f(carry_paid), f(fees_paid);
     f(preferred), f(calls_year), f(invested_year), f(fees_year), f(proceeds_year);
     f(distributed_year);
@@ -141,7 +150,8 @@ struct FundYear {
   double carry = 0;           ///< carried interest paid
   double funds_launched = 0;  ///< all kinds (count)
   double itvf_selected = 0, itvf_raised = 0, iof_launched = 0;  ///< counts (6.5, 6.6)
-  double itvf_private_attracted = 0;           ///< private money in ITVF-backed rounds (eq. 6.5c)
+  double iof_chain_invested = 0;      ///< invested in chain-leading enterprises this year (6.6)
+  double itvf_private_attracted = 0;  ///< private money in ITVF-backed rounds (eq. 6.5c)
   double itvf_receipts = 0, iof_receipts = 0;  ///< distributions to the government
   bool operator==(const FundYear&) const = default;
 };
@@ -158,7 +168,7 @@ struct FundScratch {
   std::vector<std::uint32_t> active;    ///< fund row
   std::vector<double> powder;           ///< dry powder, kept current as the fund invests
   std::vector<double> cap;              ///< largest deal, max_deal_share x committed
-  std::vector<std::uint8_t> mandate;    ///< bit mandate_bit(stage, field) set if it may lead
+  std::vector<std::uint16_t> mandate;   ///< bit mandate_class(stage, field) set if it may lead
   std::vector<std::uint32_t> eligible;  ///< positions in `active` that may lead this round
   std::vector<double> u_outside;        ///< outside_round draw of each request
   std::vector<std::uint8_t> keep, winding;
@@ -175,6 +185,7 @@ struct FundSystem {
   double itvf_private_attracted = 0.0;  ///< ITVF KPI, cumulative since 2017, HK$ M (eq. 6.5c)
   double itvf_receipts = 0.0;           ///< ITVF distributions to the government, cumulative
   double iof_receipts = 0.0;            ///< IOF distributions to the government, cumulative
+  double iof_chain_invested = 0.0;      ///< IOF sub-funds in chain-leading firms, cumulative
   FundYear year;                        ///< this year's aggregates
   FundScratch scratch;                  ///< reused buffers, not state
   bool operator==(const FundSystem& o) const;
@@ -194,6 +205,12 @@ void launch_funds(FundSystem& s, int year, const FundParams& p, const Rng& rng);
 /// outcome per request in `out`; new and marked-up holdings; capital calls and investments.
 void clear_rounds(FundSystem& s, std::span<const RoundRequest> requests,
                   std::vector<RoundOutcome>& out, int year, const FundParams& p, const Rng& rng);
+
+/// Section 6.6, eq. 6.6b. Each IOF sub-fund that may invest puts its chain-leading share of its
+/// paced investable capital into chain-leading enterprises, when `enterprises` (strategic
+/// enterprises in Hong Kong so far) > 0, within max_deal_share of its size per enterprise. The
+/// stakes are held at cost. No draws. Call after clear_rounds.
+void invest_chain_leading(FundSystem& s, int year, double enterprises, const FundParams& p);
 
 /// Section 6.7. Realises holdings of exiting start-ups: proceeds = ownership x equity value
 /// into fund cash; failures are written off; the holdings are removed. No draws.

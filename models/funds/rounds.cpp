@@ -58,44 +58,66 @@ bool early_stage(Stage s) {
   return s == Stage::seed || s == Stage::series_a || s == Stage::series_b;
 }
 
-/// The bit of a round's mandate class in FundScratch::mandate: early stage, hard tech.
-std::uint8_t mandate_bit(Stage s, Field f) {
-  return static_cast<std::uint8_t>(1u << ((early_stage(s) ? 2 : 0) + (hard_tech(f) ? 1 : 0)));
+/// Mandate classes (6.3): one per (early stage or not, field), k_mandate_classes in all.
+constexpr int k_mandate_classes = 2 * k_fields;
+using MandateMask = std::uint16_t;
+
+/// A round's mandate class: index of its (early stage, field) pair.
+int mandate_class(Stage s, Field f) {
+  return (early_stage(s) ? k_fields : 0) + static_cast<int>(f);
 }
 
-/// Mandate classes a fund of `kind` may lead (6.3, 6.5, 6.6): bits of mandate_bit.
-std::uint8_t mandate_of(FundKind kind) {
-  switch (kind) {
-    case FundKind::itvf_fund:
-      return 0b1100;  // early stage only
-    case FundKind::iof_subfund:
-      return 0b1010;  // hard tech only
-    case FundKind::private_vc:
-      return 0b1111;
-    case FundKind::itvf_coinvest:
-      break;
+/// Mandate classes a fund of `kind` may lead (6.3, 6.5, 6.6), one bit per mandate_class.
+MandateMask mandate_of(FundKind kind) {
+  MandateMask m = 0;
+  for (int c = 0; c < k_mandate_classes; ++c) {
+    const bool early = c >= k_fields;
+    const auto field = static_cast<Field>(c % k_fields);
+    bool ok = false;
+    switch (kind) {
+      case FundKind::itvf_fund:
+        ok = early && strategic(field);  // seed to Series B, strategic industries only (6.5)
+        break;
+      case FundKind::iof_subfund:
+        ok = hard_tech(field);  // any stage, hard tech only (6.6)
+        break;
+      case FundKind::private_vc:
+        ok = true;
+        break;
+      case FundKind::itvf_coinvest:
+        break;  // co-invests by its own rule (6.4), never leads
+    }
+    if (ok) m = static_cast<MandateMask>(m | (1u << c));
   }
-  return 0;  // co-invests by its own rule (6.4), never leads
+  return m;
 }
 
-/// Money a fund can still invest this year (eq. 6.3a): its investable capital (commitment less
-/// a reserve for lifetime fees; fee x life x committed bounds every fee it can be charged),
-/// paced evenly over the investment period, less what it invested, and never more than its
-/// uncalled commitment.
-double dry_powder(const FundTable& f, std::size_t i, int year) {
-  const double c = f.committed(i);
-  const double investable = c * (1.0 - f.fee_rate[i] * f.life[i]);
+/// A fund's investable capital (commitment less a reserve for lifetime fees; fee x life x
+/// committed bounds every fee it can be charged), paced evenly over the investment period
+/// (eq. 6.3a).
+double paced_investable(const FundTable& f, std::size_t i, int year) {
+  const double investable = f.committed(i) * (1.0 - f.fee_rate[i] * f.life[i]);
   const double pace =
       std::min(1.0, static_cast<double>(year - f.vintage[i] + 1) / f.invest_years[i]);
-  return std::max(0.0, std::min(investable * pace - f.invested[i], c - f.called[i]));
+  return investable * pace;
+}
+
+/// Money a fund can still invest in start-ups this year (eq. 6.3a): its paced investable
+/// capital less the part kept for chain-leading enterprises (eq. 6.6b), less what it invested
+/// in start-ups, and never more than its uncalled commitment.
+double dry_powder(const FundTable& f, std::size_t i, int year) {
+  const double startups = f.invested[i] - f.chain_invested[i];
+  const double room = (1.0 - f.chain_share[i]) * paced_investable(f, i, year) - startups;
+  return std::max(0.0, std::min(room, f.committed(i) - f.called[i]));
 }
 
 /// Mandate, concentration and dry-powder test of active fund j for taking `take` of round r
-/// (6.3); `bit` is the round's mandate_bit.
-bool eligible(const FundSystem& s, std::size_t j, const RoundRequest& r, std::uint8_t bit,
-              double take, const FundParams& p) {
+/// (6.3); `cls` is the round's mandate_class.
+bool eligible(const FundSystem& s, std::size_t j, const RoundRequest& r, int cls, double take,
+              const FundParams& p) {
   const FundScratch& x = s.scratch;
-  const bool open = ((x.mandate[j] & bit) != 0) & (take <= x.cap[j]) & (take <= x.powder[j]);
+  const bool open =
+      (((x.mandate[j] >> cls) & 1u) != 0) & (take <= x.cap[j]) & (take <= x.powder[j]);
   if (r.hong_kong || !open) return open;
   const FundTable& f = s.funds;
   const std::size_t i = x.active[j];
@@ -107,13 +129,12 @@ bool eligible(const FundSystem& s, std::size_t j, const RoundRequest& r, std::ui
 
 /// Largest `take` any active fund could accept in each mandate class: min(cap, powder), the
 /// most over funds with the class's bit. No fund can lead a round whose take is above it.
-void most_take(const FundScratch& x, std::array<double, 16>& most) {
+void most_take(const FundScratch& x, std::array<double, k_mandate_classes>& most) {
   most.fill(-1.0);
   for (std::size_t j = 0; j < x.active.size(); ++j) {
     const double m = std::min(x.cap[j], x.powder[j]);
-    for (int b = 0; b < 4; ++b) {
-      const std::size_t bit = std::size_t{1} << b;
-      if ((x.mandate[j] & bit) != 0) most[bit] = std::max(most[bit], m);
+    for (int c = 0; c < k_mandate_classes; ++c) {
+      if (((x.mandate[j] >> c) & 1u) != 0) most[c] = std::max(most[c], m);
     }
   }
 }
@@ -122,10 +143,12 @@ void most_take(const FundScratch& x, std::array<double, 16>& most) {
 /// holding created or topped up.
 void invest(FundSystem& s, std::size_t row, const RoundRequest& r, double x, double post) {
   FundTable& f = s.funds;
-  call_capital(s, row, x);
+  const double mfg = mfg_share_of(r.field);
+  call_capital(s, row, x, mfg);
   f.cash[row] -= x;
   f.invested[row] += x;
   f.invested_year[row] += x;
+  f.invested_mfg[row] += mfg * x;
   if (r.hong_kong) f.invested_hk[row] += x;
   s.year.investments += x;
   HoldingTable& h = s.holdings;
@@ -172,7 +195,7 @@ void clear_rounds(FundSystem& s, std::span<const RoundRequest> requests,
     }
   }
   x.eligible.resize(x.active.size());
-  std::array<double, 16> most{};
+  std::array<double, k_mandate_classes> most{};
   most_take(x, most);
   // The outside investors' draw of every request, a chunk at a time (used when no fund leads).
   x.u_outside.resize(requests.size());
@@ -192,12 +215,12 @@ void clear_rounds(FundSystem& s, std::span<const RoundRequest> requests,
 
     // Lead: a keyed uniform over eligible funds weighted by dry powder (eq. 6.3b). Funds that
     // cannot lead weigh nothing, so the sum runs over the eligible ones, in row order.
-    const std::uint8_t bit = mandate_bit(r.stage, r.field);
+    const int cls = mandate_class(r.stage, r.field);
     std::size_t n_eligible = 0;
-    if (take <= most[bit]) {
+    if (take <= most[cls]) {
       for (std::size_t j = 0; j < x.active.size(); ++j) {  // gathered without a branch
         x.eligible[n_eligible] = static_cast<std::uint32_t>(j);
-        n_eligible += eligible(s, j, r, bit, take, p) & (x.powder[j] > 0.0) ? 1 : 0;
+        n_eligible += eligible(s, j, r, cls, take, p) & (x.powder[j] > 0.0) ? 1 : 0;
       }
     }
     double total = 0.0;
@@ -247,9 +270,8 @@ void clear_rounds(FundSystem& s, std::span<const RoundRequest> requests,
       invest(s, static_cast<std::size_t>(lead), r, fund_take, post);
       const double was = std::min(x.cap[lead_j], x.powder[lead_j]);
       x.powder[lead_j] = dry_powder(f, x.active[lead_j], year);
-      for (int b = 0; b < 4; ++b) {  // the bounds move only where the lead set them
-        const std::size_t bit_b = std::size_t{1} << b;
-        if ((x.mandate[lead_j] & bit_b) != 0 && most[bit_b] == was) {
+      for (int c = 0; c < k_mandate_classes; ++c) {  // bounds move only where the lead set them
+        if (((x.mandate[lead_j] >> c) & 1u) != 0 && most[c] == was) {
           most_take(x, most);
           break;
         }
@@ -257,7 +279,7 @@ void clear_rounds(FundSystem& s, std::span<const RoundRequest> requests,
     }
     if (gov > 0.0) {
       const auto v = static_cast<std::size_t>(s.coinvest_row);
-      s.itvf.spend(gov);
+      s.itvf.spend(gov, mfg_share_of(r.field));  // section 7.3
       f.committed_gov[v] += gov;
       invest(s, v, r, gov, post);
       s.itvf.approvals += 1.0;
@@ -292,6 +314,34 @@ void clear_rounds(FundSystem& s, std::span<const RoundRequest> requests,
     }
   }
   refresh_holdings(s);
+}
+
+void invest_chain_leading(FundSystem& s, int year, double enterprises, const FundParams& p) {
+  FundTable& f = s.funds;
+  if (!(enterprises > 0.0)) return;  // no chain-leading enterprise in Hong Kong yet
+  for (std::size_t i = 0; i < rows(f); ++i) {
+    if (f.chain_share[i] <= 0.0 || !can_invest(f, i, year)) continue;
+    // eq. 6.6b: the chain-leading share of the paced investable capital, less what is already
+    // in chain-leading enterprises, within the uncalled commitment and the concentration limit
+    // (max_deal_share of the fund per enterprise).
+    const double want = f.chain_share[i] * paced_investable(f, i, year) - f.chain_invested[i];
+    const double limit = p.max_deal_share * f.committed(i) * enterprises - f.chain_cost[i];
+    const double x = std::min({want, limit, f.committed(i) - f.called[i]});
+    if (x <= 1e-9) continue;
+    call_capital(s, i, x, 1.0);  // chain-leading enterprises manufacture (7.3)
+    f.cash[i] -= x;
+    f.invested[i] += x;
+    f.invested_year[i] += x;
+    f.invested_mfg[i] += x;
+    f.invested_hk[i] += x;  // they set up or expand in Hong Kong (4.2)
+    f.chain_invested[i] += x;
+    f.chain_cost[i] += x;
+    f.nav[i] += x;
+    f.cost_held[i] += x;
+    s.year.investments += x;
+    s.year.iof_chain_invested += x;
+    s.iof_chain_invested += x;
+  }
 }
 
 void realise_exits(FundSystem& s, std::span<const StartupExit> exits, int /*year*/) {

@@ -20,12 +20,22 @@ void Budget::commit(double amount) {
   committed_ += amount;
 }
 
-void Budget::pay(double amount) {
+void Budget::pay(double amount, double mfg_share) {
   if (amount < 0.0 || amount > committed_ + 1e-9) {
     throw std::logic_error("Budget::pay: amount exceeds the commitments");
   }
+  if (!(mfg_share >= 0.0 && mfg_share <= 1.0)) {
+    throw std::logic_error("Budget::pay: manufacturing share outside [0, 1]");
+  }
   committed_ -= amount;
   spent_ += amount;
+  spent_mfg_ += amount * mfg_share;
+  spent_other_ += amount * (1.0 - mfg_share);
+}
+
+void Budget::renew(double amount) {
+  if (!(amount >= 0.0)) throw std::logic_error("Budget::renew: negative amount");
+  total_ += amount;
 }
 
 void Budget::release(double amount) {

@@ -89,11 +89,13 @@ void talent_year(Talent& t, int year, const TalentParams& p, double innohk_resea
     t.rth.applications += posts;
     t.rth.approvals += approved;
     t.rth.outcomes += approved;
-    t.rth.spend(approved * per_post);
     t.rth_posts_cum += approved;
     // NIAS posts are approved first; they are in manufacturing by definition.
     t.rth_nias[slot] = std::min(approved, t.nias_posts_pending);
     t.rth_general[slot] = approved - t.rth_nias[slot];
+    // Section 7.3: the cost of posts in manufacturing firms is manufacturing-relevant.
+    const double mfg_posts = t.rth_nias[slot] + p.rth_mfg_share * t.rth_general[slot];
+    t.rth.spend(approved * per_post, approved > 0.0 ? mfg_posts / approved : p.rth_mfg_share);
   }
   t.nias_posts_pending = 0.0;
   // Posts active this year: those approved in the last rth_years years (this one included).

@@ -92,7 +92,8 @@ void tsssu_year(StartupSystem& sys, int year, const StartupParams& p, const Rng&
     const double amount = year >= t.support_until[i]
                               ? t.grant_pending[i]
                               : std::min(t.grant_yearly[i], t.grant_pending[i]);
-    sys.tsssu.pay(amount);
+    // Section 7.3: a grant is manufacturing-relevant if its start-up's field can manufacture.
+    sys.tsssu.pay(amount, hard_tech(static_cast<Field>(t.field[i])) ? 1.0 : 0.0);
     t.grant_pending[i] = year >= t.support_until[i] ? 0.0 : t.grant_pending[i] - amount;
     t.grant_received[i] += amount;
   }
@@ -118,10 +119,10 @@ void raise_plus_year(StartupSystem& sys, int year, const StartupParams& p, const
         p.raise_plus_grant_median * std::exp(p.raise_plus_grant_sigma * z), p.raise_plus_grant_min,
         std::max(p.raise_plus_grant_min, p.raise_plus_grant_max));
     if (!sys.raise_plus.budget.can_commit(grant)) continue;  // smaller grants may still fit
-    sys.raise_plus.spend(grant);
     const Field f = field_for(
         p, Origin::raise_plus,
         rng.uniform(year, birth_key(Origin::raise_plus, k), purpose::startup_birth_field));
+    sys.raise_plus.spend(grant, hard_tech(f) ? 1.0 : 0.0);  // by the start-up's field (7.3)
     const std::size_t row = add_startup(sys, year, Origin::raise_plus, f, Stage::seed,
                                         std::max(stage_employment(p, 1, 0), team),
                                         startup_detail::median_post_money(p, 1));

@@ -78,6 +78,24 @@ void check_identities(const Scenario& sc, int threads, RunTotals& seen) {
       EXPECT_EQ(h.scheme_committed[k * n_schemes + j], b.committed());
       EXPECT_EQ(h.scheme_remaining[k * n_schemes + j], b.remaining());
       EXPECT_EQ(h.scheme_paid[k * n_schemes + j], sc_->paid);
+      // Section 7.3: payments by purpose add up, this year and to date, and are recorded.
+      EXPECT_NEAR(sc_->paid_mfg + sc_->paid_other, sc_->paid, tol);
+      EXPECT_GE(sc_->paid_mfg, -tol);
+      EXPECT_GE(sc_->paid_other, -tol);
+      EXPECT_NEAR(b.spent_mfg() + b.spent_other(), b.spent(), tol);
+      EXPECT_EQ(h.scheme_paid_mfg[k * n_schemes + j], sc_->paid_mfg);
+      EXPECT_EQ(h.scheme_paid_other[k * n_schemes + j], sc_->paid_other);
+      EXPECT_EQ(h.scheme_spent_mfg[k * n_schemes + j], b.spent_mfg());
+      EXPECT_EQ(h.scheme_spent_other[k * n_schemes + j], b.spent_other());
+    }
+    // Each scheme's purpose (section 7.3): NIFS and NIAS pay manufacturers only, InnoHK pays
+    // research only; RTH posts are manufacturing in proportion to the posts in manufacturing.
+    EXPECT_EQ(st.nifs.scheme.paid_other, 0.0);
+    EXPECT_EQ(st.enterprises.nias.paid_other, 0.0);
+    EXPECT_EQ(st.startups.innohk.paid_mfg, 0.0);
+    if (st.talent.rth.paid > 0.0) {
+      EXPECT_GE(st.talent.rth.paid_mfg, p.talent.rth_mfg_share * st.talent.rth.paid * (1 - 1e-12));
+      EXPECT_LT(st.talent.rth.paid_mfg, st.talent.rth.paid);
     }
 
     // Floor space: occupied (firms + reserved + claimed) within supply at every site, and the

@@ -61,6 +61,24 @@ TEST_F(InvariantsTest, NegativeReservedSpaceIsCaught) {
   EXPECT_NE(failure(check_identities).find("negative floor space"), std::string::npos);
 }
 
+TEST_F(InvariantsTest, PaidByPurposeMustAddUpToPaid) {
+  // Section 7.3: manufacturing-relevant + other = paid, for every scheme, every year.
+  ASSERT_GT(st_->talent.rth.paid, 0.0);
+  st_->talent.rth.paid_mfg += 1.0;
+  const std::string msg = failure(check_identities);
+  EXPECT_NE(msg.find("scheme rth"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("paid this year on manufacturing"), std::string::npos) << msg;
+}
+
+TEST_F(InvariantsTest, NegativePurposeIsCaughtEvenWhenTheSumHolds) {
+  Scheme& nifs = st_->nifs.scheme;
+  nifs.paid_other -= 5.0;  // a negative "other" offset by extra "manufacturing"
+  nifs.paid_mfg += 5.0;
+  ASSERT_LT(nifs.paid_other, 0.0);
+  const std::string msg = failure(check_identities);
+  EXPECT_NE(msg.find("scheme nifs"), std::string::npos) << msg;
+}
+
 TEST_F(InvariantsTest, RecordedFirmCountMustMatchTheTable) {
   st_->history.firms.back() += 1.0;
   EXPECT_NE(failure(check_identities).find("rows of the firm table"), std::string::npos);

@@ -15,12 +15,7 @@ namespace {
 
 /// The ScenarioError message for `text` (which inherits small.toml), or "" if it is valid.
 std::string error_of(const std::string& text) {
-  try {
-    params_from(test::scenario_text("inherit = \"small.toml\"\n" + text));
-  } catch (const ScenarioError& e) {
-    return e.what();
-  }
-  return "";
+  return test::scenario_error(text);
 }
 
 }  // namespace

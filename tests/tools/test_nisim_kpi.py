@@ -43,17 +43,23 @@ def test_against_a_base_gives_share_gain_and_cost_per_point(nisim_bin: Path, run
                                                             no_nifs_run_2032: Path) -> None:
     r = run_tool(nisim_bin, "kpi", run_2032, "--against", no_nifs_run_2032)
     assert r.returncode == 0, r.stderr
-    m = re.search(r"share ([-+][\d.]+) pp, public money ([-+][\d.]+) HK\$ M by 2032", r.stdout)
+    m = re.search(r"share ([-+][\d.]+) pp, public money ([-+][\d.]+) HK\$ M by 2032 "
+                  r"\(manufacturing-relevant ([-+][\d.]+) HK\$ M\)", r.stdout)
     assert m, r.stdout
     with h5py.File(run_2032, "r") as a, h5py.File(no_nifs_run_2032, "r") as b:
         t = list(a["year"][:]).index(2032)
         d_share = a["mfg_share"][t] - b["mfg_share"][t]
         d_cost = a["scheme_spent"][t].sum() - b["scheme_spent"][t].sum()
+        d_mfg = a["scheme_spent_mfg"][t].sum() - b["scheme_spent_mfg"][t].sum()
     assert float(m.group(1)) == pytest.approx(d_share, abs=5e-4)
     assert float(m.group(2)) == pytest.approx(d_cost, abs=0.05)
+    assert float(m.group(3)) == pytest.approx(d_mfg, abs=0.05)
     if d_share > 1e-6:
-        per = float(re.search(r"HK\$ ([-\d]+) M$", r.stdout.strip()).group(1))
+        per = float(re.search(r"share gained: HK\$ ([-\d]+) M$", r.stdout, re.M).group(1))
         assert per == pytest.approx(d_cost / d_share, rel=1e-3, abs=1)
+        per_mfg = float(re.search(r"manufacturing-relevant money only: HK\$ ([-\d]+) M$",
+                                  r.stdout, re.M).group(1))
+        assert per_mfg == pytest.approx(d_mfg / d_share, rel=1e-3, abs=1)
     else:
         assert "undefined" in r.stdout
 
@@ -150,3 +156,33 @@ def test_malformed_run_files_exit_4_naming_file_and_dataset(nisim_bin: Path, run
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("nisim: error:"), r.stderr
     assert bad.name in lines[0] and dataset in lines[0], lines[0]
+
+
+def test_a_base_without_the_purpose_split_is_refused(nisim_bin: Path, run_2032: Path,
+                                                     tmp_path: Path) -> None:
+    # A run file of an older nisim has no scheme_spent_mfg: the cost per point on
+    # manufacturing-relevant money (model.md 7.3) cannot be computed, so --against refuses it.
+    old = tmp_path / "old.h5"
+    old.write_bytes(run_2032.read_bytes())
+    with h5py.File(old, "r+") as f:
+        del f["scheme_spent_mfg"]
+    r = run_tool(nisim_bin, "kpi", run_2032, "--against", old)
+    assert r.returncode == 4
+    assert r.stdout == ""
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "scheme_spent_mfg" in lines[0] and old.name in lines[0]
+    assert run_tool(nisim_bin, "kpi", old).returncode == 0  # the table alone needs no split
+
+
+def test_purposes_add_up_in_the_run_file(run_2032: Path) -> None:
+    with h5py.File(run_2032, "r") as f:
+        paid, spent = f["scheme_paid"][:], f["scheme_spent"][:]
+        np.testing.assert_allclose(f["scheme_paid_mfg"][:] + f["scheme_paid_other"][:], paid,
+                                   rtol=1e-12, atol=1e-9)
+        np.testing.assert_allclose(f["scheme_spent_mfg"][:] + f["scheme_spent_other"][:], spent,
+                                   rtol=1e-12, atol=1e-9)
+        np.testing.assert_allclose(np.cumsum(f["scheme_paid_mfg"][:], axis=0),
+                                   f["scheme_spent_mfg"][:], rtol=1e-9, atol=1e-6)
+        names = [n.decode() if isinstance(n, bytes) else n for n in f["scheme"][:]]
+        assert f["scheme_spent_other"][-1][names.index("nifs")] == 0.0
+        assert f["scheme_spent_mfg"][-1][names.index("innohk")] == 0.0

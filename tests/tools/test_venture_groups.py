@@ -42,7 +42,8 @@ FUND_KIND_VARS = [f"{k}_by_kind" for k in
                    "funds", "dpi", "tvpi"]]
 FUND_YEAR_VARS = ["rounds_requested", "rounds_funded", "rounds_led", "from_funds", "from_outside",
                   "from_government", "itvf_private_attracted", "itvf_committed", "itvf_spent",
-                  "itvf_receipts", "iof_committed", "iof_spent", "iof_receipts"]
+                  "itvf_receipts", "iof_committed", "iof_spent", "iof_receipts",
+                  "iof_chain_invested"]
 BY_FUND_INT = ["fund_year", "fund_id", "fund_kind", "fund_vintage"]
 BY_FUND_REAL = ["committed", "called", "invested", "nav", "distributed", "fees", "dpi", "tvpi"]
 

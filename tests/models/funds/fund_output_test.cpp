@@ -113,7 +113,8 @@ TEST_F(FundOutput, PerYearSeriesRoundTrip) {
                                       {"itvf_receipts", &h.itvf_receipts},
                                       {"iof_committed", &h.iof_committed},
                                       {"iof_spent", &h.iof_spent},
-                                      {"iof_receipts", &h.iof_receipts}};
+                                      {"iof_receipts", &h.iof_receipts},
+                                      {"iof_chain_invested", &h.iof_chain_invested}};
   // Two dimension scales, the series and the subgroup by_fund.
   EXPECT_EQ(links(g), 2 + by_kind.size() + yearly.size() + 1);
   for (const Series& s : by_kind) {

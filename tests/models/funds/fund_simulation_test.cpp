@@ -142,6 +142,9 @@ TEST(FundSimulation, MandatesHoldForEveryDeal) {
       if (kind == FundKind::itvf_fund || kind == FundKind::itvf_coinvest) {
         EXPECT_TRUE(early);
       }
+      if (kind == FundKind::itvf_fund) {  // strategic industries only (6.5)
+        EXPECT_TRUE(strategic(rq.field));
+      }
       if (kind == FundKind::itvf_coinvest) {
         EXPECT_TRUE(rq.hong_kong);
       }
@@ -153,6 +156,12 @@ TEST(FundSimulation, MandatesHoldForEveryDeal) {
       const auto kind = static_cast<FundKind>(f.kind[i]);
       if (kind == FundKind::itvf_fund) {
         EXPECT_GE(f.invested_hk[i], 0.5 * f.invested[i] - tol(f.invested[i]));
+      }
+      if (kind == FundKind::iof_subfund) {  // chain leaders within their share (eq. 6.6b)
+        const double investable = f.committed(i) * (1.0 - f.fee_rate[i] * f.life[i]);
+        EXPECT_LE(f.chain_invested[i], f.chain_share[i] * investable + tol(investable));
+      } else {
+        EXPECT_EQ(f.chain_invested[i], 0.0);
       }
       if (kind == FundKind::itvf_coinvest) {  // old terms: Hong Kong start-ups only
         EXPECT_NEAR(f.invested_hk[i], f.invested[i], tol(f.invested[i]));

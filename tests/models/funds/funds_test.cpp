@@ -27,6 +27,23 @@ FundParams one_private(int year, double size) {
   return p;
 }
 
+/// The enhanced ITVF selecting one fund a year, which always raises its money (6.5).
+FundParams one_itvf_fund() {
+  FundParams p = quiet();
+  p.itvf_funds.enabled = true;
+  p.itvf_raise_prob = 1.0;
+  p.itvf_selections = 1;
+  return p;
+}
+
+/// The IOF launching one sub-fund a year (6.6).
+FundParams one_iof_subfund() {
+  FundParams p = quiet();
+  p.iof.enabled = true;
+  p.iof_funds_per_year = 1;
+  return p;
+}
+
 RoundRequest request(std::uint64_t id, Stage st, double amount, double pre, bool hk = true,
                      Field field = Field::hardware) {
   return {id, st, field, hk, amount, pre};
@@ -202,17 +219,15 @@ TEST(FundRounds, LeadIsDrawnInProportionToDryPowder) {
 }
 
 TEST(FundRounds, ItvfFundsInvestSeedToSeriesBAndAtLeastHalfInHongKong) {
-  FundParams p = quiet();
-  p.itvf_funds.enabled = true;
-  p.itvf_raise_prob = 1.0;
-  p.itvf_selections = 1;
+  FundParams p = one_itvf_fund();
   FundSystem s = make_fund_system(p);
   launch_funds(s, 2024, p, k_rng);
   ASSERT_EQ(rows(s.funds), 1u);
   std::vector<RoundRequest> r;
   for (std::uint64_t id = 1; id <= 400; ++id) {
-    // Every other non-HK, first ones non-HK; all four stages.
-    r.push_back(request(id, static_cast<Stage>(1 + id % 4), 2.0, 6.0, id % 2 == 0 && id > 1));
+    // Every other non-HK, first ones non-HK; all four stages; a strategic industry (6.5).
+    r.push_back(request(id, static_cast<Stage>(1 + id % 4), 2.0, 6.0, id % 2 == 0 && id > 1,
+                        Field::ai_data));
   }
   std::vector<RoundOutcome> out;
   clear_rounds(s, r, out, 2024, p, k_rng);
@@ -228,10 +243,34 @@ TEST(FundRounds, ItvfFundsInvestSeedToSeriesBAndAtLeastHalfInHongKong) {
   EXPECT_EQ(out[0].lead_fund, -1);  // the first request was non-HK with nothing invested yet
 }
 
+TEST(FundRounds, ItvfFundsNeverFundStartupsOutsideTheStrategicIndustries) {
+  FundParams p = one_itvf_fund();
+  p.outside_prob = {0.0, 0.0, 0.0, 0.0, 0.0};  // a round no fund leads stays unfunded
+  FundSystem s = make_fund_system(p);
+  launch_funds(s, 2024, p, k_rng);
+  ASSERT_EQ(rows(s.funds), 1u);
+  std::vector<RoundRequest> r;
+  for (std::uint64_t id = 1; id <= 300; ++id) {  // every field, seed to Series B
+    r.push_back(request(id, static_cast<Stage>(1 + id % 3), 1.0, 3.0, true,
+                        static_cast<Field>(id % k_fields)));
+  }
+  std::vector<RoundOutcome> out;
+  clear_rounds(s, r, out, 2024, p, k_rng);
+  int strategic_led = 0;
+  for (std::size_t q = 0; q < r.size(); ++q) {
+    // Software and hardware start-ups are never funded by the ITVF fund; every strategic one
+    // is (the fund has powder for all 180 of them).
+    EXPECT_EQ(out[q].lead_fund == 0, strategic(r[q].field)) << q;
+    EXPECT_EQ(out[q].funded, strategic(r[q].field)) << q;
+    strategic_led += out[q].lead_fund == 0;
+  }
+  EXPECT_EQ(strategic_led, 180);
+  EXPECT_FALSE(strategic(Field::software_services));
+  EXPECT_FALSE(strategic(Field::hardware));
+}
+
 TEST(FundRounds, IofSubfundsInvestOnlyInHardTech) {
-  FundParams p = quiet();
-  p.iof.enabled = true;
-  p.iof_funds_per_year = 1;
+  FundParams p = one_iof_subfund();
   FundSystem s = make_fund_system(p);
   launch_funds(s, 2026, p, k_rng);
   std::vector<RoundRequest> r;
@@ -278,6 +317,102 @@ TEST(FundRounds, OldTermsItvfCoinvestsOneForTwoUntilTheBudgetIsSpent) {
   EXPECT_NEAR(s.funds.invested[static_cast<std::size_t>(s.coinvest_row)], 50.0, 1e-9);
 }
 
+TEST(FundRounds, GovernmentMoneyIsManufacturingRelevantByTheStartupsField) {
+  // Section 7.3: old-terms co-investments in software start-ups are "other"; in hardware and
+  // the strategic industries they are manufacturing-relevant. Capital calls of an IOF sub-fund
+  // (hard tech only) and their fees are manufacturing-relevant.
+  FundParams p = quiet();
+  p.itvf.enabled = true;
+  p.itvf.end = 2030;  // old terms still open in 2026
+  p.itvf_coinvest_prob = 1.0;
+  p.outside_prob = {0.0, 1.0, 1.0, 1.0, 1.0};
+  p.iof.enabled = true;
+  p.iof_funds_per_year = 1;
+  FundSystem s = make_fund_system(p);
+  launch_funds(s, 2026, p, k_rng);  // one sub-fund and the co-investment vehicle
+  std::vector<RoundRequest> r;
+  for (std::uint64_t id = 1; id <= 50; ++id) {
+    r.push_back(request(id, Stage::seed, 2.0, 6.0, true, static_cast<Field>(id % k_fields)));
+  }
+  std::vector<RoundOutcome> out;
+  clear_rounds(s, r, out, 2026, p, k_rng);
+  double co_mfg = 0.0, co_other = 0.0;
+  const auto v = static_cast<std::size_t>(s.coinvest_row);
+  const double gov_share = p.iof_gov_share;
+  double iof_called = 0.0;
+  for (std::size_t i = 0; i < rows(s.funds); ++i) {
+    if (static_cast<FundKind>(s.funds.kind[i]) == FundKind::iof_subfund) {
+      iof_called += s.funds.called[i];
+    }
+  }
+  ASSERT_GT(iof_called, 0.0);
+  for (std::size_t q = 0; q < r.size(); ++q) {
+    // from_funds = the lead fund's take (if a modelled fund led) + the co-investment.
+    const bool fund_led = out[q].lead_fund >= 0 && out[q].lead_fund != s.coinvest_row;
+    const double gov = out[q].from_funds - (fund_led ? p.lead_share * r[q].amount : 0.0);
+    (hard_tech(r[q].field) ? co_mfg : co_other) += gov;
+  }
+  ASSERT_GT(co_other, 0.0);
+  ASSERT_GT(co_mfg, 0.0);
+  EXPECT_NEAR(s.itvf.paid_other, co_other, 1e-9);
+  EXPECT_NEAR(s.itvf.paid_mfg, co_mfg, 1e-9);
+  EXPECT_NEAR(s.funds.invested_mfg[v], co_mfg, 1e-9);
+  EXPECT_NEAR(s.iof.paid_mfg, gov_share * iof_called, 1e-9);
+  EXPECT_DOUBLE_EQ(s.iof.paid_other, 0.0);
+  close_year(s, 2026, p);  // fees: the sub-funds hold hard tech only
+  EXPECT_GT(s.year.fees, 0.0);
+  EXPECT_DOUBLE_EQ(s.iof.budget.spent_other(), 0.0);
+  EXPECT_NEAR(s.iof.budget.spent_mfg(), s.iof.budget.spent(), 1e-9);
+}
+
+TEST(FundRounds, IofSubfundsPutTheirChainShareIntoChainLeadingEnterprises) {
+  // Eq. 6.6b: a sub-fund of HK$ 2,000 M (investable 80% after the fee reserve, paced over 5
+  // years) keeps 20% of it for chain-leading enterprises, once there are any.
+  FundParams p = one_iof_subfund();
+  FundSystem s = make_fund_system(p);
+  launch_funds(s, 2026, p, k_rng);
+  p.iof.enabled = false;
+  ASSERT_EQ(rows(s.funds), 1u);
+  const double paced = 2000.0 * 0.8 / 5.0;  // 320 a year
+  invest_chain_leading(s, 2026, 0.0, p);    // no strategic enterprise in Hong Kong yet
+  EXPECT_DOUBLE_EQ(s.funds.chain_invested[0], 0.0);
+  // Start-ups get the other 80% of the paced capital: rounds beyond it find no fund.
+  std::vector<RoundRequest> r;
+  for (std::uint64_t id = 1; id <= 200; ++id) r.push_back(request(id, Stage::seed, 4.0, 12.0));
+  std::vector<RoundOutcome> out;
+  clear_rounds(s, r, out, 2026, p, k_rng);
+  EXPECT_NEAR(s.funds.invested[0], 0.8 * paced, 2.0 + 1e-9);  // within one take of the bound
+  EXPECT_LE(s.funds.invested[0], 0.8 * paced + 1e-9);
+  invest_chain_leading(s, 2026, 3.0, p);
+  EXPECT_NEAR(s.funds.chain_invested[0], 0.2 * paced, 1e-9);
+  EXPECT_NEAR(s.year.iof_chain_invested, 0.2 * paced, 1e-9);
+  invest_chain_leading(s, 2026, 3.0, p);  // nothing more this year
+  EXPECT_NEAR(s.funds.chain_invested[0], 0.2 * paced, 1e-9);
+  // The stake is held at cost and counted in NAV and net invested capital; its government
+  // money is manufacturing-relevant (section 7.3).
+  EXPECT_NEAR(s.funds.chain_cost[0], 0.2 * paced, 1e-9);
+  close_year(s, 2026, p);
+  EXPECT_GE(s.funds.nav[0], s.funds.chain_cost[0]);
+  EXPECT_DOUBLE_EQ(s.iof.budget.spent_other(), 0.0);
+  // The concentration limit: one enterprise takes at most 15% of the fund in all.
+  launch_funds(s, 2027, p, k_rng);
+  invest_chain_leading(s, 2027, 1.0, p);
+  EXPECT_NEAR(s.funds.chain_cost[0], std::min(0.2 * 2 * paced, 0.15 * 2000.0), 1e-9);
+  // Wound up at the end of its life: the stake is sold at NAV less the discount.
+  double before = 0.0;
+  for (int y = 2027; y <= 2035; ++y) {
+    if (y > 2027) launch_funds(s, y, p, k_rng);
+    if (y == 2035) {  // the stake and the start-up holdings, all at NAV
+      before = s.funds.chain_cost[0];
+      for (double v : s.holdings.nav) before += v;
+    }
+    close_year(s, y, p);
+  }
+  EXPECT_EQ(s.funds.status[0], static_cast<std::uint8_t>(FundStatus::closed));
+  EXPECT_DOUBLE_EQ(s.funds.chain_cost[0], 0.0);
+  EXPECT_NEAR(s.year.windup_sales, before * (1.0 - p.windup_discount), 1e-9);
+}
+
 TEST(FundExits, ProceedsAreOwnershipTimesEquityAndFailuresAreWrittenOff) {
   const FundParams p = one_private(2020, 400.0);
   FundSystem s = make_fund_system(p);
@@ -322,10 +457,54 @@ TEST(FundClose, FeesOnCommitmentsThenNetInvestedAndWindUpAtDiscount) {
   EXPECT_DOUBLE_EQ(s.funds.cash[0], 0.0);
 }
 
+TEST(FundClose, ItvfFeeIsOnInvestedCapitalThenOnNetInvested) {
+  FundParams p = one_itvf_fund();
+  FundSystem s = make_fund_system(p);
+  launch_funds(s, 2024, p, k_rng);
+  p.itvf_funds.enabled = false;  // only the one fund
+  ASSERT_EQ(rows(s.funds), 1u);
+  ASSERT_GT(s.funds.committed(0), 600.0);
+  // A year with no investment: no fee at all, though hundreds of millions are committed.
+  close_year(s, 2024, p);
+  EXPECT_DOUBLE_EQ(s.funds.fees_paid[0], 0.0);
+  EXPECT_DOUBLE_EQ(s.funds.called[0], 0.0);
+  EXPECT_DOUBLE_EQ(s.itvf.budget.spent(), 0.0);  // no government money called for fees
+  // Invest 30 in 2025 and 20 more in 2026: the fee is 2% of what has been invested.
+  const RoundRequest a[] = {request(1, Stage::seed, 60.0, 100.0, true, Field::ai_data)};
+  std::vector<RoundOutcome> out;
+  launch_funds(s, 2025, p, k_rng);
+  clear_rounds(s, a, out, 2025, p, k_rng);
+  ASSERT_EQ(out[0].lead_fund, 0);
+  close_year(s, 2025, p);
+  EXPECT_NEAR(s.funds.fees_year[0], 0.02 * 30.0, 1e-12);
+  const RoundRequest b[] = {request(2, Stage::series_a, 40.0, 100.0, true, Field::ai_data)};
+  launch_funds(s, 2026, p, k_rng);
+  clear_rounds(s, b, out, 2026, p, k_rng);
+  ASSERT_EQ(out[0].lead_fund, 0);
+  close_year(s, 2026, p);
+  EXPECT_NEAR(s.funds.fees_year[0], 0.02 * 50.0, 1e-12);
+  // Start-up 1 fails in 2027: invested capital is cumulative, so the fee does not fall in the
+  // investment period (2024-2028).
+  const StartupExit x[] = {{1, StartupExit::Kind::failure, 0.0}};
+  launch_funds(s, 2027, p, k_rng);
+  realise_exits(s, x, 2027);
+  close_year(s, 2027, p);
+  EXPECT_NEAR(s.funds.fees_year[0], 0.02 * 50.0, 1e-12);
+  launch_funds(s, 2028, p, k_rng);
+  close_year(s, 2028, p);
+  EXPECT_NEAR(s.funds.fees_year[0], 0.02 * 50.0, 1e-12);
+  // After the investment period: on net invested capital, the cost of the 20 still held.
+  launch_funds(s, 2029, p, k_rng);
+  close_year(s, 2029, p);
+  EXPECT_NEAR(s.funds.fees_year[0], 0.02 * 20.0, 1e-12);
+  EXPECT_NEAR(s.funds.fees_paid[0], 0.02 * (30.0 + 50.0 * 3 + 20.0), 1e-9);
+  // The government pays its share of each fee call, and no more.
+  const double gov_share = s.funds.committed_gov[0] / s.funds.committed(0);
+  EXPECT_NEAR(s.itvf.budget.spent(), gov_share * s.funds.called[0], 1e-9);
+}
+
 TEST(FundClose, UncalledGovernmentCommitmentLapsesAtWindUp) {
-  FundParams p = quiet();
-  p.iof.enabled = true;
-  p.iof_funds_per_year = 1;
+  FundParams p = one_iof_subfund();
   FundSystem s = make_fund_system(p);
   launch_funds(s, 2026, p, k_rng);
   p.iof.enabled = false;  // only the one sub-fund

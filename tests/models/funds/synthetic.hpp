@@ -43,6 +43,8 @@ class SyntheticMarket {
       m.requests.push_back({a.id, next, a.field, a.hong_kong, amount, 3.0 * amount});
     }
     clear_rounds(s, m.requests, m.outcomes, year, p, fund_rng);
+    // Strategic enterprises arrive from 2022 (section 4.2): chain-leading targets for the IOF.
+    invest_chain_leading(s, year, year >= 2022 ? 20.0 * (year - 2021) : 0.0, p);
     std::size_t q = 0;
     std::vector<Startup> kept;
     for (Startup& a : alive_) {

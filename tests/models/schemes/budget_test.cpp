@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <stdexcept>
 
 namespace nisim::hk {
@@ -122,6 +123,57 @@ TEST(Budget, TermsOpenOnlyWhenEnabledAndWithinTheirYears) {
   EXPECT_FALSE(t.open(2026));
   t.enabled = false;
   EXPECT_FALSE(t.open(2022));
+}
+
+TEST(Budget, PaymentsAreSplitByPurposeAndAddUpToSpent) {
+  // Section 7.3: each payment's manufacturing-relevant part and the rest, kept separately.
+  Budget b(100.0);
+  b.spend(10.0, 1.0);
+  b.commit(20.0);
+  b.pay(8.0, 0.25);
+  b.spend(4.0);  // unclassified at the ledger level: other purposes
+  EXPECT_DOUBLE_EQ(b.spent(), 22.0);
+  EXPECT_DOUBLE_EQ(b.spent_mfg(), 10.0 + 2.0);
+  EXPECT_DOUBLE_EQ(b.spent_other(), 6.0 + 4.0);
+  EXPECT_DOUBLE_EQ(b.spent_mfg() + b.spent_other(), b.spent());
+  // A share outside [0, 1] (or NaN) is refused and changes nothing.
+  EXPECT_THROW(b.pay(1.0, 1.5), std::logic_error);
+  EXPECT_THROW(b.pay(1.0, -0.1), std::logic_error);
+  EXPECT_THROW(b.pay(1.0, std::nan("")), std::logic_error);
+  EXPECT_DOUBLE_EQ(b.spent(), 22.0);
+  EXPECT_DOUBLE_EQ(b.committed(), 12.0);
+  EXPECT_DOUBLE_EQ(b.spent_mfg(), 12.0);
+}
+
+TEST(Budget, SchemeCountsPaidByPurposeWithItsDefaultShare) {
+  Scheme s;
+  s.budget = Budget(100.0);
+  s.mfg_share = 0.4;  // the scheme's default purpose
+  s.spend(10.0);      // classified by the default
+  s.spend(5.0, 0.0);  // classified one by one
+  s.budget.commit(10.0);
+  s.pay(10.0, 1.0);
+  EXPECT_DOUBLE_EQ(s.paid, 25.0);
+  EXPECT_DOUBLE_EQ(s.paid_mfg, 4.0 + 10.0);
+  EXPECT_DOUBLE_EQ(s.paid_other, 6.0 + 5.0);
+  EXPECT_DOUBLE_EQ(s.budget.spent_mfg(), 14.0);
+  s.new_year();
+  EXPECT_EQ(s.paid_mfg, 0.0);
+  EXPECT_EQ(s.paid_other, 0.0);
+  EXPECT_DOUBLE_EQ(s.budget.spent_mfg(), 14.0);  // the ledger carries over
+}
+
+TEST(Budget, RenewalRaisesTheTotalAndNothingElse) {
+  Budget b(10.0);
+  b.spend(10.0);
+  EXPECT_FALSE(b.can_commit(1.0));
+  b.renew(6.0);
+  EXPECT_DOUBLE_EQ(b.total(), 16.0);
+  EXPECT_DOUBLE_EQ(b.spent(), 10.0);
+  EXPECT_DOUBLE_EQ(b.remaining(), 6.0);
+  expect_identity(b);
+  EXPECT_THROW(b.renew(-1.0), std::logic_error);
+  EXPECT_DOUBLE_EQ(b.total(), 16.0);
 }
 
 }  // namespace nisim::hk
