@@ -144,6 +144,7 @@ void bind_params(Params& p, ParamBinder& b) {
   bind_nifs_params(p.nifs, b);
   bind_nias_params(p.nias, p.enterprises, b);
   bind_talent_params(p.talent, b);
+  bind_knowledge_params(p.knowledge, b);
   bind_startup_params(p.startups, b);
   bind_fund_params(p.funds, b);
   b.real("startups.graduation.tech_share", p.graduate_tech_share,
@@ -210,6 +211,9 @@ void check_relations(const Scenario& sc, const Params& p, const Shock* shock) {
       const std::string end = std::string(prefix) + ".end", start = std::string(prefix) + ".start";
       fail_at(at({end.c_str(), start.c_str()}), end, "must not be before " + start);
     }
+  }
+  if (const auto problem = knowledge_param_problem(p.knowledge)) {
+    fail_at(at({problem->key.c_str()}), problem->key, problem->detail);
   }
   try {
     check_fund_params(p.funds);

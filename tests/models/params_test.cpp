@@ -13,15 +13,7 @@
 namespace nisim::hk {
 namespace {
 
-/// The ScenarioError message for `text` (which inherits small.toml), or "" if it is valid.
-std::string error_of(const std::string& text) {
-  try {
-    params_from(test::scenario_text("inherit = \"small.toml\"\n" + text));
-  } catch (const ScenarioError& e) {
-    return e.what();
-  }
-  return "";
-}
+const auto error_of = &test::params_error;
 
 }  // namespace
 

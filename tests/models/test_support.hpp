@@ -7,7 +7,9 @@
 #include <fstream>
 #include <string>
 
+#include "engine/error.hpp"
 #include "engine/scenario.hpp"
+#include "models/params.hpp"
 
 namespace nisim::hk::test {
 
@@ -20,6 +22,17 @@ inline Scenario small_scenario() {
 inline Scenario scenario_text(const std::string& text) {
   return load_scenario_text(text,
                             std::filesystem::path(NISIM_TEST_DATA) / "scenarios" / "inline.toml");
+}
+
+/// The ScenarioError message that reading the parameters of `text` (which inherits small.toml)
+/// gives, or "" if they are valid.
+inline std::string params_error(const std::string& text) {
+  try {
+    params_from(scenario_text("inherit = \"small.toml\"\n" + text));
+  } catch (const ScenarioError& e) {
+    return e.what();
+  }
+  return "";
 }
 
 /// A fixture with a fresh temporary directory per test, removed afterwards.
