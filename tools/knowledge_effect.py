@@ -2,15 +2,15 @@
 """The policy effect on the manufacturing share with the knowledge channel off, low, central
 and high, and scheme by scheme (docs/model.md section 4.5).
 
-    python3 tools/knowledge_effect.py [--bin build/debug/app/nisim] [--seeds 1-20] [--year 2032]
-                                      [--parts] [--md]
+    /usr/bin/python3 tools/knowledge_effect.py [--bin build/debug/app/nisim] [--seeds 1-20]
+                                               [--year 2032] [--parts]
 
 For every setting of the channel it writes temporary scenario files that `inherit` the shipped
 scenarios/baseline.toml and scenarios/no_new_policy.toml and override the `[knowledge]` keys,
 runs `nisim run --seed s` for each seed, and prints the mean over seeds of the manufacturing
 share (percent of GDP) in --year under both scenarios and their difference, the policy effect,
-in percentage points. --parts adds, with the channel off and at its central setting, each group
-of schemes switched on alone on top of no_new_policy (lines: NIFS; plants: NIAS; start-ups:
+in percentage points. --parts adds, with the channel off, low and central, each group of
+schemes switched on alone on top of no_new_policy (lines: NIFS; plants: NIAS; start-ups:
 TSSSU, RAISe+, the accelerator, InnoHK, the ITVF funds and the fund of funds; talent and
 knowledge: RTH, NITTP, ESS). Exit codes: 0 ok, 2 usage, 4 a run failed or its output is missing.
 """
@@ -124,22 +124,26 @@ def main() -> int:
                   f"| {b:.4f} | {n:.4f} | {b - n:+.4f} |", flush=True)
         if args.parts:
             print("\neach group of schemes switched on alone on top of no_new_policy; effect = "
-                  "share - no_new_policy's (pp), channel off and central\n")
-            print("| schemes on | effect, channel off | effect, channel central | knowledge part |")
-            print("|---|---|---|---|")
+                  "share - no_new_policy's (pp), with the channel off, low and central; "
+                  "knowledge part = effect - effect with the channel off\n")
+            print("| schemes on | effect, off | effect, low | effect, central "
+                  "| knowledge part, low | knowledge part, central |")
+            print("|---|---|---|---|---|---|")
+            labels = ("off", "low", "central")
             nones = {}
-            for label in ("off", "central"):
+            for label in labels:
                 knowledge = knowledge_toml(SETTINGS[label])
                 none = write_scenario(tmp, f"none_{label}", "no_new_policy.toml", knowledge)
                 nones[label] = mean_share(args.bin, none, seeds, args.year, tmp)
             for k, (group, text) in enumerate(PARTS.items()):
                 effect = {}
-                for label in ("off", "central"):
+                for label in labels:
                     knowledge = knowledge_toml(SETTINGS[label])
                     part = write_scenario(tmp, f"part_{k}_{label}", "no_new_policy.toml",
                                           text + knowledge)
                     effect[label] = mean_share(args.bin, part, seeds, args.year, tmp) - nones[label]
-                print(f"| {group} | {effect['off']:+.4f} | {effect['central']:+.4f} "
+                print(f"| {group} | {effect['off']:+.4f} | {effect['low']:+.4f} "
+                      f"| {effect['central']:+.4f} | {effect['low'] - effect['off']:+.4f} "
                       f"| {effect['central'] - effect['off']:+.4f} |", flush=True)
     return 0
 
