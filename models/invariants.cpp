@@ -24,6 +24,42 @@ std::string num(double v) {
                    " (docs/model.md section 2.2); please report this with the scenario");
 }
 
+/// Section 4.5: each stock is last year's stock less its depreciation plus this year's flow
+/// (perpetual inventory); the two R&D stocks lose the same fraction; nothing is negative.
+void check_knowledge_stocks(const State& st) {
+  const Knowledge& k = st.knowledge;
+  struct Stock {
+    const char* name;
+    double before, lost, added, now;
+  };
+  const Stock stocks[] = {
+      {"R&D stock K^R", k.rd_stock_before, k.rd_depreciated, k.rd_private + k.rd_public,
+       k.rd_stock},
+      {"private R&D stock K^0", k.rd_stock_private_before, k.rd_private_depreciated, k.rd_private,
+       k.rd_stock_private},
+      {"trained stock S", k.trained_stock_before, k.trained_lost, k.trainees_mfg, k.trained_stock}};
+  for (const Stock& s : stocks) {
+    const double tol = 1e-9 * (1.0 + std::abs(s.before) + std::abs(s.added));
+    if (std::abs(s.now - (s.before - s.lost + s.added)) > tol) {
+      broken(st, std::string(s.name) + " " + num(s.now) + " != last year's " + num(s.before) +
+                     " - depreciation " + num(s.lost) + " + addition " + num(s.added));
+    }
+    if (s.now < -tol || s.lost < -tol || s.added < -tol || s.lost > s.before + tol) {
+      broken(st, std::string(s.name) + ": stock " + num(s.now) + ", depreciation " + num(s.lost) +
+                     " or addition " + num(s.added) +
+                     " negative, or more depreciated than the stock held " + num(s.before));
+    }
+  }
+  // Both R&D stocks depreciate at delta_R: lost / before is the same for K^R and K^0.
+  const double cross =
+      k.rd_depreciated * k.rd_stock_private_before - k.rd_private_depreciated * k.rd_stock_before;
+  if (std::abs(cross) > 1e-9 * (1.0 + k.rd_stock_before * k.rd_stock_private_before)) {
+    broken(st, "the R&D stocks depreciate at different rates: " + num(k.rd_depreciated) + " of " +
+                   num(k.rd_stock_before) + " against " + num(k.rd_private_depreciated) + " of " +
+                   num(k.rd_stock_private_before));
+  }
+}
+
 }  // namespace
 
 void check_identities(const State& st) {
@@ -69,6 +105,7 @@ void check_identities(const State& st) {
                      num(land.reserved[s]) + ", claimed " + num(land.claimed[s]) + ")");
     }
   }
+  check_knowledge_stocks(st);
   if (!st.history.firms.empty() && st.history.firms.back() != static_cast<double>(rows(st.firms))) {
     broken(st, "firms recorded " + num(st.history.firms.back()) + " != rows of the firm table " +
                    std::to_string(rows(st.firms)));

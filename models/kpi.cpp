@@ -205,16 +205,17 @@ double spent_by(const RunFile& r, const std::vector<double>& spent, int year) {
 
 /// The manufacturing-relevant part of scheme_spent (section 7.3), [year][scheme].
 std::vector<double> spent_mfg_of(const std::string& path, const RunFile& r) {
-  std::vector<double> v;
-  try {
-    v = h5::read_double(h5::open_file_read(path), "scheme_spent_mfg");
-  } catch (const std::exception& e) {
-    throw IoError(path + ": no dataset scheme_spent_mfg (" + e.what() +
-                  "); a run file of an older nisim: rerun it with `nisim run`");
+  const h5::Location f = h5::open_file_read(path);
+  if (!f.exists("scheme_spent_mfg")) {
+    throw IoError(path +
+                  ": no dataset scheme_spent_mfg; a run file of an older nisim: rerun it "
+                  "with `nisim run`");
   }
-  if (v.size() != r.spent.size()) {
-    throw IoError(path + ": scheme_spent_mfg and scheme_spent have different sizes");
-  }
+  std::vector<hsize_t> shape;
+  // At most what scheme_spent holds: a larger declared size is refused before reading.
+  std::vector<double> v = h5::read_double(f, "scheme_spent_mfg", &shape, r.spent.size());
+  expect_shape(path, "/scheme_spent_mfg", shape, {r.years.size(), r.schemes.size()},
+               "year x scheme, as scheme_spent");
   return v;
 }
 

@@ -36,7 +36,7 @@ Schedule<State, Params> make_schedule() {
       .phase("remove_exits", remove_exits)                // exits leave (their projects lapse)
       .phase("enter_firms", enter_firms)                  // entrants join where there is space
       .phase("account_macro", account_macro)              // GDP, the share, wider shares
-      .phase("update_knowledge", update_knowledge)        // next year's TFP bonus from R&D
+      .phase("update_knowledge", update_knowledge)        // R&D and trained stocks, TFP bonus
       .phase("record_year", record_year);                 // one row of output
   return s;
 }

@@ -147,6 +147,7 @@ void bind_params(Params& p, ParamBinder& b) {
   bind_nifs_params(p.nifs, b);
   bind_nias_params(p.nias, p.enterprises, b);
   bind_talent_params(p.talent, b);
+  bind_knowledge_params(p.knowledge, b);
   bind_startup_params(p.startups, b);
   bind_fund_params(p.funds, b);
   bind_renewal_params(p.renewal, b);
@@ -227,6 +228,9 @@ void check_relations(const Scenario& sc, const Params& p, const Shock* shock) {
               first_set_key(sc, shock, {end.c_str(), start.c_str()}),
               end + " must not be before " + start);
     }
+  }
+  if (const auto problem = knowledge_param_problem(p.knowledge)) {
+    fail_at(at({problem->key.c_str()}), problem->key, problem->detail);
   }
   try {
     check_fund_params(p.funds);

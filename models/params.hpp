@@ -11,6 +11,7 @@
 #include "engine/params.hpp"
 #include "engine/scenario.hpp"
 #include "models/funds/fund_params.hpp"
+#include "models/knowledge.hpp"
 #include "models/land/land.hpp"
 #include "models/schemes/nias.hpp"
 #include "models/schemes/nifs.hpp"
@@ -103,14 +104,15 @@ struct Params {
   double line_noise_sigma = 0.5;   ///< s.d. of the log idiosyncratic gain of a line
 
   // Policy and land (sections 3.6, 4)
-  LandParams land;               ///< sites, supply, rents (3.6)
-  NifsParams nifs;               ///< New Industrialisation Funding Scheme (4.1)
-  NiasParams nias;               ///< New Industrialisation Acceleration Scheme (4.2)
-  EnterpriseParams enterprises;  ///< strategic enterprises (4.2)
-  TalentParams talent;           ///< technical staff, RTH, NITTP, ESS, knowledge channel (4.3-4.5)
-  StartupParams startups;        ///< start-ups, TSSSU, RAISe+, accelerators, InnoHK (5)
-  FundParams funds;              ///< private VC, ITVF, I&T Industry-Oriented Fund (6)
-  RenewalParams renewal;         ///< how each scheme's budget is renewed (4.0)
+  LandParams land;                   ///< sites, supply, rents (3.6)
+  NifsParams nifs;                   ///< New Industrialisation Funding Scheme (4.1)
+  NiasParams nias;                   ///< New Industrialisation Acceleration Scheme (4.2)
+  EnterpriseParams enterprises;      ///< strategic enterprises (4.2)
+  TalentParams talent;               ///< technical staff, RTH, NITTP, ESS (4.3-4.4)
+  KnowledgeParams knowledge;         ///< the knowledge channel: R&D stock and training (4.5)
+  StartupParams startups;            ///< start-ups, TSSSU, RAISe+, accelerators, InnoHK (5)
+  FundParams funds;                  ///< private VC, ITVF, I&T Industry-Oriented Fund (6)
+  RenewalParams renewal;             ///< how each scheme's budget is renewed (4.0)
   double graduate_tech_share = 0.2;  ///< technical staff share of a graduating start-up (5.5)
   WiderParams wider;                 ///< the wider share definitions (7.1)
 

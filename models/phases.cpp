@@ -100,8 +100,8 @@ void set_environment(State& st, const Params& p) {
   st.env.line_grant = nifs_grant(p.nifs, t, p.line_cost);  // eq. 4.1a
   st.env.project_limit = nifs_project_limit(p.nifs, t);    // eq. 4.1b
   st.env.line_floor = p.nifs.line_floor;
-  st.env.tfp_bonus = st.talent.tfp_bonus;  // eq. 4.5a, from last year's R&D
-  set_land_year(st.land, t, p.land);       // eqs. 3.6c-d
+  st.env.tfp_bonus = st.knowledge.tfp_bonus;  // eq. 4.5f, from last year's stocks
+  set_land_year(st.land, t, p.land);          // eqs. 3.6c-d
   for (int s = 0; s < k_sites; ++s) {
     st.env.floor_factor[s] = st.land.floor_factor[s];
     st.env.rent_extra[s] = st.land.rent[s] - p.land.sites[s].rent_base;
@@ -378,7 +378,11 @@ void account_macro(State& st, const Params& p) {
 }
 
 void update_knowledge(State& st, const Params& p) {
-  knowledge_channel(st.talent, st.macro.mfg_va, p.talent);  // eq. 4.5a, for next year
+  // eqs. 4.5a-f: the stocks at the end of t and the TFP bonus for t + 1.
+  double employment = 0.0;
+  for (double e : st.totals.employment) employment += e;
+  knowledge_year(st.knowledge, p.knowledge, st.year - static_cast<int>(p.base_year), st.mfg_va_base,
+                 st.talent.rd_spending, st.talent.nittp.outcomes, employment, st.macro.mfg_va);
 }
 
 void record_year(State& st, const Params&) {
@@ -499,8 +503,28 @@ void record_year(State& st, const Params&) {
   h.put("rth_posts_cum", "posts", "Research Talent Hub posts approved, cumulative",
         tl.rth_posts_cum);
   h.put("rth_active_mfg", "posts", "RTH posts active in manufacturing firms", tl.rth_active_mfg);
-  h.put("rd_spending", "HK$ M", "manufacturing R&D and training from the schemes", tl.rd_spending);
-  h.put("tfp_bonus", "1/year", "knowledge-channel addition to next year's TFP drift", tl.tfp_bonus);
+  const Knowledge& k = st.knowledge;
+  h.put("rd_spending", "HK$ M", "the schemes' R&D in manufacturing (RTH, ESS, InnoHK; no NITTP)",
+        tl.rd_spending);
+  h.put("rd_private", "HK$ M", "private manufacturing R&D", k.rd_private);
+  h.put("rd_public", "HK$ M", "scheme R&D added to the manufacturing R&D stock", k.rd_public);
+  h.put("rd_stock", "HK$ M", "manufacturing R&D stock (perpetual inventory)", k.rd_stock);
+  h.put("rd_stock_private", "HK$ M", "R&D stock private R&D alone would have built",
+        k.rd_stock_private);
+  h.put("rd_return_fixed", "1/year",
+        "gross return on a marginal HK$ of R&D at fixed inputs, gamma_R V / K", k.return_fixed);
+  h.put("trained_stock", "persons", "manufacturing workers trained by NITTP (depreciated)",
+        k.trained_stock);
+  h.put("trained_share", "fraction", "trained stock / persons engaged in manufacturing",
+        k.trained_share);
+  h.put("tfp_gain_rd", "log points", "TFP level gained from scheme R&D, gamma_R ln(K / K0)",
+        k.rd_gain);
+  h.put("tfp_gain_training", "log points", "TFP level gained from training, theta_S tau",
+        k.training_gain);
+  h.put("tfp_bonus_rd", "1/year", "next year's TFP drift added by the R&D stock", k.bonus_rd);
+  h.put("tfp_bonus_training", "1/year", "next year's TFP drift added by training",
+        k.bonus_training);
+  h.put("tfp_bonus", "1/year", "knowledge-channel addition to next year's TFP drift", k.tfp_bonus);
 }
 
 void initialise(State& st, const Params& p) {
@@ -536,6 +560,7 @@ void initialise(State& st, const Params& p) {
   ration_floor(st.land, demand);
   account_macro(st, p);
   st.mfg_va_base = st.macro.mfg_va;
+  initialise_knowledge(st.knowledge, p.knowledge, st.mfg_va_base);  // eq. 4.5b
   account_macro(st, p);
   st.history.reserve(years);
   record_year(st, p);

@@ -44,7 +44,8 @@ void venture_outcomes(State& state, const Params& p);
 /// Start-ups ready to manufacture become firms where floor space and staff allow (5.5).
 void graduate_startups(State& state, const Params& p);
 
-/// The knowledge channel's TFP bonus for next year (eq. 4.5a). Out: state.talent.tfp_bonus.
+/// The knowledge channel (eqs. 4.5a-f): the R&D and trained stocks at year end and the TFP
+/// bonus for next year. Out: state.knowledge.
 void update_knowledge(State& state, const Params& p);
 
 /// The schemes whose ledgers are recorded, with their output names (docs/output.md).

@@ -9,6 +9,7 @@
 #include "models/firms.hpp"
 #include "models/funds/funds.hpp"
 #include "models/history.hpp"
+#include "models/knowledge.hpp"
 #include "models/land/land.hpp"
 #include "models/params.hpp"
 #include "models/schemes/nias.hpp"
@@ -67,7 +68,8 @@ struct State {
   Land land;                         ///< floor space by site (section 3.6)
   Nifs nifs;                         ///< NIFS ledger and line projects (section 4.1)
   Enterprises enterprises;           ///< strategic enterprises and NIAS (section 4.2)
-  Talent talent;                     ///< technical staff and talent schemes (sections 4.3-4.5)
+  Talent talent;                     ///< technical staff and talent schemes (sections 4.3-4.4)
+  Knowledge knowledge;               ///< R&D and trained stocks, next year's TFP bonus (4.5)
   double mfg_va_base = 0.0;          ///< manufacturing value added at the base year, HK$ M
   StartupSystem startups;            ///< start-ups and their schemes (section 5)
   FundSystem funds;                  ///< venture funds, ITVF and the fund of funds (section 6)

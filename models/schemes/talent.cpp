@@ -1,4 +1,5 @@
-// Technical staff, talent schemes and the knowledge channel (docs/model.md sections 4.3-4.5).
+// Technical staff and talent schemes, and their R&D for the knowledge channel (docs/model.md
+// sections 4.3-4.5).
 #include "models/schemes/talent.hpp"
 
 #include <algorithm>
@@ -41,8 +42,6 @@ void bind_talent_params(TalentParams& p, ParamBinder& b) {
   b.real("schemes.ess.cap", p.ess_cap, {"HK$ M", 0.0, 1e4, "grant cap per project; 10 (4.4)"});
   b.real("schemes.ess.mfg_share", p.ess_mfg_share,
          {"fraction", 0.0, 1.0, "share of projects in manufacturing firms; assumed (4.4)"});
-  b.real("knowledge.rd_return", p.rd_return,
-         {"", 0.0, 5.0, "TFP growth per unit of R&D intensity; Hall et al. (2010) (4.5)"});
   b.real("knowledge.innohk_spillover", p.innohk_spillover,
          {"fraction", 0.0, 1.0, "share of InnoHK research counted as manufacturing R&D (4.5)"});
   b.real("knowledge.innohk_cost", p.innohk_cost,
@@ -105,7 +104,7 @@ void talent_year(Talent& t, int year, const TalentParams& p, double innohk_resea
     t.rth_active_mfg += p.rth_mfg_share * t.rth_general[s] + t.rth_nias[s];
   }
   r_d += t.rth_active_mfg * p.rth_cost;
-  // eq. 4.4b: NITTP pays 2/3 of each trainee's training; the whole cost is training spending.
+  // eq. 4.4b: NITTP pays 2/3 of each trainee's training.
   if (p.nittp.open(year)) {
     const double want = p.nittp_trainees.at(year);
     const double per = p.nittp_cost * 2.0 / 3.0;
@@ -116,8 +115,7 @@ void talent_year(Talent& t, int year, const TalentParams& p, double innohk_resea
     t.nittp.applications += want;
     t.nittp.approvals += trainees;
     t.nittp.outcomes += trainees;
-    t.nittp.spend(trainees * per);
-    r_d += trainees * p.nittp_cost;
+    t.nittp.spend(trainees * per);  // training works through skills, not R&D (eq. 4.5d)
   }
   // eq. 4.4c: ESS grants min(cost / 2, cap) per project; manufacturing's share counts as R&D.
   if (p.ess.open(year)) {
@@ -133,11 +131,6 @@ void talent_year(Talent& t, int year, const TalentParams& p, double innohk_resea
   }
   r_d += p.innohk_spillover * innohk_researchers * p.innohk_cost;
   t.rd_spending = r_d;
-}
-
-void knowledge_channel(Talent& t, double mfg_value_added, const TalentParams& p) {
-  // eq. 4.5a
-  t.tfp_bonus = mfg_value_added > 0.0 ? p.rd_return * t.rd_spending / mfg_value_added : 0.0;
 }
 
 }  // namespace nisim::hk

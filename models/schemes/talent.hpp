@@ -2,7 +2,7 @@
 // Technical staff and knowledge (docs/model.md sections 4.3-4.5): the pool of technical staff
 // that new lines, NIAS facilities and graduating start-ups hire from; the Research Talent Hub,
 // the New Industrialisation and Technology Training Programme and the Enterprise Support
-// Scheme; and the knowledge channel through which their R&D and training raise firms' TFP.
+// Scheme; and the schemes' R&D that the knowledge channel (models/knowledge.hpp) counts.
 #include <array>
 #include <cstdint>
 
@@ -35,8 +35,7 @@ struct TalentParams {
   double ess_project_cost = 8.0;  ///< mean R&D project cost, HK$ M (government 1 : 1, cap 10)
   double ess_cap = 10.0;          ///< grant cap per project, HK$ M
   double ess_mfg_share = 0.3;     ///< share of ESS projects in manufacturing firms
-  // Knowledge channel (section 4.5).
-  double rd_return = 0.25;         ///< rho: TFP growth per unit of R&D intensity
+  // Scheme R&D counted in the knowledge channel (section 4.5).
   double innohk_spillover = 0.05;  ///< share of InnoHK research that counts as manufacturing R&D
   double innohk_cost = 1.0;        ///< research spending per InnoHK researcher, HK$ M/year
 };
@@ -56,8 +55,7 @@ struct Talent {
   double nias_posts_pending = 0.0;       ///< NIAS extra posts to approve this year
   std::array<double, 32> rth_general{};  ///< posts approved by year % 32 (general), posts
   std::array<double, 32> rth_nias{};     ///< NIAS extra posts approved by year % 32, posts
-  double rd_spending = 0.0;  ///< R: manufacturing R&D and training from the schemes, HK$ M
-  double tfp_bonus = 0.0;    ///< Delta g: addition to every firm's TFP drift next year
+  double rd_spending = 0.0;  ///< R^pub: the schemes' R&D in manufacturing (no NITTP), HK$ M
 
   /// Take `n` staff from the pool for a project; false (counted as refused) if fewer are free.
   bool hire(double n);
@@ -69,8 +67,5 @@ struct Talent {
 /// module (section 5). Out: talent.pool, inflow, left, the schemes' ledgers and counters,
 /// rth_active_mfg, rd_spending.
 void talent_year(Talent& talent, int year, const TalentParams& p, double innohk_researchers);
-
-/// The knowledge channel (eq. 4.5a): Delta g = rho R / Y_mfg, applied to next year's drift.
-void knowledge_channel(Talent& talent, double mfg_value_added, const TalentParams& p);
 
 }  // namespace nisim::hk

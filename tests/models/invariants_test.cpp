@@ -84,6 +84,26 @@ TEST_F(InvariantsTest, RecordedFirmCountMustMatchTheTable) {
   EXPECT_NE(failure(check_identities).find("rows of the firm table"), std::string::npos);
 }
 
+TEST_F(InvariantsTest, RdStockOffItsPerpetualInventoryIsCaught) {
+  ASSERT_GT(st_->knowledge.rd_stock, 0.0);
+  st_->knowledge.rd_stock += 1.0;
+  const std::string msg = failure(check_identities);
+  EXPECT_NE(msg.find("R&D stock K^R"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("last year's"), std::string::npos) << msg;
+}
+
+TEST_F(InvariantsTest, TrainedStockOffItsInventoryIsCaught) {
+  st_->knowledge.trained_stock += 5.0;
+  EXPECT_NE(failure(check_identities).find("trained stock S"), std::string::npos);
+}
+
+TEST_F(InvariantsTest, RdStocksDepreciatingAtDifferentRatesAreCaught) {
+  // Keep K^0's own inventory true while its depreciation no longer matches K^R's rate.
+  st_->knowledge.rd_private_depreciated += 1.0;
+  st_->knowledge.rd_stock_private -= 1.0;
+  EXPECT_NE(failure(check_identities).find("different rates"), std::string::npos);
+}
+
 TEST_F(InvariantsTest, NegativeFirmStockIsCaughtWithTheFirmNamed) {
   st_->firms.capital[5] = -2.0;
   const std::string msg = failure(check_firm_stocks);

@@ -166,7 +166,7 @@ TEST(Invariants, NonFiniteValueStopsTheRunNamingPhaseAndFirm) {
   const Scenario sc = test::scenario_text(
       "inherit = \"small.toml\"\n[run]\nhorizon = 2200\n[labour]\nwage_growth = [[2017, -0.5]]\n"
       "[firms]\ntfp_drift = 0.2\n[land]\nrent_factor_min = 1.0\nrent_factor_max = 1.0\n"
-      "[knowledge]\nrd_return = 0.0\n");
+      "[knowledge]\nrd_elasticity = 0.0\ntraining_elasticity = 0.0\n");
   try {
     run(sc, {});
     FAIL() << "expected a ModelError";

@@ -13,10 +13,7 @@
 namespace nisim::hk {
 namespace {
 
-/// The ScenarioError message for `text` (which inherits small.toml), or "" if it is valid.
-std::string error_of(const std::string& text) {
-  return test::scenario_error(text);
-}
+const auto error_of = &test::params_error;
 
 }  // namespace
 

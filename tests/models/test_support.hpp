@@ -24,9 +24,9 @@ inline Scenario scenario_text(const std::string& text) {
                             std::filesystem::path(NISIM_TEST_DATA) / "scenarios" / "inline.toml");
 }
 
-/// The ScenarioError message of loading the parameters of `text` (which inherits small.toml), or ""
-/// if it is valid.
-inline std::string scenario_error(const std::string& text) {
+/// The ScenarioError message that reading the parameters of `text` (which inherits small.toml)
+/// gives, or "" if they are valid.
+inline std::string params_error(const std::string& text) {
   try {
     params_from(scenario_text("inherit = \"small.toml\"\n" + text));
   } catch (const ScenarioError& e) {

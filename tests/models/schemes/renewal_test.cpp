@@ -69,12 +69,12 @@ TEST(Renewal, RecurrentOpenSchemeGetsLastYearsPaymentsBack) {
 }
 
 TEST(Renewal, ScenarioSwitchIsValidatedWithTheKeyNamed) {
-  EXPECT_EQ(test::scenario_error("[schemes.rth]\nrenewal = \"none\"\n"), "");
-  EXPECT_EQ(test::scenario_error("[schemes.innohk]\nrenewal = \"recurrent\"\n"), "");
-  const std::string e = test::scenario_error("[schemes.innohk]\nrenewal = \"sometimes\"\n");
+  EXPECT_EQ(test::params_error("[schemes.rth]\nrenewal = \"none\"\n"), "");
+  EXPECT_EQ(test::params_error("[schemes.innohk]\nrenewal = \"recurrent\"\n"), "");
+  const std::string e = test::params_error("[schemes.innohk]\nrenewal = \"sometimes\"\n");
   EXPECT_NE(e.find("schemes.innohk.renewal"), std::string::npos) << e;
   EXPECT_NE(e.find("inline.toml:3"), std::string::npos) << e;
-  EXPECT_NE(test::scenario_error("[schemes.rth]\nrenewal = 1\n").find("schemes.rth.renewal"),
+  EXPECT_NE(test::params_error("[schemes.rth]\nrenewal = 1\n").find("schemes.rth.renewal"),
             std::string::npos);
 }
 

@@ -1,4 +1,4 @@
-// Technical staff, talent schemes and the knowledge channel (docs/model.md sections 4.3-4.5).
+// Technical staff, talent schemes and their R&D (docs/model.md sections 4.3-4.5).
 #include "models/schemes/talent.hpp"
 
 #include <gtest/gtest.h>
@@ -199,21 +199,18 @@ TEST(Talent, ResearchSpendingCountsManufacturingShares) {
   EXPECT_DOUBLE_EQ(capped.ess.paid, 10.0 * 3.0);
 }
 
-TEST(Talent, KnowledgeChannelBonusIsRdReturnTimesRdIntensity) {
-  TalentParams p;
-  p.rd_return = 0.25;
-  Talent t;
-  t.rd_spending = 50.0;
-  knowledge_channel(t, 10000.0, p);
-  EXPECT_DOUBLE_EQ(t.tfp_bonus, 0.25 * 50.0 / 10000.0);  // eq. 4.5a
-  knowledge_channel(t, 20000.0, p);
-  EXPECT_DOUBLE_EQ(t.tfp_bonus, 0.25 * 50.0 / 20000.0);
-  p.rd_return = 0.0;
-  knowledge_channel(t, 10000.0, p);
-  EXPECT_EQ(t.tfp_bonus, 0.0);
-  p.rd_return = 0.25;
-  knowledge_channel(t, 0.0, p);  // no manufacturing: no bonus (and no division by zero)
-  EXPECT_EQ(t.tfp_bonus, 0.0);
+TEST(Talent, NittpTrainingIsNotCountedAsResearch) {
+  // Section 4.5: training works through the trained stock (eq. 4.5d), so NITTP spends from its
+  // ledger and counts trainees, but adds nothing to the schemes' R&D.
+  TalentParams p = pool_only();
+  p.nittp = {true, 2016, 2040, 1e4};
+  p.nittp_trainees = {{2016}, {2500.0}};
+  p.nittp_cost = 0.02;
+  Talent t = talent_for(p);
+  talent_year(t, 2020, p, 0.0);
+  EXPECT_DOUBLE_EQ(t.nittp.outcomes, 2500.0);
+  EXPECT_NEAR(t.nittp.budget.spent(), 2500.0 * 0.02 * 2.0 / 3.0, 1e-9);
+  EXPECT_EQ(t.rd_spending, 0.0);
 }
 
 }  // namespace nisim::hk
