@@ -169,6 +169,27 @@ double share_in(const RunFile& r, int year) {
   return std::numeric_limits<double>::quiet_NaN();
 }
 
+/// The NIFS additionality note (docs/model.md eq. 4.1h) for 2027, the lines indicator's year:
+/// funded lines that paid without the grant. Empty for files without the series or the year.
+std::string nifs_additionality_note(const std::string& path, const RunFile& r) {
+  constexpr int year = 2027;
+  std::size_t t = r.years.size();
+  for (std::size_t k = 0; k < r.years.size(); ++k) {
+    if (r.years[k] == year) t = k;
+  }
+  const h5::Location f = h5::open_file_read(path);
+  if (t == r.years.size() || !f.exists("nifs_nonadditional_lines")) return "";
+  const std::vector<double> lines = h5::read_double(f, "nifs_funded_lines");
+  const std::vector<double> own = h5::read_double(f, "nifs_nonadditional_lines");
+  if (lines.size() != r.years.size() || own.size() != r.years.size()) return "";
+  char line[256];
+  std::snprintf(line, sizeof line,
+                "\nNIFS additionality: %.0f of the %.0f lines funded by %d would have been built "
+                "without the grant (nifs_nonadditional_lines)\n",
+                own[t], lines[t], year);
+  return line;
+}
+
 }  // namespace
 
 std::string kpi_report(const std::string& path, const std::string& against) {
@@ -185,6 +206,7 @@ std::string kpi_report(const std::string& path, const std::string& against) {
                   nan ? "not simulated" : (r.projected[k] >= r.target[k] ? "yes" : "no"));
     out += line;
   }
+  out += nifs_additionality_note(path, r);
   const std::size_t last = r.years.size() - 1;
   std::snprintf(line, sizeof line, "\npublic money paid by %lld, HK$ M\n",
                 static_cast<long long>(r.years[last]));
