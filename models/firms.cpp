@@ -154,6 +154,7 @@ struct KernelConstants {
     // eq. 3.4b in logs: adopt iff ln Y + ln(a (1-alpha-beta) g_k) + sn z - sn^2/2 > ln(C - G).
     log_value_factor = std::log(annuity * rts);
     log_net_cost = net_cost > 0.0 ? std::log(net_cost) : -std::numeric_limits<double>::infinity();
+    log_cost = p.line_cost > 0.0 ? std::log(p.line_cost) : -std::numeric_limits<double>::infinity();
     // eq. 3.4d in logs: ln g_k = ln g_0 + k ln(decay) for k < max_per_firm, else -inf. A zero
     // decay leaves only the first line with a gain (k ln 0 is -inf for k >= 1, not NaN at k = 0).
     max_lines = static_cast<double>(p.line_max);
@@ -161,6 +162,7 @@ struct KernelConstants {
                                          : -std::numeric_limits<double>::infinity();
     decays = p.line_gain_decay > 0.0;
     log_decay = decays ? std::log(p.line_gain_decay) : 0.0;
+    inv_neg_log_decay = log_decay < 0.0 ? -1.0 / log_decay : 0.0;
     for (int s = 0; s < k_sectors; ++s) {
       drift[s] = p.tfp_drift + p.sector[s].tfp_drift_extra + env.tfp_bonus;  // eq. 4.5a
       floor[s] = p.sector[s].floor_per_worker;
@@ -184,8 +186,8 @@ struct KernelConstants {
     tag = philox_tag(purpose::firm_update, 0);
   }
   double alpha, beta, inv_rts, c0, c_l, c_k, wage, user_cost, line_cost;
-  double log_value_factor, log_net_cost, project_limit, line_floor;
-  double max_lines, log_gain0, log_decay;
+  double log_value_factor, log_net_cost, log_cost, project_limit, line_floor;
+  double max_lines, log_gain0, log_decay, inv_neg_log_decay;
   bool decays;
   double lambda, sigma, payout, credit, sn, noise_mean, young, hazard_young, hazard_mature;
   std::uint32_t key0, key1, year, tag;
@@ -251,7 +253,7 @@ struct WideRows {
   double* value_added;
   double* floor_space;
   double* subsidy;
-  double* plan;  ///< 1.0 if the firm plans a line, else 0.0
+  double* plan;  ///< 0 if no plan, else 1 + lines that pay without a grant (eq. 3.4e)
   double* exit;  ///< 1.0 if the firm exits, else 0.0
   double* age;   ///< age after this year's update
 };
@@ -276,9 +278,11 @@ struct WideRows {
   const double c0 = k.c0, inv_rts = k.inv_rts, c_l = k.c_l, c_k = k.c_k, alpha = k.alpha,
                beta = k.beta;
   const double wage = k.wage, user_cost = k.user_cost, line_floor = k.line_floor;
-  const double log_value_factor = k.log_value_factor, log_net_cost = k.log_net_cost;
+  const double log_value_factor = k.log_value_factor, log_net_cost = k.log_net_cost,
+               log_cost = k.log_cost;
   const double line_cost = k.line_cost, project_limit = k.project_limit;
-  const double max_lines = k.max_lines, log_gain0 = k.log_gain0, log_decay = k.log_decay;
+  const double max_lines = k.max_lines, log_gain0 = k.log_gain0, log_decay = k.log_decay,
+               inv_neg_log_decay = k.inv_neg_log_decay;
   const bool decays = k.decays;
   constexpr double minus_inf = -std::numeric_limits<double>::infinity();
   const double lambda = k.lambda, sigma = k.sigma, payout = k.payout, credit = k.credit;
@@ -347,8 +351,16 @@ struct WideRows {
     const double n_next = in.lines[j] + in.projects[j];
     const bool has_gain = (n_next < max_lines) & (decays | (n_next == 0.0));
     const double log_gain = has_gain ? log_gain0 + n_next * log_decay : minus_inf;
-    const bool worth_it =
-        log_va[j] + log_value_factor + log_gain + sn * z_line[j] + noise_mean > log_net_cost;
+    const double log_value = log_va[j] + log_value_factor + log_gain + sn * z_line[j] + noise_mean;
+    const bool worth_it = log_value > log_net_cost;
+    // eq. 3.4e: how many lines from the next one on would pay without any grant (the no-grant
+    // decision, for the additionality count of section 4.1): the k-th of them is worth
+    // V delta^k, so 1 + floor(ln(V / c) / -ln delta) of them, at most the lines left to the cap.
+    const double surplus = log_value - log_cost, lines_left = max_lines - n_next;
+    const double more = !decays           ? 0.0
+                        : log_decay < 0.0 ? std::floor(surplus * inv_neg_log_decay)
+                                          : lines_left;
+    const double own = surplus > 0.0 ? std::min(lines_left, 1.0 + more) : 0.0;
     const bool can_pay = cash1 + credit * cap >= line_cost;
     const bool room = in.projects[j] < project_limit;
     // eq. 3.3c: exit by hazard or by insolvency beyond the credit limit.
@@ -359,7 +371,7 @@ struct WideRows {
     cash[j] = cash1;
     floor_space[j] = fl;
     subsidy[j] = 0.0;  // grants received are set later in the year (eq. 4.1d)
-    plan[j] = (worth_it & can_pay & room) ? 1.0 : 0.0;
+    plan[j] = (worth_it & can_pay & room) ? 1.0 + std::min(own, 254.0) : 0.0;
     exits[j] = exit ? 1.0 : 0.0;
     age[j] = age1;
   }

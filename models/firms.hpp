@@ -27,7 +27,7 @@ struct FirmTable {
   std::vector<std::int32_t> age;          ///< years since entry
   std::vector<std::uint8_t> new_lines;    ///< lines completed this year (count)
   std::vector<std::uint8_t> projects;     ///< line projects applied for or being built (count)
-  std::vector<std::uint8_t> line_plan;    ///< 1 if the firm wants to start a line this year
+  std::vector<std::uint8_t> line_plan;    ///< 0: no plan; else 1 + lines paying without grant
   std::vector<std::uint8_t> exiting;      ///< 1 if the firm exits at the end of this year
 
   template <class F>

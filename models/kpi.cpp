@@ -230,7 +230,33 @@ RunFile read_run(const std::string& path) {
   return read_run(h5::open_file_read(path), path);
 }
 
-std::string report(const RunFile& r) {
+/// The NIFS additionality note (docs/model.md eq. 4.1h) for 2027, the lines indicator's year:
+/// funded lines that paid without the grant. Empty for files without the series or the year.
+std::string nifs_additionality_note(const h5::Location& f, const std::string& path,
+                                    const RunFile& r) {
+  constexpr int year = 2027;
+  std::size_t t = r.years.size();
+  for (std::size_t k = 0; k < r.years.size(); ++k) {
+    if (r.years[k] == year) t = k;
+  }
+  if (t == r.years.size() || !f.exists("nifs_nonadditional_lines")) return "";
+  std::vector<hsize_t> lines_shape, own_shape;
+  // Bounded reads: a series longer than the run's years is refused before it is read.
+  const std::vector<double> lines =
+      h5::read_double(f, "nifs_funded_lines", &lines_shape, r.years.size());
+  const std::vector<double> own =
+      h5::read_double(f, "nifs_nonadditional_lines", &own_shape, r.years.size());
+  expect_shape(path, "/nifs_funded_lines", lines_shape, {r.years.size()}, "one per year");
+  expect_shape(path, "/nifs_nonadditional_lines", own_shape, {r.years.size()}, "one per year");
+  char line[256];
+  std::snprintf(line, sizeof line,
+                "\nNIFS additionality: %.0f of the %.0f lines funded by %d would have been built "
+                "without the grant (nifs_nonadditional_lines)\n",
+                own[t], lines[t], year);
+  return line;
+}
+
+std::string report(const h5::Location& f, const std::string& path, const RunFile& r) {
   std::string out;
   char line[256];
   std::snprintf(line, sizeof line, "%-46s %6s %12s %12s  %s\n", "indicator", "year", "target",
@@ -243,6 +269,7 @@ std::string report(const RunFile& r) {
                   nan ? "not simulated" : (r.projected[k] >= r.target[k] ? "yes" : "no"));
     out += line;
   }
+  out += nifs_additionality_note(f, path, r);
   const std::size_t last = r.years.size() - 1;
   std::snprintf(line, sizeof line, "\npublic money paid by %lld, HK$ M\n",
                 static_cast<long long>(r.years[last]));
@@ -262,12 +289,13 @@ std::string report(const RunFile& r) {
 }  // namespace
 
 std::string kpi_report(const h5::Location& run, const std::string& name) {
-  return report(read_run(run, name));
+  return report(run, name, read_run(run, name));
 }
 
 std::string kpi_report(const std::string& path, const std::string& against) {
-  const RunFile r = read_run(path);
-  std::string out = report(r);
+  const h5::Location f = h5::open_file_read(path);
+  const RunFile r = read_run(f, path);
+  std::string out = report(f, path, r);
   char line[256];
   if (!against.empty()) {
     const RunFile b = read_run(against);

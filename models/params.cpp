@@ -44,9 +44,9 @@ Params::Params() {
   // Section 3.3: nominal manufacturing wage growth; calibrated so that with no new policy the
   // share follows its observed decline (2.0% in 2007 to 1.1% in 2017).
   wage_growth = {{2017}, {0.030}};
-  // Section 4.2: strategic enterprises landing (OASES): ~100 by mid 2024 and >130 by January
+  // Section 4.2: enterprises entering talks with OASES: ~100 by mid 2024 and >130 by January
   // 2025 from its start in 2022-23; 30 a year afterwards (assumed).
-  enterprises.arrivals = {{2016, 2022, 2023, 2024, 2025}, {0.0, 35.0, 55.0, 45.0, 30.0}};
+  enterprises.talks = {{2016, 2022, 2023, 2024, 2025}, {0.0, 35.0, 55.0, 45.0, 30.0}};
   // Section 4.3: technical staff joining the pool (assumed), non-local admissions (assumed).
   talent.local_inflow = {{2016}, {1200.0}};
   talent.nonlocal_inflow = {{2016, 2023}, {200.0, 500.0}};

@@ -145,6 +145,7 @@ void allocate_floor(State& st, const Params&) {
 
 void staff_and_knowledge(State& st, const Params& p) {
   // eqs. 4.3a, 4.4a-c; InnoHK researchers of last year feed the knowledge channel (4.5).
+  st.talent.mfg_firms = static_cast<double>(rows(st.firms));  // the RTH cap (eq. 4.4d)
   talent_year(st.talent, st.year, p.talent, st.startups.innohk_researchers);
 }
 
@@ -448,12 +449,20 @@ void record_year(State& st, const Params&) {
   h.put("offshore_va", "HK$ M", "offshore production by Hong Kong firms", m.offshore_va);
   h.put("support_va", "HK$ M", "industrial support services", m.support_va);
   const Nifs& n = st.nifs;
-  h.put("nifs_funded_lines", "lines", "NIFS lines approved with a grant, cumulative",
+  h.put("nifs_funded_projects", "projects", "NIFS projects approved with a grant, cumulative",
+        n.funded_projects);
+  h.put("nifs_funded_lines", "lines", "lines in NIFS projects approved with a grant, cumulative",
         n.funded_lines);
+  h.put("nifs_nonadditional_lines", "lines",
+        "NIFS-funded lines that paid without the grant (eq. 4.1h), cumulative",
+        n.nonadditional_lines);
+  h.put("nifs_not_applied", "projects", "line projects of firms not applying to NIFS (uptake)",
+        n.not_applied);
   h.put("nifs_tech_jobs", "jobs", "technical jobs of NIFS-funded lines, cumulative", n.tech_jobs);
   h.put("nifs_private_investment", "HK$ M", "firms' matching investment in NIFS lines, cumulative",
         n.private_investment);
-  h.put("nifs_unfunded_lines", "lines", "lines started while NIFS was closed", n.unfunded_lines);
+  h.put("nifs_unfunded_lines", "lines", "lines started this year at the firm's own cost",
+        n.unfunded_lines);
   h.put("nifs_refused_budget", "applications", "NIFS applications refused: budget",
         n.refused_budget);
   h.put("nifs_refused_land", "applications", "NIFS applications refused: no floor space",
@@ -461,9 +470,17 @@ void record_year(State& st, const Params&) {
   h.put("nifs_refused_talent", "applications", "NIFS applications refused: no technical staff",
         n.refused_talent);
   h.put("nifs_lapsed", "projects", "NIFS projects lapsed because the firm exited", n.lapsed);
-  h.put("nifs_projects_open", "projects", "NIFS applications pending and lines being built",
+  h.put("nifs_projects_open", "projects", "NIFS applications pending and projects being built",
         static_cast<double>(n.projects.firm_id.size()));
   const Enterprises& e = st.enterprises;
+  h.put("oases_talks_cum", "enterprises", "enterprises that entered OASES talks, cumulative",
+        e.talks_cum);
+  h.put("oases_in_talks", "enterprises", "enterprises in OASES talks, not landed, at year end",
+        static_cast<double>(e.talks.id.size()));
+  h.put("oases_dropped", "enterprises",
+        "enterprises that left OASES talks without landing, "
+        "cumulative",
+        e.talks_dropped);
   h.put("enterprises_landed", "enterprises", "strategic enterprises landed, cumulative",
         e.landed_cum);
   h.put("enterprises_in_talks", "enterprises",
@@ -503,6 +520,10 @@ void record_year(State& st, const Params&) {
   h.put("rth_posts_cum", "posts", "Research Talent Hub posts approved, cumulative",
         tl.rth_posts_cum);
   h.put("rth_active_mfg", "posts", "RTH posts active in manufacturing firms", tl.rth_active_mfg);
+  h.put("rth_eligible_firms", "firms", "firms eligible for RTH general posts (eq. 4.4d)",
+        tl.rth_eligible);
+  h.put("rth_capped", "posts", "RTH general posts refused at the 4-per-firm cap this year",
+        tl.rth_capped);
   const Knowledge& k = st.knowledge;
   h.put("rd_spending", "HK$ M", "the schemes' R&D in manufacturing (RTH, ESS, InnoHK; no NITTP)",
         tl.rd_spending);

@@ -22,9 +22,13 @@ void bind_nias_params(NiasParams& n, EnterpriseParams& e, ParamBinder& b) {
          {"HK$ M", 0.0, 1e6, "smallest eligible facility; 200 (4.2)"});
   b.integer("schemes.nias.build_years", n.build_years,
             {"years", 0, 10, "years from commitment to production; assumed (4.2)"});
-  b.series("enterprises.arrivals", e.arrivals,
+  b.series("enterprises.talks", e.talks,
            {"enterprises/year", 0.0, 1e5,
-            "strategic enterprises landing; ~100 by mid 2024, >130 by Jan 2025 (OASES) (4.2)"});
+            "enterprises entering OASES talks; ~100 by mid 2024, >130 by Jan 2025 (4.2)"});
+  b.real("enterprises.conversion_rate", e.conversion_rate,
+         {"1/year", 0.0, 1.0, "chance per year in OASES talks of landing; assumed 0.25-1 (4.2)"});
+  b.integer("enterprises.talks_years", e.talks_years,
+            {"years", 1, 50, "years in OASES talks before giving up; assumed 2-5 (4.2)"});
   b.real("enterprises.production_share", e.production_share,
          {"fraction", 0.0, 1.0, "share planning a production facility in HK; assumed (4.2)"});
   b.real("enterprises.investment_median", e.investment_median,
@@ -62,18 +66,43 @@ double nias_grant(const NiasParams& p, int year, double inv) {
   return std::min(p.share * inv, p.cap);  // eq. 4.2a
 }
 
+void oases_year(Enterprises& ent, int year, const EnterpriseParams& ep, const Rng& rng) {
+  OasesTalks& q = ent.talks;
+  // eq. 4.2b: enterprises entering talks ~ round(a + sqrt(a) z).
+  const double a = ep.talks.at(year);
+  const double draw = a + std::sqrt(a) * rng.normal(year, 0, purpose::enterprise_count);
+  const int n_new = static_cast<int>(std::max(0.0, std::round(draw)));
+  ent.talks_cum += n_new;
+  for (int j = 0; j < n_new; ++j) {
+    q.id.push_back(ent.next_id++);
+    q.entered.push_back(year);
+  }
+  // eq. 4.2f: each year in talks, from the first, an enterprise lands with probability kappa;
+  // after talks_years years without landing it gives up.
+  ent.landing.clear();
+  std::vector<std::uint8_t>& keep = ent.keep;  // scratch: no allocation once warmed up
+  keep.assign(q.id.size(), 1);
+  for (std::size_t k = 0; k < q.id.size(); ++k) {
+    if (rng.uniform(year, q.id[k], purpose::enterprise_land) < ep.conversion_rate) {
+      ent.landing.push_back(q.id[k]);
+      keep[k] = 0;
+    } else if (year - q.entered[k] + 1 >= ep.talks_years) {
+      ent.talks_dropped += 1.0;
+      keep[k] = 0;
+    }
+  }
+  compact_rows(q, std::span<const std::uint8_t>(keep));
+  ent.landed_cum += static_cast<double>(ent.landing.size());
+}
+
 void enterprises_year(Enterprises& ent, Land& land, Talent& talent, int year, const NiasParams& np,
                       const EnterpriseParams& ep, const std::array<double, 10>& floor_per_worker,
                       const Rng& rng) {
   Prospects& q = ent.prospects;
-  // eq. 4.2b: arrivals ~ round(a + sqrt(a) z); a share plans a production facility.
-  const double a = ep.arrivals.at(year);
-  const double draw = a + std::sqrt(a) * rng.normal(year, 0, purpose::enterprise_count);
-  const int n_new = static_cast<int>(std::max(0.0, std::round(draw)));
-  ent.landed_cum += n_new;
+  oases_year(ent, year, ep, rng);
+  // A landed enterprise plans a production facility with probability production_share.
   const double share_sum = ep.sector_share[0] + ep.sector_share[1] + ep.sector_share[2];
-  for (int j = 0; j < n_new; ++j) {
-    const std::uint64_t id = ent.next_id++;
+  for (const std::uint64_t id : ent.landing) {
     const RandomBits kind = rng.bits(year, id, purpose::enterprise_kind);
     if (Rng::to_open_unit(kind.w[0]) >= ep.production_share) continue;
     const double u = Rng::to_open_unit(kind.w[1]) * share_sum;

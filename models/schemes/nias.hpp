@@ -26,7 +26,9 @@ struct NiasParams {
 };
 
 struct EnterpriseParams {
-  Series arrivals;                   ///< strategic enterprises landing per year (all kinds)
+  Series talks;                      ///< a_t: enterprises entering talks with OASES per year
+  double conversion_rate = 0.5;      ///< kappa: chance per year in talks of landing in HK
+  std::int64_t talks_years = 3;      ///< M_T: years in OASES talks before giving up
   double production_share = 0.5;     ///< share planning a production facility in HK
   double investment_median = 450.0;  ///< median facility investment, HK$ M
   double investment_sigma = 0.8;     ///< s.d. of log investment
@@ -41,7 +43,8 @@ struct EnterpriseParams {
 
 void bind_nias_params(NiasParams& nias, EnterpriseParams& ent, ParamBinder& b);
 
-/// Enterprises in talks and facilities being built (section 4.2), one row each, ids increasing.
+/// Landed enterprises deciding on a facility and facilities being built (section 4.2), one row
+/// each, in the order they landed.
 struct Prospects {
   std::vector<std::uint64_t> id;      ///< enterprise id (its own sequence)
   std::vector<std::uint8_t> sector;   ///< manufacturing sector (a strategic one)
@@ -74,20 +77,39 @@ struct NewPlant {
   double grant;       ///< NIAS grant paid now, HK$ M
 };
 
+/// Enterprises in talks with OASES that have not landed yet (eq. 4.2f), ids increasing.
+struct OasesTalks {
+  std::vector<std::uint64_t> id;      ///< enterprise id (kept when it lands)
+  std::vector<std::int32_t> entered;  ///< year talks began
+
+  template <class F>
+  void for_each_column(F&& f) {
+    f(id), f(entered);
+  }
+  template <class F>
+  void for_each_column(F&& f) const {
+    f(id), f(entered);
+  }
+};
+
 struct Enterprises {
+  OasesTalks talks;  ///< enterprises in talks with OASES, not yet landed
   Prospects prospects;
   std::uint64_t next_id = 1;
-  Scheme nias;                     ///< applications = decisions, approvals = commitments, outcomes
-                                   ///< = facilities completed
-  double landed_cum = 0.0;         ///< cumulative strategic enterprises landed (all kinds)
-  double nias_enterprises = 0.0;   ///< cumulative NIAS-funded enterprises (KPI: 50-100)
-  double nias_investment = 0.0;    ///< cumulative investment of NIAS enterprises, HK$ M (KPI)
-  double committed = 0.0;          ///< facilities committed this year (with or without a grant)
-  double withdrawn = 0.0;          ///< enterprises that gave up this year
-  double waiting_land = 0.0;       ///< decisions put off this year for want of floor space
-  double waiting_talent = 0.0;     ///< decisions put off this year for want of technical staff
-  std::vector<NewPlant> plants;    ///< facilities starting production this year
-  std::vector<std::uint8_t> keep;  ///< scratch row mask reused every year
+  Scheme nias;                 ///< applications = decisions, approvals = commitments, outcomes
+                               ///< = facilities completed
+  double talks_cum = 0.0;      ///< cumulative enterprises that entered OASES talks
+  double talks_dropped = 0.0;  ///< cumulative enterprises that left talks without landing
+  double landed_cum = 0.0;     ///< cumulative strategic enterprises landed (all kinds)
+  std::vector<std::uint64_t> landing;  ///< scratch: ids landing this year
+  double nias_enterprises = 0.0;       ///< cumulative NIAS-funded enterprises (KPI: 50-100)
+  double nias_investment = 0.0;        ///< cumulative investment of NIAS enterprises, HK$ M (KPI)
+  double committed = 0.0;              ///< facilities committed this year (with or without a grant)
+  double withdrawn = 0.0;              ///< enterprises that gave up this year
+  double waiting_land = 0.0;           ///< decisions put off this year for want of floor space
+  double waiting_talent = 0.0;         ///< decisions put off this year for want of technical staff
+  std::vector<NewPlant> plants;        ///< facilities starting production this year
+  std::vector<std::uint8_t> keep;      ///< scratch row mask reused every year
   void new_year() {
     nias.new_year();
     committed = withdrawn = waiting_land = waiting_talent = 0.0;
@@ -101,6 +123,7 @@ inline constexpr Purpose enterprise_kind = 211;
 inline constexpr Purpose enterprise_size = 212;
 inline constexpr Purpose enterprise_margin = 213;
 inline constexpr Purpose enterprise_decide = 214;
+inline constexpr Purpose enterprise_land = 215;  ///< (t, enterprise): uniform, lands this year
 }  // namespace purpose
 
 /// Sites an enterprise of `sector` tries, in order (eq. 4.2d).
@@ -109,8 +132,13 @@ std::array<int, 4> preferred_sites(int sector);
 /// NIAS grant for a facility of investment `inv` in `year` (eq. 4.2a), 0 if ineligible.
 double nias_grant(const NiasParams& p, int year, double inv);
 
-/// The year of strategic enterprises (eqs. 4.2a-e): arrivals; decisions of those in talks
-/// (commit, wait, withdraw); completions (grant paid, plant listed in ent.plants).
+/// Enterprises entering OASES talks this year and those landing (eqs. 4.2b, 4.2f): the ids of
+/// the enterprises that land, in increasing order, in ent.landing.
+void oases_year(Enterprises& ent, int year, const EnterpriseParams& ep, const Rng& rng);
+
+/// The year of strategic enterprises (eqs. 4.2a-f): talks and landings (oases_year); decisions
+/// of landed enterprises planning a facility (commit, wait, withdraw); completions (grant paid,
+/// plant listed in ent.plants).
 /// `floor_per_worker[s]` is the sector's floor need (section 3.1).
 void enterprises_year(Enterprises& ent, Land& land, Talent& talent, int year, const NiasParams& np,
                       const EnterpriseParams& ep, const std::array<double, 10>& floor_per_worker,

@@ -19,7 +19,7 @@ void bind_nifs_params(NifsParams& p, ParamBinder& b) {
          {"fraction", 0.0, 1.0, "government share of project cost; 1:2 = 1/3 (4.1)"});
   b.real("schemes.nifs.cap", p.cap, {"HK$ M", 0.0, 1e5, "grant cap per project; HK$ 15 M (4.1)"});
   b.real("schemes.nifs.success_rate", p.success_rate,
-         {"fraction", 0.0, 1.0, "share of applications approved; calibrated to ~30 lines (2022)"});
+         {"fraction", 0.0, 1.0, "share of applications approved; calibrated: 30/50 lines 2022/23"});
   b.integer("schemes.nifs.approval_lag", p.approval_lag,
             {"years", 0, 10, "years from application to decision; assumed (4.1)"});
   b.integer("schemes.nifs.build_years", p.build_years,
@@ -34,6 +34,14 @@ void bind_nifs_params(NifsParams& p, ParamBinder& b) {
          {"jobs/line", 0.0, 1e4, "technical jobs per funded line; 260 / 30 in 2022 (4.1)"});
   b.real("schemes.nifs.line_floor", p.line_floor,
          {"m2", 0.0, 1e6, "floor space one line needs; assumed (3.6, 4.1)"});
+  b.real("schemes.nifs.lines_mean", p.lines_mean,
+         {"lines/project", 1.0, 64.0, "mean lines per project; assumed, range 1-3 (4.1)"});
+  b.real("schemes.nifs.cost_sigma", p.cost_sigma,
+         {"", 0.0, 3.0, "s.d. of log project cost per line; assumed, range 0-1 (4.1)"});
+  b.real("schemes.nifs.uptake_start", p.uptake_start,
+         {"fraction", 0.0, 1.0, "share of planning firms applying at launch; calibrated (4.1)"});
+  b.integer("schemes.nifs.uptake_years", p.uptake_years,
+            {"years", 0, 50, "years from launch to full uptake; calibrated (4.1)"});
 }
 
 double nifs_grant(const NifsParams& p, int year, double cost) {
@@ -44,6 +52,22 @@ int nifs_project_limit(const NifsParams& p, int year) {
   return static_cast<int>(year >= p.concurrent_from ? p.concurrent_max : p.concurrent_before);
 }
 
+double nifs_uptake(const NifsParams& p, int year) {
+  // eq. 4.1g: linear from uptake_start at launch to 1 after uptake_years.
+  if (p.uptake_years <= 0) return 1.0;
+  const double since = std::max(0, year - static_cast<int>(p.terms.start));
+  return std::min(
+      1.0, p.uptake_start + (1.0 - p.uptake_start) * since / static_cast<double>(p.uptake_years));
+}
+
+int nifs_project_lines(const NifsParams& p, double u, int room) {
+  // eq. 4.1f: n = 1 + floor(ln u / ln q), q = 1 - 1 / lines_mean, so E[n] = lines_mean before
+  // the truncation at room.
+  const double q = 1.0 - 1.0 / p.lines_mean;
+  const double more = q > 0.0 ? std::floor(std::log(u) / std::log(q)) : 0.0;
+  return static_cast<int>(std::min(static_cast<double>(std::max(room, 1)), 1.0 + more));
+}
+
 std::size_t find_firm(const FirmTable& firms, std::uint64_t id) {
   const auto it = std::lower_bound(firms.id.begin(), firms.id.end(), id);
   return it != firms.id.end() && *it == id ? static_cast<std::size_t>(it - firms.id.begin())
@@ -52,12 +76,37 @@ std::size_t find_firm(const FirmTable& firms, std::uint64_t id) {
 
 namespace {
 
-void add_project(LineProjects& q, std::uint64_t id, int applied, int done, double grant, int site) {
+void add_project(LineProjects& q, std::uint64_t id, int applied, int done, double grant, int site,
+                 int lines, int own, double cost) {
   q.firm_id.push_back(id);
   q.applied.push_back(applied);
   q.done.push_back(done);
   q.grant.push_back(grant);
   q.site.push_back(static_cast<std::uint8_t>(site));
+  q.lines.push_back(static_cast<std::uint8_t>(lines));
+  q.own.push_back(static_cast<std::uint8_t>(own));
+  q.cost.push_back(cost);
+}
+
+/// Lines in the open projects of each firm, sorted by firm id (scratch reused every year).
+void count_open_lines(const LineProjects& q, std::vector<std::pair<std::uint64_t, int>>& out) {
+  out.clear();
+  for (std::size_t k = 0; k < q.firm_id.size(); ++k) out.emplace_back(q.firm_id[k], q.lines[k]);
+  std::sort(out.begin(), out.end());
+  std::size_t w = 0;  // merge the rows of one firm
+  for (std::size_t r = 0; r < out.size(); ++r) {
+    if (w > 0 && out[w - 1].first == out[r].first) {
+      out[w - 1].second += out[r].second;
+    } else {
+      out[w++] = out[r];
+    }
+  }
+  out.resize(w);
+}
+
+int open_lines_of(const std::vector<std::pair<std::uint64_t, int>>& open, std::uint64_t id) {
+  const auto it = std::lower_bound(open.begin(), open.end(), std::pair<std::uint64_t, int>{id, 0});
+  return it != open.end() && it->first == id ? it->second : 0;
 }
 
 }  // namespace
@@ -65,28 +114,43 @@ void add_project(LineProjects& q, std::uint64_t id, int applied, int done, doubl
 void nifs_year(Nifs& nifs, FirmTable& f, Land& land, Talent& talent, int year, const NifsParams& np,
                const Params& p, const Rng& rng) {
   LineProjects& q = nifs.projects;
-  const double cost = p.line_cost;
   const bool open = np.terms.open(year);
   const int build = static_cast<int>(np.build_years);
+  const double uptake = nifs_uptake(np, year);
   // 1. Applications (eq. 4.1b): the kernel set line_plan only below the project limit.
+  count_open_lines(q, nifs.open_lines);
   for (std::size_t i = 0; i < rows(f); ++i) {
     if (f.line_plan[i] == 0) continue;
-    if (open) {
+    // eq. 4.1f: lines and cost of the project. The kernel valued the next line counting open
+    // projects as one line each, so the room left under the cap is checked here.
+    const int room =
+        static_cast<int>(p.line_max) - f.smart_lines[i] - open_lines_of(nifs.open_lines, f.id[i]);
+    if (room <= 0) continue;
+    const RandomBits b = rng.bits(year, f.id[i], purpose::nifs_project);
+    const int lines = nifs_project_lines(np, Rng::to_open_unit(b.w[0]), room);
+    const int own = std::min(lines, f.line_plan[i] - 1);
+    const double z = rng.normal(year, f.id[i], purpose::nifs_cost);
+    const double per_line =
+        p.line_cost * std::exp(np.cost_sigma * z - 0.5 * np.cost_sigma * np.cost_sigma);
+    if (open && Rng::to_open_unit(b.w[1]) < uptake) {  // eq. 4.1g
       ++f.projects[i];
       nifs.scheme.applications += 1.0;
-      add_project(q, f.id[i], year, 0, 0.0, f.site[i]);
-    } else if (land.claim(f.site[i], np.line_floor)) {
-      // Closed scheme: the firm builds at its own cost, without a grant or a wait, if it finds
-      // the staff; otherwise the line is not built and its floor space is given back.
-      if (!talent.hire(np.jobs_per_line)) {
-        land.unclaim(f.site[i], np.line_floor);
-        continue;
-      }
-      ++f.projects[i];
-      f.cash[i] -= cost;
-      nifs.unfunded_lines += 1.0;
-      add_project(q, f.id[i], year, year + build, 0.0, f.site[i]);
+      add_project(q, f.id[i], year, 0, 0.0, f.site[i], lines, own, lines * per_line);
+      continue;
     }
+    if (open) nifs.not_applied += 1.0;
+    // No grant: the firm builds at its own cost, without a wait, the lines that pay without
+    // one, if it finds the floor space and the staff; otherwise nothing is built and any floor
+    // space claimed is given back.
+    if (own == 0 || !land.claim(f.site[i], own * np.line_floor)) continue;
+    if (!talent.hire(own * np.jobs_per_line)) {
+      land.unclaim(f.site[i], own * np.line_floor);
+      continue;
+    }
+    ++f.projects[i];
+    f.cash[i] -= own * per_line;
+    nifs.unfunded_lines += own;
+    add_project(q, f.id[i], year, year + build, 0.0, f.site[i], own, own, own * per_line);
   }
   // 2. Decisions on applications made approval_lag years ago or earlier (eq. 4.1c).
   std::vector<std::uint8_t>& keep = nifs.keep;  // scratch: no allocation once warmed up
@@ -94,7 +158,8 @@ void nifs_year(Nifs& nifs, FirmTable& f, Land& land, Talent& talent, int year, c
   for (std::size_t k = 0; k < q.firm_id.size(); ++k) {
     if (q.done[k] != 0 || q.applied[k] + np.approval_lag > year) continue;
     const std::size_t i = find_firm(f, q.firm_id[k]);
-    const double grant = nifs_grant(np, year, cost);
+    const double grant = nifs_grant(np, year, q.cost[k]);  // eq. 4.1a, per project
+    const double floor = q.lines[k] * np.line_floor, staff = q.lines[k] * np.jobs_per_line;
     // One draw per application, keyed by the firm, the decision year and the application's
     // age (a firm applies at most once a year, so no two of its applications share a draw).
     const auto age = static_cast<std::uint16_t>(std::min(year - q.applied[k], 0xffff));
@@ -104,12 +169,12 @@ void nifs_year(Nifs& nifs, FirmTable& f, Land& land, Talent& talent, int year, c
       nifs.refused_budget += 1.0;
       approved = false;
     }
-    if (approved && !land.claim(q.site[k], np.line_floor)) {
+    if (approved && !land.claim(q.site[k], floor)) {
       nifs.refused_land += 1.0;
       approved = false;
     }
-    if (approved && !talent.hire(np.jobs_per_line)) {
-      land.unclaim(q.site[k], np.line_floor);  // a refused line holds no floor space
+    if (approved && !talent.hire(staff)) {
+      land.unclaim(q.site[k], floor);  // a refused project holds no floor space
       nifs.refused_talent += 1.0;
       approved = false;
     }
@@ -120,26 +185,30 @@ void nifs_year(Nifs& nifs, FirmTable& f, Land& land, Talent& talent, int year, c
     }
     nifs.scheme.budget.commit(grant);
     nifs.scheme.approvals += 1.0;
-    nifs.funded_lines += 1.0;
-    nifs.tech_jobs += np.jobs_per_line;
-    nifs.private_investment += cost - grant;
-    f.cash[i] -= cost;  // the firm pays the whole cost; the grant comes on completion
+    nifs.funded_projects += 1.0;
+    nifs.funded_lines += q.lines[k];
+    nifs.nonadditional_lines += q.own[k];  // eq. 4.1h
+    nifs.tech_jobs += staff;
+    nifs.private_investment += q.cost[k] - grant;
+    f.cash[i] -= q.cost[k];  // the firm pays the whole cost; the grant comes on completion
     q.done[k] = year + build;
     q.grant[k] = grant;
   }
-  // 3. Completions (eq. 4.1d): the line adds to TFP from next year; the grant is paid.
+  // 3. Completions (eq. 4.1d): each line adds to TFP from next year; the grant is paid.
   for (std::size_t k = 0; k < q.firm_id.size(); ++k) {
     if (!keep[k] || q.done[k] == 0 || q.done[k] > year) continue;
     keep[k] = 0;
     const std::size_t i = find_firm(f, q.firm_id[k]);
-    f.log_tfp[i] += line_tfp_gain(f.smart_lines[i], p);
-    ++f.smart_lines[i];
-    ++f.new_lines[i];
+    for (int l = 0; l < q.lines[k]; ++l) {
+      f.log_tfp[i] += line_tfp_gain(f.smart_lines[i], p);  // eq. 3.4d, line by line
+      ++f.smart_lines[i];
+    }
+    f.new_lines[i] = static_cast<std::uint8_t>(f.new_lines[i] + q.lines[k]);
     --f.projects[i];
     f.cash[i] += q.grant[k];
     f.subsidy[i] += q.grant[k];
     if (q.grant[k] > 0.0) nifs.scheme.pay(q.grant[k]);
-    nifs.scheme.outcomes += 1.0;
+    nifs.scheme.outcomes += q.lines[k];
   }
   compact_rows(q, std::span<const std::uint8_t>(keep));
 }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace nisim::hk {
 
@@ -28,6 +29,10 @@ void bind_talent_params(TalentParams& p, ParamBinder& b) {
          {"fraction", 0.0, 1.0, "share of ending posts joining the technical pool (4.3)"});
   b.real("schemes.rth.nias_posts", p.rth_nias_posts,
          {"posts", 0.0, 1e4, "extra posts per NIAS enterprise at 1:1; 36 (4.4)"});
+  b.real("schemes.rth.nias_match", p.rth_nias_match,
+         {"fraction", 0.0, 1.0, "government share of a NIAS post's cost; 1:1 = 0.5 (4.4)"});
+  b.real("schemes.rth.max_per_firm", p.rth_max_per_firm,
+         {"posts", 0.0, 1e4, "most general posts a firm holds at once; 4 (4.4)"});
   bind_scheme_terms(p.nittp, "schemes.nittp",
                     "New Industrialisation and Technology Training Programme (2018)", b);
   b.series("schemes.nittp.trainees", p.nittp_trainees,
@@ -48,6 +53,46 @@ void bind_talent_params(TalentParams& p, ParamBinder& b) {
          {"HK$ M/researcher-year", 0.0, 100.0, "research spending per InnoHK researcher (4.5)"});
 }
 
+namespace {
+
+/// Floor of what `remaining` buys at `each`, between 0 and `want` (all of it if free).
+double affordable(double remaining, double each, double want) {
+  return each > 0.0 ? std::clamp(std::floor(remaining / each), 0.0, want) : want;
+}
+
+/// eqs. 4.4a and 4.4d: this year's RTH approvals into rth_general[slot] and rth_nias[slot].
+void rth_approve(Talent& t, int year, int slot, int years, const TalentParams& p) {
+  const int n = static_cast<int>(t.rth_general.size());
+  const double per_post = p.rth_cost * static_cast<double>(p.rth_years);
+  // NIAS posts first, outside the per-firm cap, the government paying its share of each.
+  const double nias = t.nias_posts_pending;
+  const double nias_ok = affordable(t.rth.budget.remaining(), p.rth_nias_match * per_post, nias);
+  // Section 7.3: NIAS posts are in manufacturing firms by definition; general posts by s_R.
+  t.rth.spend(nias_ok * p.rth_nias_match * per_post, 1.0);
+  // eq. 4.4d: eligible firms are the manufacturing firms and, through the manufacturing share
+  // of posts, the others (E = N^M / s_R); general posts active at once stay within 4 E.
+  // With no posts in manufacturing its firms say nothing of the others: no cap (E = N^M kept).
+  const bool capped = p.rth_mfg_share > 0.0;
+  t.rth_eligible = capped ? t.mfg_firms / p.rth_mfg_share : t.mfg_firms;
+  double active = 0.0;  // general posts approved in the years before that are still running
+  for (int k = 1; k < years; ++k) active += t.rth_general[((year - k) % n + n) % n];
+  const double room = capped ? std::max(0.0, p.rth_max_per_firm * t.rth_eligible - active)
+                             : std::numeric_limits<double>::infinity();
+  const double want = p.rth_posts.at(year);
+  const double allowed = std::min(want, std::floor(room));
+  const double general = affordable(t.rth.budget.remaining(), per_post, allowed);
+  t.rth.spend(general * per_post, p.rth_mfg_share);
+  t.rth_capped = want - allowed;
+  t.rth.applications += want + nias;
+  t.rth.approvals += general + nias_ok;
+  t.rth.outcomes += general + nias_ok;
+  t.rth_posts_cum += general + nias_ok;
+  t.rth_nias[slot] = nias_ok;
+  t.rth_general[slot] = general;
+}
+
+}  // namespace
+
 bool Talent::hire(double n) {
   if (n > pool + 1e-9) {
     refused += n;
@@ -59,7 +104,7 @@ bool Talent::hire(double n) {
 }
 
 void Talent::new_year() {
-  inflow = hired = refused = left = rd_spending = 0.0;
+  inflow = hired = refused = left = rd_spending = rth_capped = rth_eligible = 0.0;
   rth.new_year();
   nittp.new_year();
   ess.new_year();
@@ -74,30 +119,16 @@ void talent_year(Talent& t, int year, const TalentParams& p, double innohk_resea
   t.left = p.attrition * t.pool;
   t.inflow = p.local_inflow.at(year) + p.nonlocal_inflow.at(year) + p.rth_retention * rth_ending;
   t.pool += t.inflow - t.left;
-  // eq. 4.4a: RTH posts approved this year (plus NIAS firms' extra posts), as the budget allows;
-  // the government books the post's whole cost (rth_years years) as paid on approval, a
-  // simplification: in reality it is paid month by month over the post's life.
-  double r_d = 0.0;
+  // eq. 4.4a: RTH posts approved this year (NIAS firms' extra posts first), as the budget and
+  // the per-firm cap (eq. 4.4d) allow; the government books the post's whole cost (rth_years
+  // years, half of it for a NIAS post) as paid on approval, a simplification: in reality it is
+  // paid month by month over the post's life.
   const int slot = ((year % n) + n) % n;
   t.rth_general[slot] = t.rth_nias[slot] = 0.0;
-  if (p.rth.open(year)) {
-    const double posts = p.rth_posts.at(year) + t.nias_posts_pending;
-    const double per_post = p.rth_cost * static_cast<double>(p.rth_years);
-    const double affordable = per_post > 0.0 ? t.rth.budget.remaining() / per_post : posts;
-    const double approved = std::clamp(std::floor(std::min(posts, affordable)), 0.0, posts);
-    t.rth.applications += posts;
-    t.rth.approvals += approved;
-    t.rth.outcomes += approved;
-    t.rth_posts_cum += approved;
-    // NIAS posts are approved first; they are in manufacturing by definition.
-    t.rth_nias[slot] = std::min(approved, t.nias_posts_pending);
-    t.rth_general[slot] = approved - t.rth_nias[slot];
-    // Section 7.3: the cost of posts in manufacturing firms is manufacturing-relevant.
-    const double mfg_posts = t.rth_nias[slot] + p.rth_mfg_share * t.rth_general[slot];
-    t.rth.spend(approved * per_post, approved > 0.0 ? mfg_posts / approved : p.rth_mfg_share);
-  }
+  if (p.rth.open(year)) rth_approve(t, year, slot, years, p);
   t.nias_posts_pending = 0.0;
   // Posts active this year: those approved in the last rth_years years (this one included).
+  double r_d = 0.0;
   t.rth_active_mfg = 0.0;
   for (int k = 0; k < years; ++k) {
     const int s = ((year - k) % n + n) % n;

@@ -19,12 +19,14 @@ struct TalentParams {
   double attrition = 0.2;        ///< share of the unhired pool leaving it each year
   // Research Talent Hub (section 4.4).
   SchemeTerms rth{true, 2016, 2040, 20000.0};
-  Series rth_posts;              ///< posts approved per year (all firms), posts
-  double rth_cost = 0.3;         ///< government cost per post-year, HK$ M
-  std::int64_t rth_years = 3;    ///< years a post lasts
-  double rth_mfg_share = 0.15;   ///< share of posts in manufacturing firms
-  double rth_retention = 0.3;    ///< share of posts ending that join the technical pool
-  double rth_nias_posts = 36.0;  ///< extra posts per NIAS enterprise, at 1 : 1, for rth_years
+  Series rth_posts;               ///< posts approved per year (all firms), posts
+  double rth_cost = 0.3;          ///< government cost per post-year, HK$ M
+  std::int64_t rth_years = 3;     ///< years a post lasts
+  double rth_mfg_share = 0.15;    ///< share of posts in manufacturing firms
+  double rth_retention = 0.3;     ///< share of posts ending that join the technical pool
+  double rth_nias_posts = 36.0;   ///< extra posts per NIAS enterprise, at 1 : 1, for rth_years
+  double rth_nias_match = 0.5;    ///< government share of a NIAS post's cost (1 : 1)
+  double rth_max_per_firm = 4.0;  ///< most general posts a firm holds at once
   // New Industrialisation and Technology Training Programme (section 4.4).
   SchemeTerms nittp{true, 2018, 2040, 2000.0};
   Series nittp_trainees;     ///< trainees per year, persons
@@ -52,7 +54,10 @@ struct Talent {
   Scheme rth, nittp, ess;       ///< the schemes' ledgers; outcomes = posts, trainees, projects
   double rth_posts_cum = 0.0;   ///< cumulative posts approved (KPI: 18,500 by 2027)
   double rth_active_mfg = 0.0;  ///< posts active in manufacturing firms this year
-  double nias_posts_pending = 0.0;       ///< NIAS extra posts to approve this year
+  double nias_posts_pending = 0.0;  ///< NIAS extra posts to approve this year
+  double mfg_firms = 0.0;     ///< N^M: manufacturing firms this year (set by the caller), firms
+  double rth_eligible = 0.0;  ///< E: firms eligible for general posts this year (eq. 4.4d)
+  double rth_capped = 0.0;    ///< general posts sought but refused at the per-firm cap this year
   std::array<double, 32> rth_general{};  ///< posts approved by year % 32 (general), posts
   std::array<double, 32> rth_nias{};     ///< NIAS extra posts approved by year % 32, posts
   double rd_spending = 0.0;  ///< R^pub: the schemes' R&D in manufacturing (no NITTP), HK$ M
@@ -62,10 +67,11 @@ struct Talent {
   void new_year();
 };
 
-/// The year's inflow, attrition and talent schemes (eqs. 4.3a, 4.4a-c). Holders of posts
+/// The year's inflow, attrition and talent schemes (eqs. 4.3a, 4.4a-d). Holders of posts
 /// approved rth_years ago may join the pool. `innohk_researchers` comes from the start-up
-/// module (section 5). Out: talent.pool, inflow, left, the schemes' ledgers and counters,
-/// rth_active_mfg, rd_spending.
+/// module (section 5); talent.mfg_firms must be set to this year's manufacturing firms (the RTH
+/// cap of eq. 4.4d). Out: talent.pool, inflow, left, the schemes' ledgers and counters,
+/// rth_active_mfg, rth_eligible, rth_capped, rd_spending.
 void talent_year(Talent& talent, int year, const TalentParams& p, double innohk_researchers);
 
 }  // namespace nisim::hk

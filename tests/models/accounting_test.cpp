@@ -152,6 +152,14 @@ void check_identities(const Scenario& sc, int threads, RunTotals& seen) {
     // Lines completed: NIFS completions plus one smart line per new NIAS facility.
     EXPECT_EQ(st.totals.new_lines, st.nifs.scheme.outcomes + st.new_plants());
     EXPECT_EQ(h.line_grants[k], st.nifs.scheme.paid);
+    // NIFS (section 4.1): projects funded are the approvals; their lines are at least as many,
+    // and those that paid without the grant are among them (eq. 4.1h).
+    EXPECT_GE(st.nifs.funded_lines, st.nifs.funded_projects);
+    EXPECT_LE(st.nifs.nonadditional_lines, st.nifs.funded_lines);
+    // OASES (eq. 4.2f): every enterprise that entered talks landed, is in talks or gave up.
+    const Enterprises& ent = st.enterprises;
+    EXPECT_EQ(ent.talks_cum,
+              ent.landed_cum + static_cast<double>(ent.talks.id.size()) + ent.talks_dropped);
 
     // Talent (eq. 4.3a): P_t = (1 - a) P_{t-1} + inflow - hires.
     const Talent& t = st.talent;

@@ -237,8 +237,12 @@ TEST_F(BatchTest, PairingShrinksTheVarianceOnTheShippedScenarioPair) {
   const std::vector<double> se = h5::read_double(cmp, "mfg_share_diff_se");
   const std::vector<double> se_unpaired = h5::read_double(cmp, "mfg_share_diff_se_unpaired");
   const std::size_t t2032 = 2032 - 2016;
-  // Variance ratio (unpaired / paired) at least 10 in 2032: pairing is worth ten times the runs.
-  EXPECT_GT(se_unpaired[t2032] * se_unpaired[t2032], 10.0 * se[t2032] * se[t2032])
+  // Variance ratio (unpaired / paired) at least 4 in 2032: pairing is worth four times the runs.
+  // Recomputed when OASES talks began to convert into arrivals over several years (section 4.2):
+  // more enterprises now land while NIAS is open, and their facilities, which exist only in the
+  // baseline, make the policy effect itself vary more across seeds. The ratio is 5.0 with these 8
+  // replications and 8.3 with 32 (it was 14 with every firm in talks landing at once).
+  EXPECT_GT(se_unpaired[t2032] * se_unpaired[t2032], 4.0 * se[t2032] * se[t2032])
       << "paired " << se[t2032] << " unpaired " << se_unpaired[t2032];
 }
 

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <numbers>
 #include <numeric>
 
@@ -136,13 +137,48 @@ TEST(Firms, GrantTipsTheSmartLineDecision) {
   EXPECT_DOUBLE_EQ(with.log_tfp[0], without.log_tfp[0]);
 }
 
+TEST(Firms, PlanCountsTheLinesThatPayWithoutAGrant) {
+  Params p = quiet_params();
+  p.tfp_drift = 0.0;
+  p.line_gain_decay = 0.5;
+  p.line_max = 6;
+  const double w = 0.2;
+  const double rts = 1.0 - p.alpha - p.beta;
+  const double annuity = (1.0 - std::pow(1.0 + p.discount_rate, -p.line_horizon)) / p.discount_rate;
+  // eq. 3.4e: the next line is worth c / delta^1.5, so it and the one after it (c / delta^0.5)
+  // pay without a grant and the third (c delta^0.5) does not.
+  const double value = p.line_cost / std::pow(p.line_gain_decay, 1.5);
+  const double y = value / (annuity * rts * p.line_output_gain);
+  FirmTable f = one_firm(p.beta * y / w, w, p);
+  f.cash[0] = 1e6;
+  update_firm_rows(f, 0, 1, {2021, w, 0.0}, p, Rng(1));
+  EXPECT_EQ(f.line_plan[0], 1 + 2);
+  // The same firm with a grant plans as well; the count of lines paying without it is the same.
+  FirmTable g = one_firm(p.beta * y / w, w, p);
+  g.cash[0] = 1e6;
+  update_firm_rows(g, 0, 1, {2021, w, 5.0}, p, Rng(1));
+  EXPECT_EQ(g.line_plan[0], 1 + 2);
+  // Value just below c: a plan only with the grant, no line pays without it.
+  FirmTable h =
+      one_firm(0.9 * p.beta * (p.line_cost / (annuity * rts * p.line_output_gain)) / w, w, p);
+  h.cash[0] = 1e6;
+  update_firm_rows(h, 0, 1, {2021, w, 5.0}, p, Rng(1));
+  EXPECT_EQ(h.line_plan[0], 1);
+  // Without decay every line to the cap pays alike: all 6 count.
+  p.line_gain_decay = 1.0;
+  FirmTable e = one_firm(p.beta * y / w, w, p);
+  e.cash[0] = 1e6;
+  update_firm_rows(e, 0, 1, {2021, w, 0.0}, p, Rng(1));
+  EXPECT_EQ(e.line_plan[0], 1 + 6);
+}
+
 TEST(Firms, SmartLinesStopAtTheCapTheProjectLimitAndNeedFinance) {
   Params p = quiet_params();
   p.line_max = 2;
   FirmTable f = one_firm(5000.0, 0.2, p);  // large: every line pays
   f.cash[0] = 1e6;
   update_firm_rows(f, 0, 1, {2017, 0.2, 0.0}, p, Rng(1));
-  EXPECT_EQ(f.line_plan[0], 1);
+  EXPECT_EQ(f.line_plan[0], 3);  // a plan (1) whose 2 lines to the cap pay without a grant
   f.smart_lines[0] = 1;
   f.projects[0] = 1;  // lines held + in progress reach line_max: no further plan
   FirmEnvironment env{2018, 0.2, 0.0};
@@ -155,7 +191,7 @@ TEST(Firms, SmartLinesStopAtTheCapTheProjectLimitAndNeedFinance) {
   EXPECT_EQ(f.line_plan[0], 0);
   env.project_limit = 2;
   update_firm_rows(f, 0, 1, env, p, Rng(1));
-  EXPECT_EQ(f.line_plan[0], 1);
+  EXPECT_EQ(f.line_plan[0], 2);  // one line left to the cap, and it pays without a grant
 
   FirmTable poor = one_firm(5000.0, 0.2, p);
   p.credit_limit = 0.0;
@@ -226,6 +262,8 @@ struct ReferenceRow {
   int age;
   bool plan, exits;
   double plan_margin;  ///< log value minus log net cost of a line: the plan's distance to a tie
+  int own;             ///< lines from the next on that pay without a grant (eq. 3.4e)
+  double own_margin;   ///< smallest |log value - log cost| over those lines: distance to a tie
 };
 
 ReferenceRow reference_update(const FirmTable& f, std::size_t i, const FirmEnvironment& env,
@@ -272,6 +310,14 @@ ReferenceRow reference_update(const FirmTable& f, std::size_t i, const FirmEnvir
   r.plan_margin = std::log(value) - std::log(net_cost);
   r.plan = value > net_cost && r.cash + p.credit_limit * r.capital >= p.line_cost &&
            projects < env.project_limit;
+  // eq. 3.4e: the k-th line from the next one is worth value * delta^k; count those above c.
+  r.own_margin = std::numeric_limits<double>::infinity();
+  for (int k = 0; next + k < p.line_max; ++k) {
+    const double v_k = value * std::pow(p.line_gain_decay, k);
+    r.own_margin = std::min(r.own_margin, std::abs(std::log(v_k) - std::log(p.line_cost)));
+    if (v_k <= p.line_cost) break;
+    ++r.own;
+  }
   // eq. 3.3c
   r.age = f.age[i] + 1;
   const double hazard = r.age < p.young_age ? p.exit_hazard_young : p.exit_hazard_mature;
@@ -295,7 +341,7 @@ void expect_matches_reference(const Params& p, std::size_t n) {
   const FirmTable before = varied_firms(p, n, env.wage);
   FirmTable f = before;
   update_firm_rows(f, 0, n, env, p, rng);
-  int plans = 0, exits = 0, ties = 0;
+  int plans = 0, exits = 0, ties = 0, own_plans = 0;
   for (std::size_t i = 0; i < n; ++i) {
     const ReferenceRow r = reference_update(before, i, env, p, rng);
     auto near = [](double got, double want) {
@@ -309,8 +355,9 @@ void expect_matches_reference(const Params& p, std::size_t n) {
     EXPECT_PRED2(near, f.floor_space[i], r.floor_space) << "row " << i;
     EXPECT_EQ(f.age[i], r.age) << "row " << i;
     EXPECT_EQ(f.exiting[i], r.exits ? 1 : 0) << "row " << i;
-    if (std::abs(r.plan_margin) > 1e-9) {
-      EXPECT_EQ(f.line_plan[i], r.plan ? 1 : 0) << "row " << i;
+    if (std::abs(r.plan_margin) > 1e-9 && r.own_margin > 1e-9) {
+      EXPECT_EQ(f.line_plan[i], r.plan ? 1 + r.own : 0) << "row " << i;
+      own_plans += r.plan && r.own > 0;
     } else {
       ++ties;
     }
@@ -322,6 +369,8 @@ void expect_matches_reference(const Params& p, std::size_t n) {
   // The population exercises both outcomes of each decision.
   EXPECT_GT(plans, 0);
   EXPECT_LT(plans, static_cast<int>(n));
+  EXPECT_GT(own_plans, 0);      // some plans pay without the grant, and
+  EXPECT_LT(own_plans, plans);  // some only with it
   EXPECT_GT(exits, 0);
   EXPECT_LT(exits, static_cast<int>(n));
   EXPECT_LT(ties, 2);

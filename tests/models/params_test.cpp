@@ -6,6 +6,7 @@
 
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "engine/error.hpp"
 #include "test_support.hpp"
@@ -117,6 +118,33 @@ TEST(Params, EverySchemesLastYearMustNotBeBeforeItsFirst) {
   const std::string f = error_of("[schemes.itvf.funds]\ngov_min = 300.0\n");
   EXPECT_NE(f.find("'schemes.itvf.funds.gov_min'"), std::string::npos) << f;
   EXPECT_NE(f.find("inline.toml:3:"), std::string::npos) << f;
+}
+
+}  // namespace nisim::hk
+
+namespace nisim::hk {
+
+TEST(Params, SchemeTermsOutOfRangeAreRejectedNamingTheKey) {
+  for (const auto& [text, key] : std::vector<std::pair<std::string, std::string>>{
+           {"[schemes.nifs]\nlines_mean = 0.5\n", "schemes.nifs.lines_mean"},
+           {"[schemes.nifs]\ncost_sigma = -0.1\n", "schemes.nifs.cost_sigma"},
+           {"[schemes.nifs]\nuptake_start = 1.5\n", "schemes.nifs.uptake_start"},
+           {"[schemes.nifs]\nuptake_years = -1\n", "schemes.nifs.uptake_years"},
+           {"[schemes.rth]\nmax_per_firm = -4.0\n", "schemes.rth.max_per_firm"},
+           {"[schemes.rth]\nnias_match = 1.5\n", "schemes.rth.nias_match"},
+           {"[enterprises]\nconversion_rate = 1.2\n", "enterprises.conversion_rate"},
+           {"[enterprises]\ntalks_years = 0\n", "enterprises.talks_years"},
+       }) {
+    const std::string e = error_of(text);
+    SCOPED_TRACE(text);
+    EXPECT_NE(e.find("inline.toml:3:"), std::string::npos) << e;
+    EXPECT_NE(e.find("'" + key + "'"), std::string::npos) << e;
+  }
+  // The same keys within their ranges are accepted.
+  EXPECT_EQ(error_of("[schemes.nifs]\nlines_mean = 2.0\nuptake_start = 1.0\nuptake_years = 0\n"
+                     "[schemes.rth]\nmax_per_firm = 4.0\nnias_match = 0.5\n"
+                     "[enterprises]\nconversion_rate = 1.0\ntalks_years = 1\n"),
+            "");
 }
 
 }  // namespace nisim::hk

@@ -39,6 +39,19 @@ def test_table_matches_the_kpi_group(nisim_bin: Path, run_2032: Path) -> None:
     assert total == pytest.approx(spent, abs=0.1)
 
 
+def test_nifs_additionality_note_matches_the_run(nisim_bin: Path, run_2032: Path) -> None:
+    r = run_tool(nisim_bin, "kpi", run_2032)
+    assert r.returncode == 0, r.stderr
+    m = re.search(r"^NIFS additionality: (\d+) of the (\d+) lines funded by 2027 would have been "
+                  r"built without the grant", r.stdout, re.M)
+    assert m, r.stdout
+    with h5py.File(run_2032, "r") as f:
+        t = list(f["year"][:]).index(2027)
+        own, lines = f["nifs_nonadditional_lines"][t], f["nifs_funded_lines"][t]
+    assert int(m.group(1)) == round(own) and int(m.group(2)) == round(lines)
+    assert own <= lines
+
+
 def test_against_a_base_gives_share_gain_and_cost_per_point(nisim_bin: Path, run_2032: Path,
                                                             no_nifs_run_2032: Path) -> None:
     r = run_tool(nisim_bin, "kpi", run_2032, "--against", no_nifs_run_2032)

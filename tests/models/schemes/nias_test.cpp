@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <vector>
+
 #include "models/params.hpp"
 #include "models/schemes/talent.hpp"
 
@@ -17,10 +20,12 @@ std::array<double, 10> floor_per_worker() {
   return f;
 }
 
-/// No random arrivals, and every enterprise in talks decides every year.
+/// No random arrivals, every enterprise in OASES talks lands at once, and every landed
+/// enterprise decides every year.
 EnterpriseParams decisive() {
   EnterpriseParams e;
-  e.arrivals = {{2016}, {0.0}};
+  e.talks = {{2016}, {0.0}};
+  e.conversion_rate = 1.0;
   e.decide_rate = 1.0;
   e.max_talks = 3;
   return e;
@@ -298,7 +303,7 @@ TEST(Enterprise, NiasBudgetIsNeverExceeded) {
   expect_identity(ent.nias.budget);
   // Over years of arrivals with a small budget, the ledger never goes over.
   EnterpriseParams flow = ep;
-  flow.arrivals = {{2016}, {40.0}};
+  flow.talks = {{2016}, {40.0}};
   flow.margin_mean = 0.0;
   flow.decide_rate = 0.5;
   Enterprises many = enterprises_with(np);
@@ -315,7 +320,7 @@ TEST(Enterprise, NiasBudgetIsNeverExceeded) {
 TEST(Enterprise, ArrivalsPlanningAFacilityJoinTheTalksInStrategicSectors) {
   const NiasParams np = nias_terms();
   EnterpriseParams ep = decisive();
-  ep.arrivals = {{2016}, {400.0}};
+  ep.talks = {{2016}, {400.0}};
   ep.decide_rate = 0.0;
   ep.production_share = 1.0;
   Enterprises ent = enterprises_with(np);
@@ -340,6 +345,55 @@ TEST(Enterprise, ArrivalsPlanningAFacilityJoinTheTalksInStrategicSectors) {
   enterprises_year(none, land, talent, 2025, np, ep, floor_per_worker(), Rng(4));
   EXPECT_GT(none.landed_cum, 0.0);
   EXPECT_TRUE(none.prospects.id.empty());
+}
+
+}  // namespace nisim::hk
+
+namespace nisim::hk {
+
+TEST(Oases, FirmsInTalksLandAtTheConversionRateAndGiveUpAfterTalksYears) {
+  EnterpriseParams ep;
+  ep.talks = {{2016, 2023}, {1000.0, 0.0}};  // one cohort, entering talks in 2022
+  ep.conversion_rate = 0.4;
+  ep.talks_years = 3;
+  Enterprises ent;
+  std::vector<double> landed, in_talks;
+  for (int year = 2022; year <= 2026; ++year) {
+    oases_year(ent, year, ep, Rng(5));
+    landed.push_back(static_cast<double>(ent.landing.size()));
+    in_talks.push_back(static_cast<double>(ent.talks.id.size()));
+    for (std::size_t k = 1; k < ent.landing.size(); ++k) {
+      EXPECT_LT(ent.landing[k - 1], ent.landing[k]);  // in id order
+    }
+  }
+  const double n = ent.talks_cum;
+  EXPECT_NEAR(n, 1000.0, 5.0 * std::sqrt(1000.0));
+  // Landings fall geometrically: n kappa, n (1 - kappa) kappa, n (1 - kappa)^2 kappa; those
+  // still in talks after the third year give up; nothing happens afterwards.
+  const double sd = std::sqrt(n * 0.25);
+  EXPECT_NEAR(landed[0], n * 0.4, 4.0 * sd);
+  EXPECT_NEAR(landed[1], n * 0.6 * 0.4, 4.0 * sd);
+  EXPECT_NEAR(landed[2], n * 0.36 * 0.4, 4.0 * sd);
+  EXPECT_EQ(landed[3], 0.0);
+  EXPECT_EQ(in_talks[2], 0.0);
+  EXPECT_NEAR(ent.talks_dropped, n * 0.216, 4.0 * sd);
+  // Every firm that entered talks either landed or gave up.
+  EXPECT_EQ(ent.landed_cum + ent.talks_dropped, n);
+  EXPECT_EQ(ent.landed_cum, landed[0] + landed[1] + landed[2]);
+  EXPECT_EQ(in_talks[0], n - landed[0]);
+
+  // kappa = 1: every firm lands in the year it enters talks (talks are arrivals).
+  ep.conversion_rate = 1.0;
+  Enterprises all;
+  oases_year(all, 2022, ep, Rng(5));
+  EXPECT_EQ(static_cast<double>(all.landing.size()), all.talks_cum);
+  EXPECT_TRUE(all.talks.id.empty());
+  // kappa = 0: nobody lands; all give up after talks_years.
+  ep.conversion_rate = 0.0;
+  Enterprises none;
+  for (int year = 2022; year <= 2024; ++year) oases_year(none, year, ep, Rng(5));
+  EXPECT_EQ(none.landed_cum, 0.0);
+  EXPECT_EQ(none.talks_dropped, none.talks_cum);
 }
 
 }  // namespace nisim::hk

@@ -18,13 +18,14 @@ namespace {
 
 constexpr double k_wage = 0.2;
 
-/// `n` firms with ids 1..n in industrial buildings, each planning a line this year.
-FirmTable planning_firms(std::size_t n, const Params& p) {
+/// `n` firms with ids 1..n in industrial buildings, each planning a line this year; `plan` is
+/// the kernel's line_plan: 1 + the lines that pay without a grant (eq. 3.4e).
+FirmTable planning_firms(std::size_t n, const Params& p, std::uint8_t plan = 1) {
   FirmTable f;
   resize_rows(f, n);
   for (std::size_t i = 0; i < n; ++i) {
     init_firm_row(f, i, i + 1, 0, site::industrial_buildings, 200.0, 10, k_wage, p);
-    f.line_plan[i] = 1;
+    f.line_plan[i] = plan;
   }
   return f;
 }
@@ -58,6 +59,9 @@ Params certain_params(double budget = 2000.0) {
   p.nifs.success_rate = 1.0;
   p.nifs.approval_lag = 0;
   p.nifs.build_years = 2;
+  p.nifs.lines_mean = 1.0;  // one line per project, at cost c exactly
+  p.nifs.cost_sigma = 0.0;
+  p.nifs.uptake_start = 1.0;  // every planning firm applies
   return p;
 }
 
@@ -402,7 +406,7 @@ TEST(Nifs, ClosedSchemeTurnsAPlanIntoAnUnfundedLine) {
   Params p = certain_params();
   p.nifs.terms.start = 2020;
   p.nifs.build_years = 1;
-  FirmTable f = planning_firms(2, p);
+  FirmTable f = planning_firms(2, p, 2);
   const double cash0 = f.cash[0];
   Nifs nifs = nifs_with(p);
   Land land = land_with(1e6);
@@ -434,7 +438,7 @@ TEST(Nifs, ClosedSchemeTurnsAPlanIntoAnUnfundedLine) {
 
   // Disabled scheme: the same, in any year.
   p.nifs.terms.enabled = false;
-  FirmTable g = planning_firms(1, p);
+  FirmTable g = planning_firms(1, p, 2);
   Nifs off = nifs_with(p);
   nifs_year(off, g, land, talent, 2025, p.nifs, p, Rng(3));
   EXPECT_EQ(off.unfunded_lines, 1.0);
@@ -444,7 +448,7 @@ TEST(Nifs, ClosedSchemeTurnsAPlanIntoAnUnfundedLine) {
 
 TEST(Nifs, ClosedSchemeLineNeedsSpaceAndStaffAndRefusedOnesTakeNeither) {
   Params p = certain_params();
-  FirmTable f = planning_firms(1, p);
+  FirmTable f = planning_firms(1, p, 2);
   const double cash0 = f.cash[0];
   Nifs nifs = nifs_with(p);
   Land land = land_with(1e6);
@@ -460,6 +464,205 @@ TEST(Nifs, ClosedSchemeLineNeedsSpaceAndStaffAndRefusedOnesTakeNeither) {
   EXPECT_EQ(nifs.unfunded_lines, 0.0);
   EXPECT_EQ(staff.hired, 0.0);
   EXPECT_TRUE(nifs.projects.firm_id.empty());
+}
+
+}  // namespace nisim::hk
+
+namespace nisim::hk {
+
+TEST(Nifs, ProjectLinesAreOnePlusAGeometricNumberWithTheMeanTruncatedAtTheRoom) {
+  NifsParams np;
+  np.lines_mean = 1.0;  // always one line
+  EXPECT_EQ(nifs_project_lines(np, 1e-9, 6), 1);
+  EXPECT_EQ(nifs_project_lines(np, 0.5, 6), 1);
+  np.lines_mean = 3.0;  // q = 2/3: n = 1 + floor(ln u / ln q)
+  EXPECT_EQ(nifs_project_lines(np, 0.9, 6), 1);
+  EXPECT_EQ(nifs_project_lines(np, 0.5, 6), 2);   // ln 0.5 / ln(2/3) = 1.71
+  EXPECT_EQ(nifs_project_lines(np, 0.2, 6), 4);   // 3.97
+  EXPECT_EQ(nifs_project_lines(np, 0.01, 6), 6);  // 11.4, truncated at the room
+  EXPECT_EQ(nifs_project_lines(np, 0.01, 2), 2);
+  // Mean over a fine grid of u: lines_mean before truncation (E[1 + Geometric] = 1 / (1 - q)).
+  double sum = 0.0;
+  const int n = 200000;
+  for (int k = 0; k < n; ++k) sum += nifs_project_lines(np, (k + 0.5) / n, 64);
+  EXPECT_NEAR(sum / n, 3.0, 0.01);
+}
+
+TEST(Nifs, AProjectFundsSeveralLinesAndEachRaisesTfpOnCompletion) {
+  Params p = certain_params();
+  p.nifs.lines_mean = 1e9;  // draws far above the room: every project fills the room
+  p.line_max = 3;
+  p.nifs.build_years = 1;
+  FirmTable f = planning_firms(1, p);
+  const double cash0 = f.cash[0], log_tfp0 = f.log_tfp[0];
+  Nifs nifs = nifs_with(p);
+  Land land = land_with(1e6);
+  Talent talent = talent_with(1e4);
+  nifs_year(nifs, f, land, talent, 2021, p.nifs, p, Rng(3));
+  ASSERT_EQ(nifs.projects.lines.size(), 1u);
+  EXPECT_EQ(nifs.projects.lines[0], 3);  // one project, three lines
+  EXPECT_DOUBLE_EQ(nifs.projects.cost[0], 3.0 * p.line_cost);
+  EXPECT_EQ(nifs.scheme.applications, 1.0);
+  EXPECT_EQ(nifs.scheme.approvals, 1.0);
+  EXPECT_EQ(nifs.funded_projects, 1.0);
+  EXPECT_EQ(nifs.funded_lines, 3.0);  // counted separately from projects
+  EXPECT_DOUBLE_EQ(nifs.tech_jobs, 3.0 * p.nifs.jobs_per_line);
+  EXPECT_DOUBLE_EQ(land.claimed[site::industrial_buildings], 3.0 * p.nifs.line_floor);
+  EXPECT_DOUBLE_EQ(talent.hired, 3.0 * p.nifs.jobs_per_line);
+  EXPECT_EQ(f.projects[0], 1);
+  EXPECT_DOUBLE_EQ(f.cash[0], cash0 - 3.0 * p.line_cost);
+
+  next_year(f);
+  nifs.new_year();
+  nifs_year(nifs, f, land, talent, 2022, p.nifs, p, Rng(3));
+  EXPECT_EQ(f.smart_lines[0], 3);
+  EXPECT_EQ(f.new_lines[0], 3);
+  EXPECT_EQ(f.projects[0], 0);
+  EXPECT_EQ(nifs.scheme.outcomes, 3.0);
+  // eq. 3.4d line by line: the first, second and third lines' gains.
+  EXPECT_NEAR(f.log_tfp[0],
+              log_tfp0 + line_tfp_gain(0, p) + line_tfp_gain(1, p) + line_tfp_gain(2, p), 1e-15);
+  // A firm at the line cap with lines in open projects does not apply (the cap counts them).
+  FirmTable g = planning_firms(1, p);
+  g.smart_lines[0] = 3;
+  Nifs none = nifs_with(p);
+  nifs_year(none, g, land, talent, 2023, p.nifs, p, Rng(3));
+  EXPECT_EQ(none.scheme.applications, 0.0);
+  EXPECT_TRUE(none.projects.firm_id.empty());
+}
+
+TEST(Nifs, TheFifteenMillionOrOneThirdCapBindsPerProjectNotPerLine) {
+  Params p = certain_params();
+  p.line_cost = 20.0;  // one third is 6.67 a line
+  p.line_max = 6;
+  p.nifs.lines_mean = 1e9;  // every project fills the room
+  FirmTable f = planning_firms(2, p);
+  f.smart_lines[0] = 3;  // room for 3 lines: a project of 60, grant min(20, 15) = 15
+  f.smart_lines[1] = 5;  // room for 1 line: a project of 20, grant min(6.67, 15) = 6.67
+  Nifs nifs = nifs_with(p);
+  Land land = land_with(1e6);
+  Talent talent = talent_with(1e4);
+  nifs_year(nifs, f, land, talent, 2021, p.nifs, p, Rng(3));
+  ASSERT_EQ(nifs.projects.grant.size(), 2u);
+  EXPECT_EQ(nifs.projects.lines[0], 3);
+  EXPECT_DOUBLE_EQ(nifs.projects.grant[0], 15.0);  // not 3 x 6.67 = 20
+  EXPECT_EQ(nifs.projects.lines[1], 1);
+  EXPECT_DOUBLE_EQ(nifs.projects.grant[1], 20.0 / 3.0);
+  EXPECT_DOUBLE_EQ(nifs.scheme.budget.committed(), 15.0 + 20.0 / 3.0);
+  EXPECT_DOUBLE_EQ(nifs.private_investment, (60.0 - 15.0) + (20.0 - 20.0 / 3.0));
+  EXPECT_EQ(nifs.funded_lines, 4.0);
+  EXPECT_EQ(nifs.funded_projects, 2.0);
+}
+
+TEST(Nifs, ProjectCostIsLognormalWithMeanLinesTimesLineCost) {
+  Params p = certain_params(1e9);
+  p.nifs.cost_sigma = 0.5;
+  p.nifs.approval_lag = 5;  // keep the applications in the queue
+  FirmTable f = planning_firms(20000, p);
+  Nifs nifs = nifs_with(p);
+  Land land = land_with(1e9);
+  Talent talent = talent_with(1e9);
+  nifs_year(nifs, f, land, talent, 2021, p.nifs, p, Rng(3));
+  const std::size_t n = nifs.projects.cost.size();
+  ASSERT_EQ(n, 20000u);
+  double sum = 0.0, big = 0.0;
+  for (double c : nifs.projects.cost) {
+    sum += c;
+    big += c > 3.0 * p.line_cost;
+  }
+  EXPECT_NEAR(sum / n, p.line_cost, 0.02 * p.line_cost);  // mean 1 factor (eq. 4.1f)
+  // P(factor > 3) = P(z > (ln 3 + 0.125) / 0.5 = 2.447) = 0.0072
+  EXPECT_NEAR(big / n, 0.0072, 0.0018);  // 3 standard errors
+}
+
+TEST(Nifs, AFirmHoldsAtMostThreeProjectsFromJanuary2024AndOneBefore) {
+  Params p = certain_params(1e6);
+  p.tfp_sigma = 0.0;
+  p.line_noise_sigma = 0.0;
+  p.exit_hazard_young = p.exit_hazard_mature = 0.0;
+  p.line_max = 20;
+  p.nifs.approval_lag = 10;  // applications stay open: the limit alone stops new ones
+  FirmTable f;
+  resize_rows(f, 1);
+  init_firm_row(f, 0, 1, 0, site::industrial_buildings, 5000.0, 10, k_wage, p);  // every line pays
+  f.cash[0] = 1e6;
+  Nifs nifs = nifs_with(p);
+  Land land = land_with(1e6);
+  Talent talent = talent_with(1e4);
+  std::vector<int> open;
+  for (int year = 2021; year <= 2027; ++year) {
+    FirmEnvironment env{year, k_wage, nifs_grant(p.nifs, year, p.line_cost)};
+    env.project_limit = nifs_project_limit(p.nifs, year);
+    update_firm_rows(f, 0, 1, env, p, Rng(3));
+    nifs.new_year();
+    nifs_year(nifs, f, land, talent, year, p.nifs, p, Rng(3));
+    open.push_back(f.projects[0]);
+  }
+  // 2021-2023: one project at a time; from 2024 one more a year up to 3 (eq. 4.1b).
+  EXPECT_EQ(open, (std::vector<int>{1, 1, 1, 2, 3, 3, 3}));
+  EXPECT_EQ(nifs.projects.firm_id.size(), 3u);
+}
+
+TEST(Nifs, UptakeRisesLinearlyAndFirmsNotApplyingBuildOnlyLinesThatPayAlone) {
+  NifsParams np;
+  np.terms = {true, 2020, 2040, 2000.0};
+  np.uptake_start = 0.25;
+  np.uptake_years = 3;
+  EXPECT_DOUBLE_EQ(nifs_uptake(np, 2019), 0.25);  // before launch: the launch value
+  EXPECT_DOUBLE_EQ(nifs_uptake(np, 2020), 0.25);
+  EXPECT_DOUBLE_EQ(nifs_uptake(np, 2021), 0.5);
+  EXPECT_DOUBLE_EQ(nifs_uptake(np, 2022), 0.75);
+  EXPECT_DOUBLE_EQ(nifs_uptake(np, 2023), 1.0);
+  EXPECT_DOUBLE_EQ(nifs_uptake(np, 2030), 1.0);
+  np.uptake_years = 0;
+  EXPECT_DOUBLE_EQ(nifs_uptake(np, 2020), 1.0);
+
+  Params p = certain_params();
+  p.nifs.uptake_start = 0.0;
+  p.nifs.uptake_years = 2;
+  p.nifs.approval_lag = 3;
+  // 2020: nobody applies. Firms 1-2000 need the grant; firms 2001-4000 have a line that pays
+  // alone: they build it at their own cost.
+  FirmTable f = planning_firms(4000, p);
+  for (std::size_t i = 2000; i < 4000; ++i) f.line_plan[i] = 2;
+  Nifs nifs = nifs_with(p);
+  Land land = land_with(1e9);
+  Talent talent = talent_with(1e9);
+  nifs_year(nifs, f, land, talent, 2020, p.nifs, p, Rng(3));
+  EXPECT_EQ(nifs.scheme.applications, 0.0);
+  EXPECT_EQ(nifs.not_applied, 4000.0);
+  EXPECT_EQ(nifs.unfunded_lines, 2000.0);
+  EXPECT_EQ(f.projects[0], 0);
+  EXPECT_EQ(f.projects[2000], 1);
+  // 2021: uptake one half: about half of the planning firms apply.
+  FirmTable g = planning_firms(4000, p);
+  Nifs half = nifs_with(p);
+  nifs_year(half, g, land, talent, 2021, p.nifs, p, Rng(3));
+  EXPECT_NEAR(half.scheme.applications / 4000.0, 0.5, 0.03);
+  EXPECT_EQ(half.scheme.applications + half.not_applied, 4000.0);
+}
+
+TEST(Nifs, AdditionalityCountsFundedLinesThatWouldHavePaidWithoutTheGrant) {
+  Params p = certain_params();
+  p.nifs.lines_mean = 1e9;  // every project fills the room
+  p.line_max = 3;
+  FirmTable f = planning_firms(3, p);
+  f.line_plan[0] = 1;  // needs the grant for every line: all 3 lines additional
+  f.line_plan[1] = 2;  // its first line pays alone: 1 of 3 non-additional
+  f.line_plan[2] = 4;  // all 3 pay alone
+  Nifs nifs = nifs_with(p);
+  Land land = land_with(1e6);
+  Talent talent = talent_with(1e4);
+  nifs_year(nifs, f, land, talent, 2021, p.nifs, p, Rng(3));
+  EXPECT_EQ(nifs.funded_lines, 9.0);
+  EXPECT_EQ(nifs.nonadditional_lines, 0.0 + 1.0 + 3.0);
+  // Refused projects count in neither.
+  p.nifs.success_rate = 0.0;
+  FirmTable g = planning_firms(1, p, 4);
+  Nifs refused = nifs_with(p);
+  nifs_year(refused, g, land, talent, 2021, p.nifs, p, Rng(3));
+  EXPECT_EQ(refused.funded_lines, 0.0);
+  EXPECT_EQ(refused.nonadditional_lines, 0.0);
 }
 
 }  // namespace nisim::hk

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <vector>
 
 namespace nisim::hk {
 namespace {
@@ -26,6 +27,7 @@ Talent talent_for(const TalentParams& p) {
   t.rth.budget = Budget(p.rth.budget);
   t.nittp.budget = Budget(p.nittp.budget);
   t.ess.budget = Budget(p.ess.budget);
+  t.mfg_firms = 1e6;  // the per-firm cap far away (eq. 4.4d)
   return t;
 }
 
@@ -211,6 +213,72 @@ TEST(Talent, NittpTrainingIsNotCountedAsResearch) {
   EXPECT_DOUBLE_EQ(t.nittp.outcomes, 2500.0);
   EXPECT_NEAR(t.nittp.budget.spent(), 2500.0 * 0.02 * 2.0 / 3.0, 1e-9);
   EXPECT_EQ(t.rd_spending, 0.0);
+}
+
+}  // namespace nisim::hk
+
+namespace nisim::hk {
+
+TEST(Talent, RthGeneralPostsStayWithinFourPerEligibleFirm) {
+  TalentParams p = pool_only();
+  p.rth = {true, 2016, 2040, 1e6};
+  p.rth_posts = {{2016}, {500.0}};
+  p.rth_years = 3;
+  p.rth_mfg_share = 0.25;
+  p.rth_max_per_firm = 4.0;
+  Talent t = talent_for(p);
+  t.mfg_firms = 25.0;  // E = 25 / 0.25 = 100 eligible firms: at most 400 posts at once
+  std::vector<double> approved;
+  for (int year = 2017; year <= 2022; ++year) {
+    t.new_year();
+    t.mfg_firms = 25.0;
+    talent_year(t, year, p, 0.0);
+    approved.push_back(t.rth.approvals);
+    EXPECT_DOUBLE_EQ(t.rth_eligible, 100.0);
+    EXPECT_EQ(t.rth_capped, 500.0 - t.rth.approvals);
+  }
+  // 400 in the first year fill the cap; none while they run (3 years); then 400 again.
+  EXPECT_EQ(approved, (std::vector<double>{400.0, 0.0, 0.0, 400.0, 0.0, 0.0}));
+  // The cap never binds on NIAS posts: 72 pending are approved with the cap full.
+  Talent full = talent_for(p);
+  full.mfg_firms = 25.0;
+  talent_year(full, 2017, p, 0.0);
+  full.new_year();
+  full.nias_posts_pending = 72.0;
+  talent_year(full, 2018, p, 0.0);
+  EXPECT_EQ(full.rth.approvals, 72.0);
+  EXPECT_EQ(full.rth_capped, 500.0);
+  // Below the cap every post sought is approved.
+  Talent many = talent_for(p);
+  many.mfg_firms = 1000.0;
+  talent_year(many, 2017, p, 0.0);
+  EXPECT_EQ(many.rth.approvals, 500.0);
+  EXPECT_EQ(many.rth_capped, 0.0);
+}
+
+TEST(Talent, NiasRthPostsCostTheGovernmentHalfAPost) {
+  TalentParams p = pool_only();
+  p.rth = {true, 2016, 2040, 1e6};
+  p.rth_posts = {{2016}, {10.0}};
+  p.rth_cost = 0.3;
+  p.rth_years = 3;
+  p.rth_nias_match = 0.5;
+  Talent t = talent_for(p);
+  t.nias_posts_pending = 36.0;
+  talent_year(t, 2017, p, 0.0);
+  EXPECT_EQ(t.rth.approvals, 46.0);
+  // 10 general posts at 0.9 and 36 NIAS posts at 0.45 (1 : 1).
+  EXPECT_NEAR(t.rth.paid, 10.0 * 0.9 + 36.0 * 0.45, 1e-9);
+  expect_identity(t.rth.budget);
+  // A budget of 9 buys 20 NIAS posts, not 10, and no general post after them.
+  TalentParams tight = p;
+  tight.rth.budget = 9.0;
+  Talent s = talent_for(tight);
+  s.nias_posts_pending = 20.0;
+  talent_year(s, 2017, tight, 0.0);
+  EXPECT_EQ(s.rth.approvals, 20.0);
+  EXPECT_NEAR(s.rth.budget.remaining(), 0.0, 1e-9);
+  expect_identity(s.rth.budget);
 }
 
 }  // namespace nisim::hk
