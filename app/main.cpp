@@ -14,7 +14,10 @@
 #include <csignal>
 
 #include <sched.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include <chrono>
 
@@ -38,6 +41,43 @@ using nisim::ExitCode;
 
 int code(ExitCode c) {
   return static_cast<int>(c);
+}
+
+/// `nisim kpi` reads files a user hands it, and libhdf5 can crash on damaged metadata (a bit flip
+/// in a B-tree node) before any check of nisim's runs. So the report is built in a child process:
+/// the child prints it, or one error line, and exits with its code; a child killed by a signal is
+/// a damaged file (exit 4) naming the files, never a core dump of nisim. Nothing is printed before
+/// the whole report is built, so a crash leaves no partial table.
+int kpi_in_child(const std::string& path, const std::string& against) {
+  std::fflush(nullptr);
+  const pid_t pid = ::fork();
+  if (pid < 0) throw nisim::IoError(std::string("cannot start the reader process: fork failed"));
+  if (pid == 0) {
+    int rc = 0;
+    try {
+      std::fputs(nisim::hk::kpi_report(path, against).c_str(), stdout);
+    } catch (const nisim::Error& e) {
+      std::fprintf(stderr, "nisim: error: %s\n", e.what());
+      rc = code(e.code());
+    } catch (const std::bad_alloc&) {
+      std::fputs("nisim: error: out of memory\n", stderr);
+      rc = code(ExitCode::model);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "nisim: internal error: %s\n", e.what());
+      rc = code(ExitCode::internal);
+    }
+    std::fflush(nullptr);
+    ::_exit(rc);
+  }
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) throw nisim::IoError(std::string("lost the reader process (waitpid)"));
+  }
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  const int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+  throw nisim::IoError(path + (against.empty() ? "" : " or " + against) +
+                       ": the HDF5 library crashed reading it (signal " + std::to_string(sig) +
+                       "): the file is damaged");
 }
 
 /// Print the schema as a Markdown table (docs/scenarios.md embeds this output).
@@ -282,8 +322,11 @@ int run_cli(int argc, char** argv) {
       return 0;
     }
     if (app.got_subcommand("kpi")) {
-      std::fputs(nisim::hk::kpi_report(kpi_path, against_path).c_str(), stdout);
-      return 0;
+      if (w.mpi) {  // no fork under an MPI launcher: read in this process
+        std::fputs(nisim::hk::kpi_report(kpi_path, against_path).c_str(), stdout);
+        return 0;
+      }
+      return kpi_in_child(kpi_path, against_path);
     }
     if (app.got_subcommand("target")) {
       nisim::check_output_target(out_path, force, false);

@@ -268,8 +268,8 @@ void write_sweep(const h5::Location& root, const Batch& batch, const Points& des
     h5::write_double(g, name, v, {hd}, {"parameter"}, {"1", what});
   };
   if (w.design == "morris") {
-    const auto m = morris_indices(unit_design(batch), outputs, d, static_cast<int>(w.levels),
-                                  1000, batch.seed);
+    const auto m = morris_indices(unit_design(batch), outputs, d, static_cast<int>(w.levels), 1000,
+                                  batch.seed);
     std::vector<double> mu, mu_star, sigma, conf;
     for (const MorrisIndex& i : m) {
       mu.push_back(i.mu), mu_star.push_back(i.mu_star), sigma.push_back(i.sigma);
