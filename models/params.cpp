@@ -170,8 +170,8 @@ void bind_params(Params& p, ParamBinder& b) {
 namespace {
 
 /// Position of the first of `keys` the scenario sets (else the scenario file itself).
-SourcePos first_set(const Scenario& sc, std::initializer_list<const char*> keys) {
-  for (const char* k : keys) {
+SourcePos first_set(const Scenario& sc, const std::vector<std::string>& keys) {
+  for (const std::string& k : keys) {
     if (auto it = sc.values.find(k); it != sc.values.end()) return it->second.second;
   }
   return {sc.path.string(), 1, 1};
@@ -180,11 +180,11 @@ SourcePos first_set(const Scenario& sc, std::initializer_list<const char*> keys)
 /// The first of `keys` the scenario (or `shock`) sets: an error about a relation between keys
 /// names the key the user wrote, where it was written, not one left at its default.
 std::string first_set_key(const Scenario& sc, const Shock* shock,
-                          std::initializer_list<const char*> keys) {
-  for (const char* k : keys) {
+                          const std::vector<std::string>& keys) {
+  for (const std::string& k : keys) {
     if (shock != nullptr ? shock->key == k : sc.values.contains(k)) return k;
   }
-  return *keys.begin();
+  return keys.front();
 }
 
 [[noreturn]] void fail_at(const SourcePos& pos, const std::string& key, const std::string& what) {
@@ -195,7 +195,7 @@ std::string first_set_key(const Scenario& sc, const Shock* shock,
 /// Relations between parameters that single-key ranges cannot express. `pos` is where to point
 /// the user (the key set in the file, or the shock that broke the relation).
 void check_relations(const Scenario& sc, const Params& p, const Shock* shock) {
-  auto at = [&](std::initializer_list<const char*> keys) {
+  auto at = [&](const std::vector<std::string>& keys) {
     return shock != nullptr ? shock->pos : first_set(sc, keys);
   };
   if (p.horizon <= p.base_year) {
@@ -235,7 +235,7 @@ void check_relations(const Scenario& sc, const Params& p, const Shock* shock) {
   try {
     check_fund_params(p.funds);
   } catch (const FundParamError& e) {
-    fail_at(at({e.key.c_str()}), e.key, e.detail);
+    fail_at(at(e.keys), first_set_key(sc, shock, e.keys), e.detail);
   }
   for (auto [field, name] : {std::pair{&SectorParams::firm_share, "firm_share"},
                              std::pair{&SectorParams::entry_share, "entry_share"}}) {

@@ -144,35 +144,38 @@ void bind_fund_params(FundParams& p, ParamBinder& b) {
 }
 
 void check_fund_params(const FundParams& p) {
-  auto fail = [](const std::string& key, const std::string& what) {
-    throw FundParamError(key, what);
+  auto fail = [](std::vector<std::string> keys, const std::string& what) {
+    throw FundParamError(std::move(keys), what);
   };
   if (p.itvf_gov_min > p.itvf_gov_max) {
-    fail("schemes.itvf.funds.gov_min", "must not exceed schemes.itvf.funds.gov_max");
+    fail({"schemes.itvf.funds.gov_min", "schemes.itvf.funds.gov_max"},
+         "must not exceed schemes.itvf.funds.gov_max");
   }
   const std::pair<const FundTerms*, const char*> terms[] = {{&p.private_terms, "funds.private"},
                                                             {&p.itvf_terms, "schemes.itvf.funds"},
                                                             {&p.iof_terms, "schemes.iof"}};
   for (const auto& [t, prefix] : terms) {
     if (t->investment_period > t->life) {
-      fail(std::string(prefix) + ".investment_period",
+      fail({std::string(prefix) + ".investment_period", std::string(prefix) + ".life"},
            "must not exceed " + std::string(prefix) + ".life");
     }
     if (t->fee * static_cast<double>(t->life) >= 1.0) {
-      fail(std::string(prefix) + ".fee",
+      fail({std::string(prefix) + ".fee", std::string(prefix) + ".life"},
            "fee times life must be below 1 (fees would use up "
            "the fund)");
     }
   }
   if (p.iof_gov_share + p.iof_terms.gp_commit > 1.0) {
-    fail("schemes.iof.gov_share", "plus schemes.iof.gp_commit must not exceed 1");
+    fail({"schemes.iof.gov_share", "schemes.iof.gp_commit"},
+         "plus schemes.iof.gp_commit must not exceed 1");
   }
   if (p.itvf_terms.gp_commit * (1.0 + p.itvf_ratio) > 1.0) {
-    fail("schemes.itvf.funds.gp_commit", "the GP commitment would exceed the private money");
+    fail({"schemes.itvf.funds.gp_commit", "schemes.itvf.funds.ratio"},
+         "the GP commitment would exceed the private money");
   }
   if (p.itvf_match * p.itvf_partner_share + p.lead_share > 1.0 + 1e-12) {
     // The co-investment comes out of the outside investors' part of the round (eq. 6.4a).
-    fail("schemes.itvf.partner_share",
+    fail({"schemes.itvf.partner_share", "schemes.itvf.match", "funds.lead_share"},
          "schemes.itvf.match * schemes.itvf.partner_share + funds.lead_share must not exceed 1");
   }
 }

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include <utility>
 #include "engine/params.hpp"
@@ -84,11 +85,15 @@ struct FundParams {
 /// Bind every fund parameter (keys under funds., schemes.itvf., schemes.iof.).
 void bind_fund_params(FundParams& p, ParamBinder& b);
 
-/// A relation between fund parameters that does not hold: the key to blame and why.
+/// A relation between fund parameters that does not hold: the keys it involves and why.
 struct FundParamError : std::invalid_argument {
-  FundParamError(std::string k, std::string d)
-      : std::invalid_argument("key '" + k + "': " + d), key(std::move(k)), detail(std::move(d)) {}
-  std::string key;     ///< the parameter key to point the user at
+  FundParamError(std::vector<std::string> k, std::string d)
+      : std::invalid_argument("key '" + k.front() + "': " + d),
+        keys(std::move(k)),
+        detail(std::move(d)) {}
+  /// The keys of the relation, the one to blame by default first; the error points at the
+  /// first of them the scenario sets (models/params.cpp), never at a key left at its default.
+  std::vector<std::string> keys;
   std::string detail;  ///< what is wrong, without the key
 };
 

@@ -118,6 +118,15 @@ TEST(Params, EverySchemesLastYearMustNotBeBeforeItsFirst) {
   const std::string f = error_of("[schemes.itvf.funds]\ngov_min = 300.0\n");
   EXPECT_NE(f.find("'schemes.itvf.funds.gov_min'"), std::string::npos) << f;
   EXPECT_NE(f.find("inline.toml:3:"), std::string::npos) << f;
+  // Broken by the partner key alone: the error names the key the file set, at its line, not a
+  // key left at its default at 1:1 (issue #17).
+  const std::string g = error_of("[schemes.itvf.funds]\ngov_max = 100.0\n");
+  EXPECT_NE(g.find("'schemes.itvf.funds.gov_max'"), std::string::npos) << g;
+  EXPECT_NE(g.find("inline.toml:3:"), std::string::npos) << g;
+  EXPECT_EQ(g.find(":1:1:"), std::string::npos) << g;
+  const std::string l = error_of("[schemes.iof]\nlife = 2\n");
+  EXPECT_NE(l.find("'schemes.iof.life'"), std::string::npos) << l;
+  EXPECT_EQ(l.find(":1:1:"), std::string::npos) << l;
 }
 
 }  // namespace nisim::hk
