@@ -224,13 +224,12 @@ void check_relations(const Scenario& sc, const Params& p, const Shock* shock) {
         std::pair{&p.funds.iof, "schemes.iof"}}) {
     if (terms->end < terms->start) {
       const std::string end = std::string(prefix) + ".end", start = std::string(prefix) + ".start";
-      fail_at(at({end.c_str(), start.c_str()}),
-              first_set_key(sc, shock, {end.c_str(), start.c_str()}),
+      fail_at(at({end, start}), first_set_key(sc, shock, {end, start}),
               end + " must not be before " + start);
     }
   }
   if (const auto problem = knowledge_param_problem(p.knowledge)) {
-    fail_at(at({problem->key.c_str()}), problem->key, problem->detail);
+    fail_at(at({problem->key}), problem->key, problem->detail);
   }
   try {
     check_fund_params(p.funds);
@@ -243,7 +242,7 @@ void check_relations(const Scenario& sc, const Params& p, const Shock* shock) {
     for (const auto& s : p.sector) sum += s.*field;
     if (std::abs(sum - 1.0) > 1e-6) {
       std::string key = "sectors." + std::string(k_sector_names[0]) + "." + name;
-      SourcePos pos = at({key.c_str()});
+      SourcePos pos = at({key});
       for (const auto& sn : k_sector_names) {  // name the first sector the file sets
         const std::string k = "sectors." + std::string(sn) + "." + name;
         if (shock != nullptr ? shock->key == k : sc.values.contains(k)) {
