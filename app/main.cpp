@@ -29,11 +29,11 @@
 #include "engine/scenario.hpp"
 #include "engine/seed.hpp"
 #include "engine/version.hpp"
-#include "models/batch.hpp"
+#include "analysis/batch.hpp"
 #include "models/kpi.hpp"
 #include "models/model.hpp"
 #include "models/params.hpp"
-#include "models/target.hpp"
+#include "analysis/target.hpp"
 
 namespace {
 

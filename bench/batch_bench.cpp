@@ -9,7 +9,7 @@
 #include "engine/batch_file.hpp"
 #include "engine/hdf5.hpp"
 #include "engine/journal.hpp"
-#include "models/batch.hpp"
+#include "analysis/batch.hpp"
 
 namespace {
 
@@ -28,7 +28,7 @@ void BM_Batch(benchmark::State& bs) {
 }
 BENCHMARK(BM_Batch)->Unit(benchmark::kMillisecond)->UseRealTime();
 
-/// What rank 0 does per finished run, whoever computed it (models/batch.cpp, engine/jobs.cpp):
+/// What rank 0 does per finished run, whoever computed it (analysis/batch.cpp, engine/jobs.cpp):
 /// write its 13 rows (12 series of 25 years and 10 indicators) and append its journal record.
 /// Its inverse is the most runs per second one batch can record, however many ranks compute
 /// (docs/cluster.md).

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Hardening checks run by CI after tools/run_tests.sh (README "Build presets"):
-#   format  clang-format: every C++ file under engine models app bench tests fuzz is formatted
+#   format  clang-format: every C++ file under engine models analysis app bench tests fuzz is formatted
 #   tidy    clang-tidy (.clang-tidy, warnings are errors) on every .cpp of engine models app,
 #           through the debug preset's compile_commands.json; run-clang-tidy -j$CI_JOBS.
 #   asan    ASan + UBSan (preset asan, built for this machine's SIMD like the release preset,
@@ -8,7 +8,7 @@
 #   tsan    ThreadSanitizer (preset tsan): the engine and model GoogleTests.
 #           Debian's libtbb is not built with TSan, so TSan cannot see TBB hand work to its
 #           threads; engine/tsan.hpp states nisim's hand-offs explicitly (engine/parallel.hpp,
-#           models/target.cpp), tools/tsan.supp drops reports whose top frame is TBB's own code,
+#           analysis/target.cpp), tools/tsan.supp drops reports whose top frame is TBB's own code,
 #           and the tsan test preset sets report_atomic_races=0 for TBB's std::atomic members.
 #   fuzz    libFuzzer (preset fuzz, clang): fuzz/scenario_fuzz for FUZZ_SECONDS (default 60) s,
 #           then fuzz/run_file_fuzz for FUZZ_RUN_FILE_SECONDS (default 30) s,
@@ -29,7 +29,7 @@ check_format() {
   local files bad=0
   # Tracked files plus new files not yet committed (but not ignored ones).
   mapfile -t files < <(git ls-files --cached --others --exclude-standard -- \
-    'engine/*.cpp' 'engine/*.hpp' 'models/*.cpp' 'models/*.hpp' 'app/*.cpp' 'app/*.hpp' \
+    'engine/*.cpp' 'engine/*.hpp' 'models/*.cpp' 'models/*.hpp' 'analysis/*.cpp' 'analysis/*.hpp' 'app/*.cpp' 'app/*.hpp' \
     'bench/*.cpp' 'bench/*.hpp' 'tests/*.cpp' 'tests/*.hpp' 'fuzz/*.cpp' 'fuzz/*.hpp' | sort -u)
   for f in "${files[@]}"; do
     [ -f "$f" ] || continue
@@ -46,14 +46,14 @@ check_format() {
 tidy_skip=()
 
 check_tidy() {
-  section "clang-tidy (.clang-tidy) on engine models app"
+  section "clang-tidy (.clang-tidy) on engine models analysis app"
   # The debug build's compile_commands.json (CMAKE_EXPORT_COMPILE_COMMANDS is on in every
   # preset); only the generated engine/version.hpp is built, not the project.
   cmake --preset debug >/dev/null
   cmake --build --preset debug --target nisim_version >/dev/null
   local all=() files=() f s skip
   mapfile -t all < <(git ls-files --cached --others --exclude-standard -- \
-    'engine/*.cpp' 'models/*.cpp' 'app/*.cpp' | sort -u)
+    'engine/*.cpp' 'models/*.cpp' 'analysis/*.cpp' 'app/*.cpp' | sort -u)
   for f in "${all[@]}"; do
     skip=0
     for s in "${tidy_skip[@]}"; do [ "$f" = "$s" ] && skip=1; done
@@ -73,16 +73,16 @@ check_asan() {
   section "ASan + UBSan (engine and model GoogleTests)"
   cmake --preset asan >/dev/null
   cmake --build --preset asan
-  ctest --preset asan -j"$jobs" -L "engine|models"
+  ctest --preset asan -j"$jobs" -L "engine|models|analysis"
 }
 
 
 check_tsan() {
   section "ThreadSanitizer (engine and model GoogleTests)"
   cmake --preset tsan >/dev/null
-  cmake --build --preset tsan --target engine_tests model_tests
+  cmake --build --preset tsan --target engine_tests model_tests analysis_tests
   # TSAN_OPTIONS (halt_on_error=1, tools/tsan.supp) come from the tsan test preset.
-  ctest --preset tsan -j"$jobs" -L "engine|models"
+  ctest --preset tsan -j"$jobs" -L "engine|models|analysis"
 }
 
 check_fuzz() {

@@ -1,5 +1,5 @@
-// The record of one batch run (models/batch_record.hpp).
-#include "models/batch_record.hpp"
+// The record of one batch run (analysis/batch_record.hpp).
+#include "analysis/batch_record.hpp"
 
 #include <algorithm>
 #include <bit>

@@ -1,7 +1,7 @@
-// The record of a batch run and its check (models/batch_record.hpp): a fresh run's record
+// The record of a batch run and its check (analysis/batch_record.hpp): a fresh run's record
 // passes; values no run can produce (NaN where every run has values, infinity, an indicator
 // that disagrees with its series) are a ModelError naming the run.
-#include "models/batch_record.hpp"
+#include "analysis/batch_record.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
-// Scenario batches (models/batch.hpp; docs/batches.md).
-#include "models/batch.hpp"
+// Scenario batches (analysis/batch.hpp; docs/batches.md).
+#include "analysis/batch.hpp"
 
 #include "models/kpi.hpp"
 
@@ -24,7 +24,7 @@
 #include "engine/sensitivity.hpp"
 #include "engine/statistics.hpp"
 #include "engine/version.hpp"
-#include "models/batch_record.hpp"
+#include "analysis/batch_record.hpp"
 #include "models/model.hpp"
 
 namespace nisim::hk {

@@ -1,5 +1,5 @@
-// Goal seeking (models/target.hpp; docs/batches.md "What would it take").
-#include "models/target.hpp"
+// Goal seeking (analysis/target.hpp; docs/batches.md "What would it take").
+#include "analysis/target.hpp"
 
 #include "models/kpi.hpp"
 
@@ -18,7 +18,7 @@
 #include "engine/provenance.hpp"
 #include "engine/rng.hpp"
 #include "engine/tsan.hpp"
-#include "models/batch.hpp"
+#include "analysis/batch.hpp"
 #include "models/model.hpp"
 
 namespace nisim::hk {

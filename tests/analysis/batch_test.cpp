@@ -1,6 +1,6 @@
 // Scenario batches: layout, common random numbers, thread independence, summaries and the
-// variance reduction of paired differences (models/batch.hpp; docs/batches.md).
-#include "models/batch.hpp"
+// variance reduction of paired differences (analysis/batch.hpp; docs/batches.md).
+#include "analysis/batch.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // Goal seeking: the answer is the cheapest evaluated lever setting that meets the probability,
-// or a clear "not reached" with the most probable one (models/target.hpp).
-#include "models/target.hpp"
+// or a clear "not reached" with the most probable one (analysis/target.hpp).
+#include "analysis/target.hpp"
 
 #include <gtest/gtest.h>
 
