@@ -13,6 +13,7 @@
 #include <memory>
 #include <stdexcept>
 
+#include "analysis/batch_record.hpp"
 #include "engine/design.hpp"
 #include "engine/error.hpp"
 #include "engine/file_guard.hpp"
@@ -24,7 +25,6 @@
 #include "engine/sensitivity.hpp"
 #include "engine/statistics.hpp"
 #include "engine/version.hpp"
-#include "analysis/batch_record.hpp"
 #include "models/model.hpp"
 
 namespace nisim::hk {

@@ -13,12 +13,12 @@
 #include <limits>
 #include <numeric>
 
+#include "analysis/batch.hpp"
 #include "engine/error.hpp"
 #include "engine/hdf5.hpp"
 #include "engine/provenance.hpp"
 #include "engine/rng.hpp"
 #include "engine/tsan.hpp"
-#include "analysis/batch.hpp"
 #include "models/model.hpp"
 
 namespace nisim::hk {

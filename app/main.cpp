@@ -21,6 +21,8 @@
 
 #include <chrono>
 
+#include "analysis/batch.hpp"
+#include "analysis/target.hpp"
 #include "engine/batch_file.hpp"
 #include "engine/error.hpp"
 #include "engine/file_guard.hpp"
@@ -29,11 +31,9 @@
 #include "engine/scenario.hpp"
 #include "engine/seed.hpp"
 #include "engine/version.hpp"
-#include "analysis/batch.hpp"
 #include "models/kpi.hpp"
 #include "models/model.hpp"
 #include "models/params.hpp"
-#include "analysis/target.hpp"
 
 namespace {
 

@@ -6,10 +6,10 @@
 #include <filesystem>
 #include <vector>
 
+#include "analysis/batch.hpp"
 #include "engine/batch_file.hpp"
 #include "engine/hdf5.hpp"
 #include "engine/journal.hpp"
-#include "analysis/batch.hpp"
 
 namespace {
 
