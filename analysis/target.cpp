@@ -90,6 +90,39 @@ double constraint(unsigned, const double* x, double*, void* data) {
   return pr.batch->target.probability - evaluate(pr, x).smoothed;
 }
 
+/// The group `frontier`: each lever's profile (lever value, mean share, public cost,
+/// probability) and the highest mean share explored.
+void write_frontier(const h5::Location& root, const TargetFrontier& f, std::size_t d) {
+  const h5::Location g = root.create_group("frontier");
+  g.set_attr("highest_share_mean", f.highest.share_mean);
+  g.set_attr("highest_share_public_cost", f.highest.public_cost);
+  g.set_attr("highest_share_probability", f.highest.probability);
+  g.set_attr("profile", std::string("each lever from min to max, the other levers at max"));
+  std::vector<std::int32_t> points(k_frontier_points);
+  std::iota(points.begin(), points.end(), 0);
+  h5::write_dim_int(g, "point", points, {"1", "profile point, from the lever's min to its max"});
+  h5::write_double(g, "highest_share_levers", f.highest.levers, {d}, {"/lever"},
+                   {"lever units", "levers of the evaluation with the highest mean share"});
+  std::vector<double> value, share, cost, prob;
+  for (std::size_t j = 0; j < d; ++j) {
+    for (const TargetEvaluation& e : f.profiles[j]) {
+      value.push_back(e.levers[j]);
+      share.push_back(e.share_mean);
+      cost.push_back(e.public_cost);
+      prob.push_back(e.probability);
+    }
+  }
+  const std::vector<hsize_t> shape{d, k_frontier_points};
+  const std::vector<std::string> dims{"/lever", "point"};
+  h5::write_double(g, "lever_value", value, shape, dims, {"lever units", "value of the lever"});
+  h5::write_double(g, "share_mean", share, shape, dims,
+                   {"percent", "mean manufacturing share in the target year"});
+  h5::write_double(g, "public_cost", cost, shape, dims,
+                   {"HK$ M", "mean public money paid or committed by every scheme"});
+  h5::write_double(g, "probability", prob, shape, dims,
+                   {"1", "share of replications reaching the target"});
+}
+
 }  // namespace
 
 TargetResult seek_target(const Batch& batch, const std::filesystem::path& out,
@@ -159,6 +192,26 @@ TargetResult seek_target(const Batch& batch, const std::filesystem::path& out,
     }
   }
 
+  // Not reached: profile each lever over its range, the others at their most generous, so the
+  // answer says how far the box gets and what each lever buys (share against money).
+  if (!result.feasible) {
+    result.has_frontier = true;
+    TargetFrontier& f = result.frontier;
+    for (std::size_t j = 0; j < d; ++j) {
+      f.profiles.emplace_back();
+      for (std::size_t q = 0; q < k_frontier_points; ++q) {
+        std::vector<double> point = hi;
+        point[j] = lo[j] + (hi[j] - lo[j]) * static_cast<double>(q) /
+                               static_cast<double>(k_frontier_points - 1);
+        f.profiles[j].push_back(evaluate(pr, point.data()));
+      }
+    }
+    f.highest = result.evaluations.front();
+    for (const TargetEvaluation& e : pr.evaluations) {
+      if (e.share_mean > f.highest.share_mean) f.highest = e;
+    }
+  }
+
   // Output: every evaluation, the best one and the optimiser's status.
   const h5::Location& root = file.root();
   root.set_attr("title", "nisim target: " + batch.path.filename().string());
@@ -174,6 +227,7 @@ TargetResult seek_target(const Batch& batch, const std::filesystem::path& out,
   root.set_attr("feasible", static_cast<std::int64_t>(result.feasible));
   root.set_attr("best_evaluation", static_cast<std::int64_t>(result.best));
   root.set_attr("nlopt_status", static_cast<std::int64_t>(status));
+  root.set_attr("public_cost_counts", std::string(k_target_cost_scope));
   const std::size_t m = result.evaluations.size();
   std::vector<std::int32_t> idx(m);
   std::iota(idx.begin(), idx.end(), 0);
@@ -200,6 +254,7 @@ TargetResult seek_target(const Batch& batch, const std::filesystem::path& out,
                    {"1", "smoothed probability used by the optimiser"});
   h5::write_double(root, "share_mean", share, {hm}, {"evaluation"},
                    {"percent", "mean manufacturing share in the target year"});
+  if (result.has_frontier) write_frontier(root, result.frontier, d);
   file.commit();
   return result;
 }

@@ -17,17 +17,37 @@ namespace nisim::hk {
 /// One ensemble evaluation of the levers.
 struct TargetEvaluation {
   std::vector<double> levers;  ///< lever values (integer levers rounded)
-  double public_cost = 0.0;    ///< mean over replications of public money paid or committed, HK$ M
-  double probability = 0.0;    ///< share of replications reaching the target
-  double smoothed = 0.0;       ///< smoothed probability the optimiser sees (docs/batches.md)
-  double share_mean = 0.0;     ///< mean share in the target year, percent
+  /// Mean over replications of the public money paid or committed by every scheme, HK$ M.
+  double public_cost = 0.0;
+  double probability = 0.0;  ///< share of replications reaching the target
+  double smoothed = 0.0;     ///< smoothed probability the optimiser sees (docs/batches.md)
+  double share_mean = 0.0;   ///< mean share in the target year, percent
+};
+
+/// What a search that did not reach the target explored (docs/batches.md "The frontier"):
+/// each lever profiled from its min to its max with the other levers at their max (the most
+/// generous corner), and the highest mean share seen in any evaluation.
+struct TargetFrontier {
+  /// [lever][point]: k_frontier_points evaluations, lever values from min to max.
+  std::vector<std::vector<TargetEvaluation>> profiles;
+  TargetEvaluation highest;  ///< the evaluation (search or profile) with the highest mean share
 };
 
 struct TargetResult {
   std::vector<TargetEvaluation> evaluations;  ///< in evaluation order
   bool feasible = false;                      ///< some evaluation reached the required probability
-  std::size_t best = 0;  ///< cheapest feasible evaluation, else the most probable one
+  std::size_t best = 0;       ///< cheapest feasible evaluation, else the most probable one
+  bool has_frontier = false;  ///< not feasible: the frontier below was explored
+  TargetFrontier frontier;
 };
+
+/// Points of each lever's profile when the target is not reached (min to max, evenly spaced).
+inline constexpr std::size_t k_frontier_points = 5;
+
+/// What the public cost counts, stored in the output and printed with the answer.
+inline constexpr const char* k_target_cost_scope =
+    "public money of every scheme (spent + committed by the horizon), not only the levers' "
+    "schemes";
 
 struct TargetOptions {
   int threads = 0;     ///< threads for the ensemble runs (one run per thread)

@@ -21,6 +21,7 @@
 
 #include <chrono>
 
+#include "analysis/attribution.hpp"
 #include "analysis/batch.hpp"
 #include "analysis/target.hpp"
 #include "engine/batch_file.hpp"
@@ -150,7 +151,65 @@ void print_target(const nisim::Batch& b, const nisim::hk::TargetResult& r, const
   }
   std::printf("  public cost HK$ %.1f M, probability %.3f, mean share %.3f%%\n", best.public_cost,
               best.probability, best.share_mean);
+  std::printf("  public cost counts the %s\n", nisim::hk::k_target_cost_scope);
+  if (r.has_frontier) {
+    const auto& f = r.frontier;
+    std::printf("  frontier explored: highest mean share %.3f%% (P = %.3f) at HK$ %.1f M\n",
+                f.highest.share_mean, f.highest.probability, f.highest.public_cost);
+    std::printf(
+        "  each lever from min to max, the others at max: lever value, mean share %%, "
+        "public cost HK$ M\n");
+    for (std::size_t j = 0; j < t.levers.size(); ++j) {
+      std::printf("  %s\n", t.levers[j].key.c_str());
+      for (const auto& e : f.profiles[j]) {
+        std::printf("    %12g %10.3f %12.1f\n", e.levers[j], e.share_mean, e.public_cost);
+      }
+    }
+  }
   std::printf("  %zu evaluations (cost vs probability in %s)\n", r.evaluations.size(), out.c_str());
+}
+
+/// The attribution table: per group, the Shapley value and the additionality of each outcome
+/// (mean [95% CI]), then the cost per percentage point of share attributed.
+void print_attribution(const nisim::hk::Attribution& a, const nisim::hk::AttributionResult& r,
+                       const std::string& out) {
+  using nisim::hk::MeanCi;
+  std::printf("nisim attribute: %s against %s in %lld, %lld replications, %s Shapley values\n",
+              a.base.stem().c_str(), a.counterfactual.stem().c_str(),
+              static_cast<long long>(a.year), static_cast<long long>(a.replications),
+              a.permutations == 0 ? "exact" : "sampled");
+  std::printf("  %zu coalitions, %zu runs in %.1f s; mean [95%% CI] over replications\n",
+              r.coalitions, r.runs, r.seconds);
+  const auto cell = [](const MeanCi& c, const char* format) {
+    char text[96];
+    std::snprintf(text, sizeof text, format, c.mean, c.low, c.high);
+    return std::string(text);
+  };
+  int width = 30;  // the group column fits the longest name
+  for (const std::string& g : r.groups) width = std::max(width, static_cast<int>(g.size()));
+  const auto& outs = nisim::hk::attribution_outcomes();
+  for (std::size_t o = 0; o < outs.size(); ++o) {
+    const char* format = o == 0 ? "%+.4f [%+.4f, %+.4f]" : "%+.0f [%+.0f, %+.0f]";
+    std::printf("\n  %s (%s)\n  %-*s %-30s %-30s\n", outs[o].name, outs[o].units, width, "group",
+                "Shapley value", "additionality");
+    for (std::size_t i = 0; i < r.groups.size(); ++i) {
+      std::printf("  %-*s %-30s %-30s\n", width, r.groups[i].c_str(),
+                  cell(r.shapley[i][o], format).c_str(),
+                  cell(r.additionality[i][o], format).c_str());
+    }
+    std::printf("  %-*s %-30s\n", width, "total (base - counterfactual)",
+                cell(r.total[o], format).c_str());
+  }
+  std::printf("\n  cost per pp of share attributed, HK$ M: all money | manufacturing-relevant\n");
+  for (std::size_t i = 0; i < r.groups.size(); ++i) {
+    std::printf("  %-*s %-30s %-30s\n", width, r.groups[i].c_str(),
+                cell(r.cost_all[i], "%.0f [%.0f, %.0f]").c_str(),
+                cell(r.cost_mfg[i], "%.0f [%.0f, %.0f]").c_str());
+  }
+  std::printf("  %-*s %-30s %-30s\n", width, "whole package",
+              cell(r.package_cost_all, "%.0f [%.0f, %.0f]").c_str(),
+              cell(r.package_cost_mfg, "%.0f [%.0f, %.0f]").c_str());
+  std::printf("  wrote %s\n", out.c_str());
 }
 
 void print_summary(const nisim::hk::RunResult& r, const std::string& out) {
@@ -285,6 +344,17 @@ int run_cli(int argc, char** argv) {
   target->add_flag("--force", force, "Overwrite an existing output file");
   target->add_flag("-q,--quiet", quiet, "No progress and no summary");
 
+  std::string attribution_path;
+  auto* attribute = app.add_subcommand(
+      "attribute", "Attribution: Shapley values of the policy effect over scheme groups, with CIs");
+  attribute->add_option("file", attribution_path, "Attribution TOML file")->required();
+  attribute->add_option("-o,--output", out_path, "Output HDF5 file (written atomically)")
+      ->required();
+  attribute->add_option("--threads", threads, "Worker threads, one run each (0 = all cores)")
+      ->check(CLI::Range(0, 4096));
+  attribute->add_flag("--force", force, "Overwrite an existing output file");
+  attribute->add_flag("-q,--quiet", quiet, "No progress and no table");
+
   app.add_subcommand("params", "List every scenario parameter (Markdown table)");
 
   std::string kpi_path, against_path;
@@ -327,6 +397,25 @@ int run_cli(int argc, char** argv) {
         return 0;
       }
       return kpi_in_child(kpi_path, against_path);
+    }
+    if (app.got_subcommand("attribute")) {
+      nisim::check_output_target(out_path, force, false);
+      const nisim::hk::Attribution a = nisim::hk::load_attribution(attribution_path);
+      nisim::hk::AttributionOptions options;
+      options.threads = threads;
+      options.force = force;
+      Progress progress;
+      if (!quiet) {
+        options.progress = [&progress](std::size_t done, std::size_t total) {
+          progress.update(done, total);
+        };
+      }
+      const auto r = nisim::hk::run_attribution(a, out_path, options);
+      if (!quiet) {
+        progress.finish();
+        print_attribution(a, r, out_path);
+      }
+      return 0;
     }
     if (app.got_subcommand("target")) {
       nisim::check_output_target(out_path, force, false);

@@ -11,27 +11,20 @@
 #include <set>
 
 #include "engine/error.hpp"
+#include "engine/toml_input.hpp"
 
 namespace nisim {
 namespace {
 
-class BatchParser {
+class BatchParser : TomlInput {
  public:
-  explicit BatchParser(std::filesystem::path path)
-      : path_(std::move(path)), file_(path_.string()) {}
+  using TomlInput::TomlInput;
 
   Batch parse() {
     Batch b;
     b.path = path_;
-    b.text = read_input_text(path_);
     toml::table root;
-    try {
-      root = toml::parse(std::string_view(b.text), std::string_view(file_));
-    } catch (const toml::parse_error& e) {
-      fail({file_, static_cast<int>(e.source().begin.line),
-            static_cast<int>(e.source().begin.column)},
-           "syntax error: " + std::string(e.description()));
-    }
+    b.text = read(root);
     for (auto&& [name, node] : root) {
       const std::string key(name.str());
       if (key == "batch") {
@@ -75,51 +68,6 @@ class BatchParser {
   }
 
  private:
-  SourcePos pos_of(const toml::node& node) const {
-    return {file_, static_cast<int>(node.source().begin.line),
-            static_cast<int>(node.source().begin.column)};
-  }
-  [[noreturn]] void fail(const SourcePos& pos, const std::string& what) const {
-    throw ScenarioError(pos.file + ":" + std::to_string(pos.line) + ":" +
-                        std::to_string(pos.column) + ": " + what);
-  }
-
-  /// A file name: non-empty, no NUL (which would silently cut the path short).
-  std::string checked_path(const toml::node& node, const std::string& name,
-                           const std::string& key) const {
-    if (name.empty() || name.find('\0') != std::string::npos) {
-      fail(pos_of(node), "key '" + key + "': a file name must be non-empty, without NUL");
-    }
-    return name;
-  }
-
-  /// An integer value in [lo, hi], else an error naming the key and the range.
-  std::int64_t integer(const toml::node& v, const std::string& key, std::int64_t lo,
-                       std::int64_t hi) const {
-    const auto* i = v.as_integer();
-    if (i == nullptr || i->get() < lo || i->get() > hi) {
-      fail(pos_of(v), "key '" + key + "': expected an integer in [" + std::to_string(lo) + ", " +
-                          std::to_string(hi) + "]");
-    }
-    return i->get();
-  }
-
-  /// A string value, else an error naming the key.
-  std::string string(const toml::node& v, const std::string& key) const {
-    const auto* str = v.as_string();
-    if (str == nullptr) fail(pos_of(v), "key '" + key + "': expected a string");
-    return str->get();
-  }
-
-  /// A scenario file named relative to this batch file, which must exist.
-  std::filesystem::path scenario_file(const toml::node& v, const std::string& key) const {
-    std::filesystem::path file = path_.parent_path() / checked_path(v, string(v, key), key);
-    if (!std::filesystem::is_regular_file(file)) {
-      fail(pos_of(v), "key '" + key + "': no such file: " + file.string());
-    }
-    return file;
-  }
-
   void parse_batch(const toml::node& node, Batch& b) {
     const auto* table = node.as_table();
     if (table == nullptr) fail(pos_of(node), "key 'batch': expected a table [batch]");
@@ -292,8 +240,6 @@ class BatchParser {
     if (w.params.empty()) fail(w.pos, "key 'sweep.param': a sweep needs at least one parameter");
   }
 
-  std::filesystem::path path_;
-  std::string file_;
   SourcePos base_pos_;
 };
 

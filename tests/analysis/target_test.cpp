@@ -57,6 +57,44 @@ TEST_F(TargetTest, FeasibleTargetReturnsTheCheapestFeasibleEvaluation) {
   ASSERT_EQ(cost.size(), r.evaluations.size());
   EXPECT_EQ(cost[r.best], best.public_cost);
   EXPECT_EQ(h5::dim_names(f, "levers"), (std::vector<std::string>{"evaluation", "lever"}));
+  EXPECT_FALSE(r.has_frontier);  // reached: no frontier to report
+  EXPECT_FALSE(f.exists("frontier"));
+  EXPECT_NE(f.attr_string("public_cost_counts").find("every scheme"), std::string::npos);
+}
+
+TEST_F(TargetTest, FarFromTheTargetTheFrontierExploredIsReported) {
+  const TargetResult r =
+      seek_target(load_batch(target_file("50.0")), dir_ / "far.h5", TargetOptions{});
+  ASSERT_FALSE(r.feasible);
+  ASSERT_TRUE(r.has_frontier);
+  const TargetFrontier& fr = r.frontier;
+  ASSERT_EQ(fr.profiles.size(), 1u);
+  ASSERT_EQ(fr.profiles[0].size(), k_frontier_points);
+  EXPECT_DOUBLE_EQ(fr.profiles[0].front().levers[0], 0.05);
+  EXPECT_DOUBLE_EQ(fr.profiles[0].back().levers[0], 0.33);
+  for (std::size_t q = 1; q < k_frontier_points; ++q) {
+    EXPECT_GT(fr.profiles[0][q].levers[0], fr.profiles[0][q - 1].levers[0]);
+  }
+  // The highest share explored is below the target and no evaluation beats it.
+  EXPECT_LT(fr.highest.share_mean, 50.0);
+  for (const auto& e : fr.profiles[0]) EXPECT_LE(e.share_mean, fr.highest.share_mean);
+  for (const auto& e : r.evaluations) EXPECT_LE(e.share_mean, fr.highest.share_mean);
+  // More generous grants cost more public money along the profile.
+  EXPECT_GT(fr.profiles[0].back().public_cost, fr.profiles[0].front().public_cost);
+
+  const auto f = h5::open_file_read(dir_ / "far.h5");
+  const auto g = f.open_group("frontier");
+  EXPECT_EQ(g.attr_double("highest_share_mean"), fr.highest.share_mean);
+  const std::vector<double> share = h5::read_double(g, "share_mean");
+  const std::vector<double> cost = h5::read_double(g, "public_cost");
+  const std::vector<double> value = h5::read_double(g, "lever_value");
+  ASSERT_EQ(share.size(), k_frontier_points);
+  for (std::size_t q = 0; q < k_frontier_points; ++q) {
+    EXPECT_EQ(share[q], fr.profiles[0][q].share_mean);
+    EXPECT_EQ(cost[q], fr.profiles[0][q].public_cost);
+    EXPECT_EQ(value[q], fr.profiles[0][q].levers[0]);
+  }
+  EXPECT_EQ(h5::dim_names(g, "share_mean"), (std::vector<std::string>{"lever", "point"}));
 }
 
 TEST_F(TargetTest, UnreachableTargetIsReportedWithTheMostProbableEvaluation) {
