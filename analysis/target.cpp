@@ -201,9 +201,15 @@ TargetResult seek_target(const Batch& batch, const std::filesystem::path& out,
       f.profiles.emplace_back();
       for (std::size_t q = 0; q < k_frontier_points; ++q) {
         std::vector<double> point = hi;
-        point[j] = lo[j] + (hi[j] - lo[j]) * static_cast<double>(q) /
-                               static_cast<double>(k_frontier_points - 1);
-        f.profiles[j].push_back(evaluate(pr, point.data()));
+        if (q + 1 < k_frontier_points) {  // the last point is max itself, not a rounding of it
+          point[j] = lo[j] + (hi[j] - lo[j]) * static_cast<double>(q) /
+                                 static_cast<double>(k_frontier_points - 1);
+        }
+        // A point already evaluated (the corner, every lever's max) is not run again.
+        const auto seen =
+            std::find_if(pr.evaluations.begin(), pr.evaluations.end(),
+                         [&](const TargetEvaluation& e) { return e.levers == point; });
+        f.profiles[j].push_back(seen != pr.evaluations.end() ? *seen : evaluate(pr, point.data()));
       }
     }
     f.highest = result.evaluations.front();

@@ -63,8 +63,10 @@ TEST_F(TargetTest, FeasibleTargetReturnsTheCheapestFeasibleEvaluation) {
 }
 
 TEST_F(TargetTest, FarFromTheTargetTheFrontierExploredIsReported) {
-  const TargetResult r =
-      seek_target(load_batch(target_file("50.0")), dir_ / "far.h5", TargetOptions{});
+  TargetOptions options;
+  std::size_t ensembles = 0;
+  options.progress = [&](const TargetEvaluation&, std::size_t) { ++ensembles; };
+  const TargetResult r = seek_target(load_batch(target_file("50.0")), dir_ / "far.h5", options);
   ASSERT_FALSE(r.feasible);
   ASSERT_TRUE(r.has_frontier);
   const TargetFrontier& fr = r.frontier;
@@ -79,6 +81,11 @@ TEST_F(TargetTest, FarFromTheTargetTheFrontierExploredIsReported) {
   EXPECT_LT(fr.highest.share_mean, 50.0);
   for (const auto& e : fr.profiles[0]) EXPECT_LE(e.share_mean, fr.highest.share_mean);
   for (const auto& e : r.evaluations) EXPECT_LE(e.share_mean, fr.highest.share_mean);
+  // The profile's last point is the search's starting corner: reused, not run again.
+  EXPECT_EQ(fr.profiles[0].back().levers, r.evaluations.front().levers);
+  EXPECT_EQ(fr.profiles[0].back().public_cost, r.evaluations.front().public_cost);
+  EXPECT_LE(ensembles, r.evaluations.size() + k_frontier_points - 1);
+  EXPECT_GT(ensembles, r.evaluations.size());
   // More generous grants cost more public money along the profile.
   EXPECT_GT(fr.profiles[0].back().public_cost, fr.profiles[0].front().public_cost);
 
