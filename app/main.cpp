@@ -23,6 +23,7 @@
 
 #include "analysis/attribution.hpp"
 #include "analysis/batch.hpp"
+#include "analysis/calibrate.hpp"
 #include "analysis/target.hpp"
 #include "engine/batch_file.hpp"
 #include "engine/error.hpp"
@@ -355,6 +356,17 @@ int run_cli(int argc, char** argv) {
   attribute->add_flag("--force", force, "Overwrite an existing output file");
   attribute->add_flag("-q,--quiet", quiet, "No progress and no table");
 
+  // nisim calibrate: simulated method of moments (analysis/calibrate.hpp, docs/calibration.md).
+  std::string calib_path;
+  auto* calib = app.add_subcommand(
+      "calibrate", "Estimate parameters against observed data (simulated method of moments)");
+  calib->add_option("file", calib_path, "Calibration TOML file")->required();
+  calib->add_option("-o,--output", out_path, "Output HDF5 file (FIT.h5)")->required();
+  calib->add_option("--threads", threads, "Worker threads, one run each (0 = all cores)")
+      ->check(CLI::Range(0, 4096));
+  calib->add_flag("--force", force, "Overwrite an existing output file");
+  calib->add_flag("-q,--quiet", quiet, "No progress and no summary");
+
   app.add_subcommand("params", "List every scenario parameter (Markdown table)");
 
   std::string kpi_path, against_path;
@@ -414,6 +426,38 @@ int run_cli(int argc, char** argv) {
       if (!quiet) {
         progress.finish();
         print_attribution(a, r, out_path);
+      }
+      return 0;
+    }
+    if (app.got_subcommand("calibrate")) {
+      nisim::check_output_target(out_path, force, false);
+      const nisim::hk::Calibration c = nisim::hk::load_calibration(calib_path);
+      std::vector<std::filesystem::path> inputs = {calib_path, c.scenario};
+      for (const auto& d : c.data) inputs.push_back(d.path);
+      nisim::check_not_input(out_path, inputs);
+      nisim::hk::CalibrateOptions options;
+      options.threads = threads;
+      options.force = force;
+      if (!quiet) {
+        options.progress = [](const nisim::hk::CalibrationEvaluation& e, std::size_t k) {
+          std::fprintf(stderr, "nisim: evaluation %zu (phase %d): objective %.6g\n", k, e.phase,
+                       e.objective);
+        };
+      }
+      const auto r = nisim::hk::calibrate(c, out_path, options);
+      if (!quiet) {
+        std::printf(
+            "nisim calibrate: objective %.6g after %zu evaluations; %zu runs in %.1f s "
+            "(%.1f runs/s)\n",
+            r.objective, r.evaluations.size(), r.runs, r.run_seconds,
+            static_cast<double>(r.runs) / r.run_seconds);
+        for (std::size_t j = 0; j < r.keys.size(); ++j) {
+          const auto i = static_cast<Eigen::Index>(j);
+          std::printf("  %-36s %12.6g  se %10.4g%s\n", r.keys[j].c_str(), r.estimate(i),
+                      r.inference.se(i), r.inference.weak[j] ? "  (not pinned down)" : "");
+        }
+        std::printf("  Jacobian rank %d of %zu, condition number %.3g\n  wrote %s\n",
+                    r.inference.rank, r.keys.size(), r.inference.condition, out_path.c_str());
       }
       return 0;
     }
