@@ -116,6 +116,21 @@ Scenario with_values(const Scenario& base, const std::vector<SweepParam>& params
   return sc;
 }
 
+Scenario overridden_base(const std::filesystem::path& file, const std::vector<Override>& overrides,
+                         const std::vector<SweepParam>& varied) {
+  for (const Override& o : overrides) {
+    const auto it = std::find_if(varied.begin(), varied.end(),
+                                 [&](const SweepParam& p) { return p.key == o.key; });
+    if (it != varied.end()) {
+      throw ScenarioError(where(o.pos) + "key '" + o.key + "': varied by " + it->pos.file + ":" +
+                          std::to_string(it->pos.line) + "; --set cannot fix a varied key");
+    }
+  }
+  Scenario base = load_scenario(file);
+  apply_overrides(base, overrides);
+  return base;
+}
+
 namespace {
 
 std::string format_count(double x) {
@@ -168,13 +183,14 @@ std::vector<LoadedScenario> load_scenarios(const Batch& batch, Points& design) {
   if (!batch.has_sweep) {
     for (const BatchScenario& s : batch.scenarios) {
       Scenario sc = load_scenario(s.file);
+      apply_overrides(sc, batch.overrides);
       Params p = params_from(sc);
       out.push_back({s, std::move(sc), p});
     }
     return out;
   }
   const Sweep& w = batch.sweep;
-  const Scenario base = load_scenario(w.scenario);
+  const Scenario base = overridden_base(w.scenario, batch.overrides, w.params);
   const Params base_params = params_from(base);
   const std::vector<ParamType> types = swept_types(w.params);
   const bool known_output = std::ranges::any_of(
@@ -314,11 +330,13 @@ JobFn run_job(const std::vector<LoadedScenario>& scenarios, const Batch& batch,
   };
 }
 
-/// What a journal must match to be resumed: the batch text, every scenario's text (its whole
-/// inheritance chain) and name, the record size and the program version.
+/// What a journal must match to be resumed: the batch text, the command-line overrides and
+/// replications, every scenario's text (its whole inheritance chain and its overrides) and
+/// name, the record size and the program version.
 std::uint64_t batch_fingerprint(const Batch& batch, const std::vector<LoadedScenario>& scenarios,
                                 std::size_t per_run) {
-  std::uint64_t h = fnv1a(batch.text);
+  std::uint64_t h = fnv1a(batch.text + "\n--set\n" + overrides_text(batch.overrides) +
+                          "--replications " + std::to_string(batch.replications));
   for (const LoadedScenario& s : scenarios) {
     h = fnv1a(s.entry.name + "\n" + s.scenario.text, h);
   }
@@ -385,6 +403,7 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
   root.set_attr("batch_text", batch.text);
   root.set_attr("seed", batch.seed);
   root.set_attr("replications", batch.replications);
+  root.set_attr("overrides", overrides_text(batch.overrides));
   root.set_attr("threads", static_cast<std::int64_t>(arena.max_concurrency()));
   root.set_attr("ranks", static_cast<std::int64_t>(world().size));
   root.set_attr("base", batch.base);

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <set>
+#include <string>
 
 #include "engine/error.hpp"
 #include "engine/toml_input.hpp"
@@ -247,6 +248,15 @@ class BatchParser : TomlInput {
 
 Batch load_batch(const std::filesystem::path& path) {
   return BatchParser(path).parse();
+}
+
+void set_replications(Batch& batch, std::int64_t replications) {
+  if (replications < 1 || replications > k_max_replications) {
+    throw Error(ExitCode::usage, "--replications " + std::to_string(replications) +
+                                     ": expected an integer in [1, " +
+                                     std::to_string(k_max_replications) + "]");
+  }
+  batch.replications = replications;
 }
 
 }  // namespace nisim

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/overrides.hpp"
 #include "engine/scenario.hpp"
 
 namespace nisim {
@@ -95,6 +96,9 @@ struct Batch {
   Sweep sweep;
   bool has_target = false;
   Target target;
+  /// `--set key=value` from the command line (engine/overrides.hpp), applied to every scenario
+  /// after it is read (for a sweep or target, to its base scenario).
+  std::vector<Override> overrides;
 };
 
 /// Most replications a batch may ask for.
@@ -103,5 +107,9 @@ inline constexpr std::int64_t k_max_replications = 10'000'000;
 /// Read and check a batch file (structure, types, ranges, unique names, base, files exist).
 /// The scenarios themselves are loaded and validated by the caller.
 Batch load_batch(const std::filesystem::path& path);
+
+/// `--replications N` from the command line: replaces [batch] replications. A usage error
+/// (exit 2) outside [1, k_max_replications].
+void set_replications(Batch& batch, std::int64_t replications);
 
 }  // namespace nisim
