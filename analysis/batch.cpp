@@ -312,18 +312,35 @@ void write_sweep(const h5::Location& root, const Batch& batch, const Points& des
   }
 }
 
+/// The variables the batch records: the defaults, then its [[record]] series, checked against
+/// one run of each scenario (of the first design point for a sweep) seeded as replication 0.
+std::vector<BatchVariable> variables_of(const Batch& batch,
+                                        const std::vector<LoadedScenario>& scenarios, int threads) {
+  if (batch.records.empty()) return {batch_variables().begin(), batch_variables().end()};
+  std::vector<History> runs;
+  for (std::size_t s = 0; s < (batch.has_sweep ? 1 : scenarios.size()); ++s) {
+    RunOptions ro;
+    ro.seed = derive_seed(batch.seed, 0);
+    ro.threads = threads;
+    runs.push_back(run(scenarios[s].scenario, ro).history);
+  }
+  std::vector<const History*> probes;
+  for (const History& h : runs) probes.push_back(&h);
+  return record_variables(batch.records, probes);
+}
+
 /// The job function of a batch: job k runs replication k / S of scenario k % S with common
 /// random numbers (seed derive_seed(master, r) for every scenario) on one thread, and returns
 /// every variable's series followed by the run's indicator projections.
-JobFn run_job(const std::vector<LoadedScenario>& scenarios, const Batch& batch,
-              std::size_t n_scen) {
-  return [&scenarios, &batch, n_scen](std::uint64_t k, std::vector<double>& values) {
+JobFn run_job(const std::vector<LoadedScenario>& scenarios, const Batch& batch, std::size_t n_scen,
+              const std::vector<BatchVariable>& variables) {
+  return [&scenarios, &batch, n_scen, &variables](std::uint64_t k, std::vector<double>& values) {
     const std::size_t r = k / n_scen, s = k % n_scen;
     RunOptions ro;
     ro.seed = derive_seed(batch.seed, r);
     ro.threads = 1;
     try {
-      values = run_record(run(scenarios[s].scenario, ro).history);
+      values = run_record(run(scenarios[s].scenario, ro).history, variables);
     } catch (const ModelError& e) {  // name the run: the message names only the year
       throw ModelError(run_name(scenarios[s], r, *ro.seed) + ": " + e.what());
     }
@@ -362,6 +379,7 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
           std::to_string(first.horizon) + "; all scenarios of a batch must share their years");
     }
   }
+  const std::vector<BatchVariable> variables = variables_of(batch, scenarios, options.threads);
   const auto reps = static_cast<std::size_t>(batch.replications);
   const std::size_t n_scen = scenarios.size();
   std::vector<std::int32_t> years;
@@ -374,7 +392,7 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
   oneapi::tbb::task_arena arena(options.threads > 0 ? options.threads
                                                     : oneapi::tbb::task_arena::automatic);
   const std::vector<std::string> indicators = kpi_indicators();
-  const std::size_t per_run = record_size(years.size());
+  const std::size_t per_run = record_size(years.size(), variables);
   const std::size_t total = n_scen * reps;
   BatchSummary summary;
   // The run's record, checked alike whether just computed or replayed from the journal.
@@ -382,11 +400,13 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
                              const std::string& from) {
     const std::size_t r = k / n_scen;
     check_run_record(values, years,
-                     from + run_name(scenarios[k % n_scen], r, derive_seed(batch.seed, r)));
+                     from + run_name(scenarios[k % n_scen], r, derive_seed(batch.seed, r)),
+                     variables);
   };
   if (world().rank != 0) {
     // A worker rank: run the jobs rank 0 hands out; rank 0 writes everything.
-    summary.runs_by_rank = run_jobs({}, per_run, arena, run_job(scenarios, batch, n_scen), {});
+    summary.runs_by_rank =
+        run_jobs({}, per_run, arena, run_job(scenarios, batch, n_scen, variables), {});
     summary.runs = summary.runs_by_rank.front();
     return summary;
   }
@@ -420,7 +440,7 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
     g.set_attr("scenario_path", scenarios[s].scenario.path.string());
     g.set_attr("scenario_text", scenarios[s].scenario.text);
     write_dims(g, batch.replications, years);
-    for (const BatchVariable& v : batch_variables()) {
+    for (const BatchVariable& v : variables) {
       writers[s].emplace_back(g, v.name, R, std::vector<hsize_t>{T},
                               std::vector<std::string>{"replication", "year"},
                               h5::VarInfo{v.units, v.long_name});
@@ -435,10 +455,10 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
   // together. Its record: every variable's T values, then the indicators.
   const auto write_job = [&](std::uint64_t k, std::span<const double> values) {
     const std::size_t r = k / n_scen, s = k % n_scen;
-    for (std::size_t v = 0; v < batch_variables().size(); ++v) {
+    for (std::size_t v = 0; v < variables.size(); ++v) {
       writers[s][v].write_row(r, values.subspan(v * years.size(), years.size()));
     }
-    writers[s].back().write_row(r, values.subspan(batch_variables().size() * years.size()));
+    writers[s].back().write_row(r, values.subspan(variables.size() * years.size()));
   };
   std::vector<char> finished(total, 0);
   RunJournal journal(
@@ -469,14 +489,15 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
   // goes to its rows and the journal.
   std::size_t done = 0;
   const auto t0 = std::chrono::steady_clock::now();
-  summary.runs_by_rank = run_jobs(pending, per_run, arena, run_job(scenarios, batch, n_scen),
-                                  [&](std::uint64_t k, std::span<const double> values) {
-                                    check_job(k, values, "");
-                                    write_job(k, values);
-                                    journal.append(k, values);
-                                    ++done;
-                                    if (options.progress) options.progress(done, pending.size());
-                                  });
+  summary.runs_by_rank =
+      run_jobs(pending, per_run, arena, run_job(scenarios, batch, n_scen, variables),
+               [&](std::uint64_t k, std::span<const double> values) {
+                 check_job(k, values, "");
+                 write_job(k, values);
+                 journal.append(k, values);
+                 ++done;
+                 if (options.progress) options.progress(done, pending.size());
+               });
   journal.sync();
   summary.runs = done;
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -27,6 +27,14 @@ struct BatchScenario {
   SourcePos pos;               ///< where the batch file names it
 };
 
+/// A series a batch records beyond its defaults (docs/batches.md "Recording more series"):
+///   [[record]]
+///   series = "wage"        # a per-year dataset of a run file, by name (docs/output.md)
+struct RecordSeries {
+  std::string name;
+  SourcePos pos;  ///< where the batch file names it
+};
+
 /// One swept parameter: a scenario key and its range.
 struct SweepParam {
   std::string key;
@@ -96,6 +104,7 @@ struct Batch {
   Sweep sweep;
   bool has_target = false;
   Target target;
+  std::vector<RecordSeries> records;  ///< [[record]] tables, in file order
   /// `--set key=value` from the command line (engine/overrides.hpp), applied to every scenario
   /// after it is read (for a sweep or target, to its base scenario).
   std::vector<Override> overrides;
