@@ -13,6 +13,7 @@
 #include <memory>
 #include <stdexcept>
 
+#include "analysis/batch_provenance.hpp"
 #include "analysis/batch_record.hpp"
 #include "engine/design.hpp"
 #include "engine/error.hpp"
@@ -265,6 +266,7 @@ void write_sweep(const h5::Location& root, const Batch& batch, const Points& des
     flat.insert(flat.end(), design[k].begin(), design[k].end());
   }
   const h5::Location g = root.create_group("sweep");
+  write_resolved_params(g, first);  // point 0: the swept keys take each point's values (design)
   g.set_attr("design", w.design);
   g.set_attr("output", w.output);
   g.set_attr("year", w.year);
@@ -431,6 +433,7 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
   for (const auto& s : scenarios) names += (names.empty() ? "" : ",") + s.entry.name;
   root.set_attr("scenarios", names);
   write_dims(root, batch.replications, years);
+  write_replication_seeds(root, batch.seed, batch.replications);
 
   std::vector<h5::Location> groups;
   std::vector<std::vector<h5::RowWriter>> writers(n_scen);
@@ -439,6 +442,7 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
     const h5::Location& g = groups.back();
     g.set_attr("scenario_path", scenarios[s].scenario.path.string());
     g.set_attr("scenario_text", scenarios[s].scenario.text);
+    if (!batch.has_sweep) write_resolved_params(g, scenarios[s].params);
     write_dims(g, batch.replications, years);
     for (const BatchVariable& v : variables) {
       writers[s].emplace_back(g, v.name, R, std::vector<hsize_t>{T},
