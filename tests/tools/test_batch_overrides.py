@@ -145,3 +145,23 @@ def test_paths_resolve_from_the_batch_file_wherever_it_is_copied(nisim_bin, tmp_
         with h5py.File(out) as f:
             assert list(f.attrs["scenarios"].split(",")) == ["base", "fewer"]
             assert f["fewer"]["firms"][0, 0] < f["base"]["firms"][0, 0]
+
+
+def test_target_takes_set_and_refuses_to_fix_a_lever(nisim_bin, tmp_path):
+    target = tmp_path / "t.toml"
+    target.write_text(f'[batch]\nreplications = 2\n[target]\nscenario = "{SMALL}"\nyear = 2020\n'
+                      'max_evaluations = 1\n[[target.lever]]\nkey = "schemes.nifs.cap"\n'
+                      'min = 5.0\nmax = 30.0\n')
+    out = tmp_path / "t.h5"
+    r = run_tool(nisim_bin, "target", target, "-o", out, "--set", "schemes.nifs.cap=10")
+    assert r.returncode == 3 and "key 'schemes.nifs.cap': varied by" in r.stderr, r.stderr
+    r = run_tool(nisim_bin, "target", target, "-o", out, "--set", "firms.cont=10")
+    assert r.returncode == 3 and "unknown key 'firms.cont'" in r.stderr, r.stderr
+    assert not out.exists()
+    r = run_tool(nisim_bin, "target", target, "-o", out, "-q", "--threads", "2",
+                 "--set", "firms.count=1500", "--replications", "3")
+    assert r.returncode == 0, r.stderr
+    with h5py.File(out) as f:
+        assert f.attrs["replications"] == 3
+        assert f.attrs["overrides"] == "firms.count=1500\n"
+        assert f.attrs["scenario_text"].endswith("# ---- --set ----\nfirms.count=1500\n")
