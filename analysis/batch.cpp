@@ -319,14 +319,17 @@ void write_sweep(const h5::Location& root, const Batch& batch, const Points& des
 std::vector<BatchVariable> variables_of(const Batch& batch,
                                         const std::vector<LoadedScenario>& scenarios, int threads) {
   if (batch.records.empty()) return {batch_variables().begin(), batch_variables().end()};
+  const std::size_t n = batch.has_sweep ? 1 : scenarios.size();
   std::vector<History> runs;
-  for (std::size_t s = 0; s < (batch.has_sweep ? 1 : scenarios.size()); ++s) {
+  runs.reserve(n);
+  for (std::size_t s = 0; s < n; ++s) {
     RunOptions ro;
     ro.seed = derive_seed(batch.seed, 0);
     ro.threads = threads;
     runs.push_back(run(scenarios[s].scenario, ro).history);
   }
   std::vector<const History*> probes;
+  probes.reserve(runs.size());
   for (const History& h : runs) probes.push_back(&h);
   return record_variables(batch.records, probes);
 }
