@@ -249,7 +249,8 @@ void summarise(const h5::Location& g, const std::string& name, const std::vector
 /// The sweep group: design points, the output each point gives (mean over replications in the
 /// sweep's year) and, for Morris and Saltelli designs, the sensitivity indices.
 void write_sweep(const h5::Location& root, const Batch& batch, const Points& design,
-                 const std::vector<h5::Location>& groups, const Params& first) {
+                 const std::vector<h5::Location>& groups, const Params& first,
+                 const std::vector<Shock>& shocks) {
   const Sweep& w = batch.sweep;
   const std::size_t P = design.size(), d = w.params.size();
   const auto T = static_cast<std::size_t>(first.horizon - first.base_year + 1);
@@ -266,7 +267,8 @@ void write_sweep(const h5::Location& root, const Batch& batch, const Points& des
     flat.insert(flat.end(), design[k].begin(), design[k].end());
   }
   const h5::Location g = root.create_group("sweep");
-  write_resolved_params(g, first);  // point 0: the swept keys take each point's values (design)
+  // Point 0's parameters: the swept keys take each point's values (design).
+  write_resolved_params(g, first, shocks);
   g.set_attr("design", w.design);
   g.set_attr("output", w.output);
   g.set_attr("year", w.year);
@@ -445,7 +447,9 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
     const h5::Location& g = groups.back();
     g.set_attr("scenario_path", scenarios[s].scenario.path.string());
     g.set_attr("scenario_text", scenarios[s].scenario.text);
-    if (!batch.has_sweep) write_resolved_params(g, scenarios[s].params);
+    if (!batch.has_sweep) {
+      write_resolved_params(g, scenarios[s].params, scenarios[s].scenario.shocks);
+    }
     write_dims(g, batch.replications, years);
     for (const BatchVariable& v : variables) {
       writers[s].emplace_back(g, v.name, R, std::vector<hsize_t>{T},
@@ -621,7 +625,9 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
     h5::write_double(cmp, "mfg_share_diff_ci_high", hi, {T}, {"year"},
                      {"percentage points", "95% confidence bound (high), paired" + what});
   }
-  if (batch.has_sweep) write_sweep(root, batch, design, groups, first);
+  if (batch.has_sweep) {
+    write_sweep(root, batch, design, groups, first, scenarios.front().scenario.shocks);
+  }
   file.commit();
   journal.remove();  // the output now holds every run
   return summary;

@@ -19,7 +19,8 @@ void write_replication_seeds(const h5::Location& loc, std::uint64_t master,
                  {"1", "seed of replication r in every scenario: derive_seed(master seed, r)"});
 }
 
-void write_resolved_params(const h5::Location& loc, const Params& params) {
+void write_resolved_params(const h5::Location& loc, const Params& params,
+                           const std::vector<Shock>& shocks) {
   Params p = params;  // the binder takes fields by reference; the schema reads them
   const std::vector<ParamSpec> schema = collect_schema([&p](ParamBinder& b) { bind_params(p, b); });
   std::vector<std::string> keys;
@@ -36,6 +37,10 @@ void write_resolved_params(const h5::Location& loc, const Params& params) {
     if (const auto* b = std::get_if<bool>(&v)) x = *b ? 1.0 : 0.0;
     values.push_back(x);
     toml += s.key + " = " + to_toml(v) + "\n";
+  }
+  for (const Shock& s : shocks) {  // in the order they apply (by year, then file position)
+    toml += "\n[[shock]]\nyear = " + std::to_string(s.year) + "\nset = { \"" + s.key +
+            "\" = " + to_toml(s.value) + " }\n";
   }
   const h5::Location g = loc.create_group("param");
   g.set_attr("scenario_toml", toml);

@@ -27,11 +27,15 @@ std::vector<ParamSpec> schema_of(Params p) {
 TEST_F(BatchProvenanceTest, ResolvedParametersReloadToTheSameParameters) {
   // A scenario with inherited, overridden and default values.
   const Scenario sc = test::scenario_text(
-      "inherit = \"small.toml\"\n[firms]\ncount = 1234\n[schemes.nifs]\nenabled = false\n");
+      "inherit = \"small.toml\"\n[firms]\ncount = 1234\n[schemes.nifs]\nenabled = false\n"
+      "[[shock]]\nyear = 2019\nset = { \"firms.exit_hazard_mature\" = 0.08, "
+      "\"schemes.nifs.enabled\" = true }\n"
+      "[[shock]]\nyear = 2018\nset = { \"macro.real_growth\" = [[2018, 0.01]] }\n");
+  ASSERT_EQ(sc.shocks.size(), 3u);
   const Params params = params_from(sc);
   {
     h5::AtomicFile file(dir_ / "p.h5", false);
-    write_resolved_params(file.root(), params);
+    write_resolved_params(file.root(), params, sc.shocks);
     const std::vector<std::int32_t> reps = {0, 1, 2, 3, 4};
     h5::write_dim_int(file.root(), "replication", reps, {"1", "replication"});
     write_replication_seeds(file.root(), 4242, 5);
@@ -74,6 +78,13 @@ TEST_F(BatchProvenanceTest, ResolvedParametersReloadToTheSameParameters) {
   for (std::size_t k = 0; k < schema.size(); ++k) {
     EXPECT_EQ(to_toml(reloaded[k].default_value), to_toml(schema[k].default_value))
         << schema[k].key;
+  }
+  // And the same shocks, in the same order.
+  ASSERT_EQ(back.shocks.size(), sc.shocks.size());
+  for (std::size_t k = 0; k < sc.shocks.size(); ++k) {
+    EXPECT_EQ(back.shocks[k].year, sc.shocks[k].year);
+    EXPECT_EQ(back.shocks[k].key, sc.shocks[k].key);
+    EXPECT_EQ(to_toml(back.shocks[k].value), to_toml(sc.shocks[k].value));
   }
   // The seeds: stored as uint64, replication r's is derive_seed(master, r) (read back as int64,
   // so only those below 2^63 compare here; tests/tools/test_batch_provenance.py reads all).
