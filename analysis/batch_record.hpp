@@ -2,8 +2,8 @@
 // The record of one batch run (docs/batches.md "Output"): every per-run variable's yearly
 // series, then the run's projection of every government indicator (section 7.2). A batch
 // writes it to its rows and its journal (engine/journal.hpp), and checks it the same way
-// whether it was just computed or replayed from a journal. The variables are the defaults every batch
-// records, then those its [[record]] tables name (docs/batches.md "Recording more series").
+// whether it was just computed or replayed from a journal. The variables are the defaults every
+// batch records, then those its [[record]] tables name (docs/batches.md "Recording more series").
 #include <cstdint>
 #include <functional>
 #include <span>
