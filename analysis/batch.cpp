@@ -13,6 +13,7 @@
 #include <memory>
 #include <stdexcept>
 
+#include "analysis/batch_provenance.hpp"
 #include "analysis/batch_record.hpp"
 #include "engine/design.hpp"
 #include "engine/error.hpp"
@@ -116,6 +117,21 @@ Scenario with_values(const Scenario& base, const std::vector<SweepParam>& params
   return sc;
 }
 
+Scenario overridden_base(const std::filesystem::path& file, const std::vector<Override>& overrides,
+                         const std::vector<SweepParam>& varied) {
+  for (const Override& o : overrides) {
+    const auto it = std::find_if(varied.begin(), varied.end(),
+                                 [&](const SweepParam& p) { return p.key == o.key; });
+    if (it != varied.end()) {
+      throw ScenarioError(where(o.pos) + "key '" + o.key + "': varied by " + it->pos.file + ":" +
+                          std::to_string(it->pos.line) + "; --set cannot fix a varied key");
+    }
+  }
+  Scenario base = load_scenario(file);
+  apply_overrides(base, overrides);
+  return base;
+}
+
 namespace {
 
 std::string format_count(double x) {
@@ -168,13 +184,14 @@ std::vector<LoadedScenario> load_scenarios(const Batch& batch, Points& design) {
   if (!batch.has_sweep) {
     for (const BatchScenario& s : batch.scenarios) {
       Scenario sc = load_scenario(s.file);
+      apply_overrides(sc, batch.overrides);
       Params p = params_from(sc);
       out.push_back({s, std::move(sc), p});
     }
     return out;
   }
   const Sweep& w = batch.sweep;
-  const Scenario base = load_scenario(w.scenario);
+  const Scenario base = overridden_base(w.scenario, batch.overrides, w.params);
   const Params base_params = params_from(base);
   const std::vector<ParamType> types = swept_types(w.params);
   const bool known_output = std::ranges::any_of(
@@ -232,7 +249,8 @@ void summarise(const h5::Location& g, const std::string& name, const std::vector
 /// The sweep group: design points, the output each point gives (mean over replications in the
 /// sweep's year) and, for Morris and Saltelli designs, the sensitivity indices.
 void write_sweep(const h5::Location& root, const Batch& batch, const Points& design,
-                 const std::vector<h5::Location>& groups, const Params& first) {
+                 const std::vector<h5::Location>& groups, const Params& first,
+                 const std::vector<Shock>& shocks) {
   const Sweep& w = batch.sweep;
   const std::size_t P = design.size(), d = w.params.size();
   const auto T = static_cast<std::size_t>(first.horizon - first.base_year + 1);
@@ -249,6 +267,8 @@ void write_sweep(const h5::Location& root, const Batch& batch, const Points& des
     flat.insert(flat.end(), design[k].begin(), design[k].end());
   }
   const h5::Location g = root.create_group("sweep");
+  // Point 0's parameters: the swept keys take each point's values (design).
+  write_resolved_params(g, first, shocks);
   g.set_attr("design", w.design);
   g.set_attr("output", w.output);
   g.set_attr("year", w.year);
@@ -296,29 +316,51 @@ void write_sweep(const h5::Location& root, const Batch& batch, const Points& des
   }
 }
 
+/// The variables the batch records: the defaults, then its [[record]] series, checked against
+/// one run of each scenario (of the first design point for a sweep) seeded as replication 0.
+std::vector<BatchVariable> variables_of(const Batch& batch,
+                                        const std::vector<LoadedScenario>& scenarios, int threads) {
+  if (batch.records.empty()) return {batch_variables().begin(), batch_variables().end()};
+  const std::size_t n = batch.has_sweep ? 1 : scenarios.size();
+  std::vector<History> runs;
+  runs.reserve(n);
+  for (std::size_t s = 0; s < n; ++s) {
+    RunOptions ro;
+    ro.seed = derive_seed(batch.seed, 0);
+    ro.threads = threads;
+    runs.push_back(run(scenarios[s].scenario, ro).history);
+  }
+  std::vector<const History*> probes;
+  probes.reserve(runs.size());
+  for (const History& h : runs) probes.push_back(&h);
+  return record_variables(batch.records, probes);
+}
+
 /// The job function of a batch: job k runs replication k / S of scenario k % S with common
 /// random numbers (seed derive_seed(master, r) for every scenario) on one thread, and returns
 /// every variable's series followed by the run's indicator projections.
-JobFn run_job(const std::vector<LoadedScenario>& scenarios, const Batch& batch,
-              std::size_t n_scen) {
-  return [&scenarios, &batch, n_scen](std::uint64_t k, std::vector<double>& values) {
+JobFn run_job(const std::vector<LoadedScenario>& scenarios, const Batch& batch, std::size_t n_scen,
+              const std::vector<BatchVariable>& variables) {
+  return [&scenarios, &batch, n_scen, &variables](std::uint64_t k, std::vector<double>& values) {
     const std::size_t r = k / n_scen, s = k % n_scen;
     RunOptions ro;
     ro.seed = derive_seed(batch.seed, r);
     ro.threads = 1;
     try {
-      values = run_record(run(scenarios[s].scenario, ro).history);
+      values = run_record(run(scenarios[s].scenario, ro).history, variables);
     } catch (const ModelError& e) {  // name the run: the message names only the year
       throw ModelError(run_name(scenarios[s], r, *ro.seed) + ": " + e.what());
     }
   };
 }
 
-/// What a journal must match to be resumed: the batch text, every scenario's text (its whole
-/// inheritance chain) and name, the record size and the program version.
+/// What a journal must match to be resumed: the batch text, the command-line overrides and
+/// replications, every scenario's text (its whole inheritance chain and its overrides) and
+/// name, the record size and the program version.
 std::uint64_t batch_fingerprint(const Batch& batch, const std::vector<LoadedScenario>& scenarios,
                                 std::size_t per_run) {
-  std::uint64_t h = fnv1a(batch.text);
+  std::uint64_t h = fnv1a(batch.text + "\n--set\n" + overrides_text(batch.overrides) +
+                          "--replications " + std::to_string(batch.replications));
   for (const LoadedScenario& s : scenarios) {
     h = fnv1a(s.entry.name + "\n" + s.scenario.text, h);
   }
@@ -344,6 +386,7 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
           std::to_string(first.horizon) + "; all scenarios of a batch must share their years");
     }
   }
+  const std::vector<BatchVariable> variables = variables_of(batch, scenarios, options.threads);
   const auto reps = static_cast<std::size_t>(batch.replications);
   const std::size_t n_scen = scenarios.size();
   std::vector<std::int32_t> years;
@@ -356,7 +399,7 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
   oneapi::tbb::task_arena arena(options.threads > 0 ? options.threads
                                                     : oneapi::tbb::task_arena::automatic);
   const std::vector<std::string> indicators = kpi_indicators();
-  const std::size_t per_run = record_size(years.size());
+  const std::size_t per_run = record_size(years.size(), variables);
   const std::size_t total = n_scen * reps;
   BatchSummary summary;
   // The run's record, checked alike whether just computed or replayed from the journal.
@@ -364,11 +407,13 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
                              const std::string& from) {
     const std::size_t r = k / n_scen;
     check_run_record(values, years,
-                     from + run_name(scenarios[k % n_scen], r, derive_seed(batch.seed, r)));
+                     from + run_name(scenarios[k % n_scen], r, derive_seed(batch.seed, r)),
+                     variables);
   };
   if (world().rank != 0) {
     // A worker rank: run the jobs rank 0 hands out; rank 0 writes everything.
-    summary.runs_by_rank = run_jobs({}, per_run, arena, run_job(scenarios, batch, n_scen), {});
+    summary.runs_by_rank =
+        run_jobs({}, per_run, arena, run_job(scenarios, batch, n_scen, variables), {});
     summary.runs = summary.runs_by_rank.front();
     return summary;
   }
@@ -385,6 +430,7 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
   root.set_attr("batch_text", batch.text);
   root.set_attr("seed", batch.seed);
   root.set_attr("replications", batch.replications);
+  root.set_attr("overrides", overrides_text(batch.overrides));
   root.set_attr("threads", static_cast<std::int64_t>(arena.max_concurrency()));
   root.set_attr("ranks", static_cast<std::int64_t>(world().size));
   root.set_attr("base", batch.base);
@@ -392,6 +438,7 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
   for (const auto& s : scenarios) names += (names.empty() ? "" : ",") + s.entry.name;
   root.set_attr("scenarios", names);
   write_dims(root, batch.replications, years);
+  write_replication_seeds(root, batch.seed, batch.replications);
 
   std::vector<h5::Location> groups;
   std::vector<std::vector<h5::RowWriter>> writers(n_scen);
@@ -400,8 +447,11 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
     const h5::Location& g = groups.back();
     g.set_attr("scenario_path", scenarios[s].scenario.path.string());
     g.set_attr("scenario_text", scenarios[s].scenario.text);
+    if (!batch.has_sweep) {
+      write_resolved_params(g, scenarios[s].params, scenarios[s].scenario.shocks);
+    }
     write_dims(g, batch.replications, years);
-    for (const BatchVariable& v : batch_variables()) {
+    for (const BatchVariable& v : variables) {
       writers[s].emplace_back(g, v.name, R, std::vector<hsize_t>{T},
                               std::vector<std::string>{"replication", "year"},
                               h5::VarInfo{v.units, v.long_name});
@@ -416,10 +466,10 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
   // together. Its record: every variable's T values, then the indicators.
   const auto write_job = [&](std::uint64_t k, std::span<const double> values) {
     const std::size_t r = k / n_scen, s = k % n_scen;
-    for (std::size_t v = 0; v < batch_variables().size(); ++v) {
+    for (std::size_t v = 0; v < variables.size(); ++v) {
       writers[s][v].write_row(r, values.subspan(v * years.size(), years.size()));
     }
-    writers[s].back().write_row(r, values.subspan(batch_variables().size() * years.size()));
+    writers[s].back().write_row(r, values.subspan(variables.size() * years.size()));
   };
   std::vector<char> finished(total, 0);
   RunJournal journal(
@@ -450,14 +500,15 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
   // goes to its rows and the journal.
   std::size_t done = 0;
   const auto t0 = std::chrono::steady_clock::now();
-  summary.runs_by_rank = run_jobs(pending, per_run, arena, run_job(scenarios, batch, n_scen),
-                                  [&](std::uint64_t k, std::span<const double> values) {
-                                    check_job(k, values, "");
-                                    write_job(k, values);
-                                    journal.append(k, values);
-                                    ++done;
-                                    if (options.progress) options.progress(done, pending.size());
-                                  });
+  summary.runs_by_rank =
+      run_jobs(pending, per_run, arena, run_job(scenarios, batch, n_scen, variables),
+               [&](std::uint64_t k, std::span<const double> values) {
+                 check_job(k, values, "");
+                 write_job(k, values);
+                 journal.append(k, values);
+                 ++done;
+                 if (options.progress) options.progress(done, pending.size());
+               });
   journal.sync();
   summary.runs = done;
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -574,7 +625,9 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
     h5::write_double(cmp, "mfg_share_diff_ci_high", hi, {T}, {"year"},
                      {"percentage points", "95% confidence bound (high), paired" + what});
   }
-  if (batch.has_sweep) write_sweep(root, batch, design, groups, first);
+  if (batch.has_sweep) {
+    write_sweep(root, batch, design, groups, first, scenarios.front().scenario.shocks);
+  }
   file.commit();
   journal.remove();  // the output now holds every run
   return summary;

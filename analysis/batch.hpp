@@ -55,6 +55,11 @@ std::vector<ParamType> swept_types(const std::vector<SweepParam>& params);
 Scenario with_values(const Scenario& base, const std::vector<SweepParam>& params,
                      const std::vector<ParamType>& types, std::vector<double>& values);
 
+/// The scenario `file` with the command-line overrides applied: the base of a sweep or target.
+/// ScenarioError naming the override if it sets a key the design varies.
+Scenario overridden_base(const std::filesystem::path& file, const std::vector<Override>& overrides,
+                         const std::vector<SweepParam>& varied);
+
 /// Quantile q in [0, 1] of `values` by linear interpolation between order statistics (numpy's
 /// default, Hyndman-Fan type 7), ignoring NaN. NaN if no finite value. Reorders `values`.
 double quantile(std::vector<double>& values, double q);

@@ -130,7 +130,7 @@ TargetResult seek_target(const Batch& batch, const std::filesystem::path& out,
   const Target& t = batch.target;
   Problem pr;
   pr.batch = &batch;
-  pr.base = load_scenario(t.scenario);
+  pr.base = overridden_base(t.scenario, batch.overrides, t.levers);
   const Params base_params = params_from(pr.base);
   pr.types = swept_types(t.levers);
   if (t.year <= base_params.base_year || t.year > base_params.horizon) {
@@ -227,6 +227,7 @@ TargetResult seek_target(const Batch& batch, const std::filesystem::path& out,
   root.set_attr("scenario_text", pr.base.text);
   root.set_attr("seed", batch.seed);
   root.set_attr("replications", batch.replications);
+  root.set_attr("overrides", overrides_text(batch.overrides));
   root.set_attr("required_probability", t.probability);
   root.set_attr("target_share_pct", t.share);
   root.set_attr("target_year", t.year);

@@ -8,8 +8,10 @@
 #include <exception>
 #include <filesystem>
 #include <iostream>
+#include <limits>
 #include <new>
 #include <string>
+#include <vector>
 
 #include <csignal>
 
@@ -29,6 +31,7 @@
 #include "engine/error.hpp"
 #include "engine/file_guard.hpp"
 #include "engine/jobs.hpp"
+#include "engine/overrides.hpp"
 #include "engine/params.hpp"
 #include "engine/scenario.hpp"
 #include "engine/seed.hpp"
@@ -321,6 +324,17 @@ int run_cli(int argc, char** argv) {
   auto* validate = app.add_subcommand("validate", "Check a scenario file; run nothing");
   validate->add_option("scenario", scenario_path, "Scenario TOML file")->required();
 
+  // --set key=value (engine/overrides.hpp) and --replications N, shared by the commands that
+  // read scenarios.
+  std::vector<std::string> set_args;
+  constexpr std::int64_t k_no_replications = std::numeric_limits<std::int64_t>::min();
+  std::int64_t replications = k_no_replications;
+  const char* const set_help =
+      "Set a scenario parameter after the file is read (repeatable), e.g. --set firms.count=9000";
+  for (auto* sub : {run, validate}) {
+    sub->add_option("--set", set_args, set_help)->allow_extra_args(false);
+  }
+
   std::string batch_path;
   auto* batch = app.add_subcommand(
       "batch", "Run every scenario of a batch file for many replications; one HDF5 file");
@@ -328,6 +342,9 @@ int run_cli(int argc, char** argv) {
   batch->add_option("-o,--output", out_path, "Output HDF5 file (written atomically)")->required();
   batch->add_option("--threads", threads, "Worker threads, one run each (0 = all cores)")
       ->check(CLI::Range(0, 4096));
+  batch->add_option("--set", set_args, set_help)->allow_extra_args(false);
+  batch->add_option("--replications", replications,
+                    "Runs per scenario (replaces [batch] replications)");
   bool resume = false;
   batch->add_flag("--force", force,
                   "Overwrite an existing output file (and discard an interrupted batch's journal)");
@@ -342,6 +359,9 @@ int run_cli(int argc, char** argv) {
   target->add_option("-o,--output", out_path, "Output HDF5 file (every evaluation)")->required();
   target->add_option("--threads", threads, "Worker threads, one run each (0 = all cores)")
       ->check(CLI::Range(0, 4096));
+  target->add_option("--set", set_args, set_help)->allow_extra_args(false);
+  target->add_option("--replications", replications,
+                     "Runs per scenario (replaces [batch] replications)");
   target->add_flag("--force", force, "Overwrite an existing output file");
   target->add_flag("-q,--quiet", quiet, "No progress and no summary");
 
@@ -461,9 +481,17 @@ int run_cli(int argc, char** argv) {
       }
       return 0;
     }
+    const std::vector<nisim::Override> overrides = nisim::parse_overrides(set_args);
+    // The batch file with the command line's overrides and replications.
+    const auto load_batch = [&](const std::string& path) {
+      nisim::Batch b = nisim::load_batch(path);
+      b.overrides = overrides;
+      if (replications != k_no_replications) nisim::set_replications(b, replications);
+      return b;
+    };
     if (app.got_subcommand("target")) {
       nisim::check_output_target(out_path, force, false);
-      const nisim::Batch b = nisim::load_batch(target_path);
+      const nisim::Batch b = load_batch(target_path);
       nisim::check_not_input(out_path, {target_path});
       if (!b.has_target) {
         throw nisim::ScenarioError(target_path + ":1:1: key 'target': no [target] table; " +
@@ -493,7 +521,7 @@ int run_cli(int argc, char** argv) {
                              "replace it (a --force batch), use --resume --force");
       }
       nisim::check_output_target(out_path, force, true);
-      const nisim::Batch b = nisim::load_batch(batch_path);
+      const nisim::Batch b = load_batch(batch_path);
       nisim::hk::BatchOptions options;
       options.threads = threads;
       options.force = force;
@@ -529,7 +557,8 @@ int run_cli(int argc, char** argv) {
       }
       return 0;
     }
-    const nisim::Scenario scenario = nisim::load_scenario(scenario_path);
+    nisim::Scenario scenario = nisim::load_scenario(scenario_path);
+    nisim::apply_overrides(scenario, overrides);
     if (app.got_subcommand("validate")) {
       nisim::hk::validate(scenario);
       std::printf("%s: valid\n", scenario_path.c_str());

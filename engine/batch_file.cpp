@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <set>
+#include <string>
 
 #include "engine/error.hpp"
 #include "engine/toml_input.hpp"
@@ -35,9 +36,11 @@ class BatchParser : TomlInput {
         parse_sweep(node, b);
       } else if (key == "target") {
         parse_target(node, b);
+      } else if (key == "record") {
+        parse_records(node, b);
       } else {
         fail(pos_of(node), "key '" + key + "': unknown key (a batch file has [batch], " +
-                               "[[scenario]], [sweep] and [target] tables)");
+                               "[[scenario]], [sweep], [target] and [[record]] tables)");
       }
     }
     const char* const one_of =
@@ -48,6 +51,11 @@ class BatchParser : TomlInput {
     if (b.has_sweep && b.has_target) fail(b.target.pos, std::string("key 'target'") + one_of);
     if (b.has_target) {
       if (!b.base.empty()) fail(base_pos_, "key 'batch.base': a target has no base scenario");
+      if (!b.records.empty()) {
+        fail(b.records.front().pos,
+             "key 'record': a target keeps no runs; [[record]] is for "
+             "batches and sweeps");
+      }
       return b;
     }
     if (b.has_sweep) {
@@ -128,6 +136,36 @@ class BatchParser : TomlInput {
                         "'; give one a different name");
       }
       b.scenarios.push_back(std::move(s));
+    }
+  }
+
+  /// [[record]] tables, each naming one series; checked against a run's series when the batch
+  /// is loaded (analysis/batch_record.hpp record_variables).
+  void parse_records(const toml::node& node, Batch& b) {
+    const auto* array = node.as_array();
+    if (array == nullptr || !array->is_array_of_tables()) {
+      fail(pos_of(node), "key 'record': expected [[record]] tables with a series name");
+    }
+    for (const toml::node& item : *array) {
+      RecordSeries r;
+      r.pos = pos_of(item);
+      for (auto&& [k, value] : *item.as_table()) {
+        const std::string key = "record." + std::string(k.str());
+        if (key != "record.series") {
+          fail(pos_of(value), "key '" + key + "': unknown key (record keys: series)");
+        }
+        r.name = string(value, key);
+        r.pos = pos_of(value);
+        if (r.name.empty()) fail(r.pos, "key 'record.series': expected a series name");
+      }
+      if (r.name.empty()) fail(r.pos, "key 'record.series': each [[record]] needs a series");
+      for (const RecordSeries& other : b.records) {
+        if (other.name == r.name) {
+          fail(r.pos, "key 'record.series': '" + r.name + "' is named twice (first at line " +
+                          std::to_string(other.pos.line) + ")");
+        }
+      }
+      b.records.push_back(std::move(r));
     }
   }
 
@@ -247,6 +285,15 @@ class BatchParser : TomlInput {
 
 Batch load_batch(const std::filesystem::path& path) {
   return BatchParser(path).parse();
+}
+
+void set_replications(Batch& batch, std::int64_t replications) {
+  if (replications < 1 || replications > k_max_replications) {
+    throw Error(ExitCode::usage, "--replications " + std::to_string(replications) +
+                                     ": expected an integer in [1, " +
+                                     std::to_string(k_max_replications) + "]");
+  }
+  batch.replications = replications;
 }
 
 }  // namespace nisim

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/overrides.hpp"
 #include "engine/scenario.hpp"
 
 namespace nisim {
@@ -24,6 +25,14 @@ struct BatchScenario {
   std::string name;            ///< group name in the output (letters, digits, '_' and '-')
   std::filesystem::path file;  ///< resolved path of the scenario file
   SourcePos pos;               ///< where the batch file names it
+};
+
+/// A series a batch records beyond its defaults (docs/batches.md "Recording more series"):
+///   [[record]]
+///   series = "wage"        # a per-year dataset of a run file, by name (docs/output.md)
+struct RecordSeries {
+  std::string name;
+  SourcePos pos;  ///< where the batch file names it
 };
 
 /// One swept parameter: a scenario key and its range.
@@ -95,6 +104,10 @@ struct Batch {
   Sweep sweep;
   bool has_target = false;
   Target target;
+  std::vector<RecordSeries> records;  ///< [[record]] tables, in file order
+  /// `--set key=value` from the command line (engine/overrides.hpp), applied to every scenario
+  /// after it is read (for a sweep or target, to its base scenario).
+  std::vector<Override> overrides;
 };
 
 /// Most replications a batch may ask for.
@@ -103,5 +116,9 @@ inline constexpr std::int64_t k_max_replications = 10'000'000;
 /// Read and check a batch file (structure, types, ranges, unique names, base, files exist).
 /// The scenarios themselves are loaded and validated by the caller.
 Batch load_batch(const std::filesystem::path& path);
+
+/// `--replications N` from the command line: replaces [batch] replications. A usage error
+/// (exit 2) outside [1, k_max_replications].
+void set_replications(Batch& batch, std::int64_t replications);
 
 }  // namespace nisim

@@ -95,6 +95,10 @@ void write_double(const Location& loc, const std::string& name, std::span<const 
 void write_int(const Location& loc, const std::string& name, std::span<const std::int64_t> data,
                const std::vector<hsize_t>& shape, const std::vector<std::string>& dims,
                const VarInfo& info);
+/// The same for unsigned 64-bit integers (e.g. seeds, which use all 64 bits).
+void write_uint(const Location& loc, const std::string& name, std::span<const std::uint64_t> data,
+                const std::vector<hsize_t>& shape, const std::vector<std::string>& dims,
+                const VarInfo& info);
 
 /// Bounds on what a reader allocates for a file it did not write (hostile input guard): no read
 /// takes more than k_max_read_elements elements or k_max_read_bytes bytes, and no dataset read

@@ -223,6 +223,13 @@ void write_int(const Location& loc, const std::string& name, std::span<const std
                         dims, info);
 }
 
+void write_uint(const Location& loc, const std::string& name, std::span<const std::uint64_t> data,
+                const std::vector<hsize_t>& shape, const std::vector<std::string>& dims,
+                const VarInfo& info) {
+  detail::write_numeric(loc, name, data.data(), data.size(), H5T_NATIVE_UINT64, H5T_STD_U64LE,
+                        shape, dims, info);
+}
+
 std::vector<double> read_double(const Location& loc, const std::string& name,
                                 std::vector<hsize_t>* shape, std::size_t max_elements) {
   return detail::read_numbers<double>(detail::dataset_source(loc.id(), name), H5T_NATIVE_DOUBLE,

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <string>
 #include <vector>
@@ -79,6 +80,51 @@ TEST_F(BatchRecordTest, IndicatorMustBeFiniteOrNan) {
   EXPECT_NE(problem(v).find(kpi_specs().back().indicator), std::string::npos);
   v.back() = std::nan("");
   EXPECT_EQ(problem(v), "");
+}
+
+TEST(RecordVariables, ExtraSeriesFollowTheDefaultsWithTheRunsValues) {
+  const History h = run(test::small_scenario(), {{5}, 1}).history;
+  const SourcePos pos{"b.toml", 7, 10};
+  const auto vars = record_variables({{"wage", pos}, {"talent_pool", pos}}, {&h});
+  ASSERT_EQ(vars.size(), batch_variables().size() + 2);
+  EXPECT_EQ(vars[batch_variables().size()].name, "wage");
+  EXPECT_EQ(vars.back().name, "talent_pool");
+  EXPECT_EQ(vars.back().units, "persons");
+  const std::vector<double> record = run_record(h, vars);
+  ASSERT_EQ(record.size(), record_size(h.years(), vars));
+  const std::size_t T = h.years(), at = batch_variables().size() * T;
+  // The defaults keep their place (bit for bit, NaN included); the extra series follow, with
+  // the run's own values.
+  const std::vector<double> plain = run_record(h);
+  EXPECT_EQ(std::memcmp(record.data(), plain.data(), at * sizeof(double)), 0);
+  EXPECT_EQ(std::vector<double>(record.begin() + static_cast<long>(at),
+                                record.begin() + static_cast<long>(at + T)),
+            h.wage);
+  ASSERT_NE(h.find("talent_pool"), nullptr);
+  EXPECT_EQ(std::vector<double>(record.begin() + static_cast<long>(at + T),
+                                record.begin() + static_cast<long>(at + 2 * T)),
+            *h.find("talent_pool"));
+  EXPECT_NO_THROW(check_run_record(record, h.year, "run", vars));
+}
+
+TEST(RecordVariables, UnknownOrDefaultNamesAreErrorsNamingTheLine) {
+  const History h = run(test::small_scenario(), {{5}, 1}).history;
+  const auto message = [&h](const std::string& name) {
+    try {
+      record_variables({{name, SourcePos{"b.toml", 7, 10}}}, {&h});
+    } catch (const ScenarioError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  EXPECT_EQ(message("wgae").rfind("b.toml:7:10: key 'record.series': 'wgae' is not a per-year "
+                                  "series of a run (did you mean 'wage'?)",
+                                  0),
+            0u)
+      << message("wgae");
+  EXPECT_NE(message("talent_poll").find("did you mean 'talent_pool'?"), std::string::npos);
+  EXPECT_NE(message("va_by_sector").find("is not a per-year series"), std::string::npos);
+  EXPECT_NE(message("mfg_share").find("recorded by every batch already"), std::string::npos);
 }
 
 TEST_F(BatchRecordTest, WrongSizeIsRefused) {

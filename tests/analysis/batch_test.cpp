@@ -71,6 +71,38 @@ TEST_F(BatchTest, RowsAreSingleRunsWithCommonRandomNumbers) {
   }
 }
 
+TEST_F(BatchTest, RecordedSeriesAreTheRunsSeries) {
+  const fs::path batch =
+      write("record.toml",
+            "[batch]\nreplications = 3\nseed = 4242\n[[scenario]]\nfile = \"with.toml\"\n"
+            "[[record]]\nseries = \"wage\"\n[[record]]\nseries = \"talent_pool\"\n");
+  run_batch(load_batch(batch), dir_ / "record.h5", {});
+  const auto g = h5::open_file_read(dir_ / "record.h5").open_group("with");
+  const Scenario sc = load_scenario(dir_ / "with.toml");
+  for (std::size_t r : {0u, 2u}) {
+    RunOptions o;
+    o.seed = derive_seed(4242, r);
+    o.threads = 1;
+    const History h = run(sc, o).history;
+    const auto row = [&](const char* name) {
+      std::vector<hsize_t> shape;
+      const std::vector<double> rows = h5::read_double(g, name, &shape);
+      EXPECT_EQ(shape, (std::vector<hsize_t>{3, 7}));
+      return std::vector<double>(rows.begin() + static_cast<long>(r * 7),
+                                 rows.begin() + static_cast<long>((r + 1) * 7));
+    };
+    EXPECT_EQ(row("wage"), h.wage) << r;
+    EXPECT_EQ(row("talent_pool"), *h.find("talent_pool")) << r;
+    EXPECT_EQ(row("mfg_share"), h.mfg_share_pct) << r;  // the defaults are unchanged
+  }
+  EXPECT_EQ(h5::dim_names(g, "wage"), (std::vector<std::string>{"replication", "year"}));
+  // An unknown series stops the batch before any file is created.
+  const fs::path bad =
+      write("bad.toml", "[[scenario]]\nfile = \"with.toml\"\n[[record]]\nseries = \"wgae\"\n");
+  EXPECT_THROW(run_batch(load_batch(bad), dir_ / "bad.h5", {}), ScenarioError);
+  EXPECT_FALSE(fs::exists(dir_ / "bad.h5"));
+}
+
 TEST_F(BatchTest, IdenticalForOneAndTwoThreads) {
   const auto a = h5::open_file_read(run_to("t1.h5", 1)), b = h5::open_file_read(run_to("t2.h5", 2));
   for (const char* group : {"with", "without"}) {

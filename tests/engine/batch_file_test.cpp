@@ -94,6 +94,42 @@ TEST_F(BatchFileTest, ErrorsNameFileLineAndKey) {
   }
 }
 
+TEST_F(BatchFileTest, RecordTablesNameSeriesInFileOrder) {
+  const Batch b = load_batch(write("batch.toml",
+                                   "[[scenario]]\nfile = \"a.toml\"\n[[record]]\nseries = "
+                                   "\"wage\"\n[[record]]\nseries = \"talent_pool\"\n"));
+  ASSERT_EQ(b.records.size(), 2u);
+  EXPECT_EQ(b.records[0].name, "wage");
+  EXPECT_EQ(b.records[1].name, "talent_pool");
+  EXPECT_EQ(b.records[1].pos.line, 6);  // errors about the name (unknown series) point here
+  struct Case {
+    const char* text;
+    const char* line;
+    const char* key;
+  };
+  const Case cases[] = {
+      {"record = \"wage\"\n[[scenario]]\nfile = \"a.toml\"\n", ":1:", "key 'record': expected"},
+      {"[[scenario]]\nfile = \"a.toml\"\n[[record]]\nname = \"wage\"\n",
+       ":4:", "key 'record.name'"},
+      {"[[scenario]]\nfile = \"a.toml\"\n[[record]]\nseries = 3\n", ":4:", "key 'record.series'"},
+      {"[[scenario]]\nfile = \"a.toml\"\n[[record]]\nseries = \"\"\n",
+       ":4:", "key 'record.series'"},
+      {"[[scenario]]\nfile = \"a.toml\"\n[[record]]\n", ":3:", "key 'record.series'"},
+      {"[[scenario]]\nfile = \"a.toml\"\n[[record]]\nseries = \"wage\"\n[[record]]\n"
+       "series = \"wage\"\n",
+       ":6:", "'wage' is named twice (first at line 4)"},
+      {"[target]\nscenario = \"a.toml\"\n[[target.lever]]\nkey = \"k\"\nmin = 1\nmax = 2\n"
+       "[[record]]\nseries = \"wage\"\n",
+       ":8:", "a target keeps no runs"},
+  };
+  for (const Case& c : cases) {
+    const std::string e = error_of(c.text);
+    SCOPED_TRACE(c.text);
+    EXPECT_NE(e.find("batch.toml" + std::string(c.line)), std::string::npos) << e;
+    EXPECT_NE(e.find(c.key), std::string::npos) << e;
+  }
+}
+
 TEST_F(BatchFileTest, LoadsASweep) {
   const Batch b = load_batch(write("batch.toml",
                                    "[batch]\nreplications = 2\n[sweep]\nscenario = \"a.toml\"\n"
