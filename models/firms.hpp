@@ -29,23 +29,25 @@ struct FirmTable {
   std::vector<std::uint8_t> projects;     ///< line projects applied for or being built (count)
   std::vector<std::uint8_t> line_plan;    ///< 0: no plan; else 1 + lines paying without grant
   std::vector<std::uint8_t> exiting;      ///< 1 if the firm exits at the end of this year
+  std::vector<std::uint8_t> official;     ///< 1 if in official manufacturing, 0 outside (7.1)
+  std::vector<std::uint8_t> ramp_years;   ///< a plant's ramp-up years (eq. 3.8e); 0: none
 
   template <class F>
   void for_each_column(F&& f) {
     f(id), f(sector), f(site), f(employment), f(capital), f(log_tfp), f(value_added), f(cash);
     f(floor_space), f(subsidy), f(smart_lines), f(age), f(new_lines), f(projects), f(line_plan);
-    f(exiting);
+    f(exiting), f(official), f(ramp_years);
   }
   template <class F>
   void for_each_column(F&& f) const {
     f(id), f(sector), f(site), f(employment), f(capital), f(log_tfp), f(value_added), f(cash);
     f(floor_space), f(subsidy), f(smart_lines), f(age), f(new_lines), f(projects), f(line_plan);
-    f(exiting);
+    f(exiting), f(official), f(ramp_years);
   }
 };
 
 /// Bytes of one firm row across all columns (memory estimates).
-inline constexpr std::size_t k_firm_row_bytes = 8 + 1 + 1 + 7 * 8 + 4 + 4 + 1 + 1 + 1 + 1;
+inline constexpr std::size_t k_firm_row_bytes = 8 + 1 + 1 + 7 * 8 + 4 + 4 + 1 + 1 + 1 + 1 + 1 + 1;
 
 /// Estimated peak bytes of a run with `firms` base-year establishments: the table with 25%
 /// headroom, doubled for compaction and growth, plus 64 MB for everything else.
@@ -55,10 +57,10 @@ constexpr double estimate_run_bytes(double firms) {
 
 /// Bytes the yearly firm update moves per firm, counted like the STREAM triad (each column
 /// read or written once; no write-allocate traffic). Read: id, sector, site, log_tfp,
-/// employment, capital, cash, smart_lines, age, projects. Written: log_tfp, employment, capital,
-/// value_added, cash, floor_space, subsidy, age, new_lines, line_plan, exiting.
+/// employment, capital, cash, smart_lines, age, projects, ramp_years. Written: log_tfp, employment,
+/// capital, value_added, cash, floor_space, subsidy, age, new_lines, line_plan, exiting.
 /// docs/performance.md.
-inline constexpr std::size_t k_update_bytes_read = 8 + 1 + 1 + 8 + 8 + 8 + 8 + 4 + 4 + 1;
+inline constexpr std::size_t k_update_bytes_read = 8 + 1 + 1 + 8 + 8 + 8 + 8 + 4 + 4 + 1 + 1;
 inline constexpr std::size_t k_update_bytes_written = 7 * 8 + 4 + 1 + 1 + 1;
 inline constexpr std::size_t k_update_bytes = k_update_bytes_read + k_update_bytes_written;
 
@@ -80,7 +82,7 @@ inline constexpr Purpose entry_site = 23;
 /// Economy-wide prices and terms that every firm faces in a year (sections 3.2-3.6, 4.1, 4.5).
 struct FirmEnvironment {
   int year = 0;
-  double wage = 0.0;        ///< w: wage per person engaged, HK$ M per year
+  double wage = 0.0;        ///< w: average wage per person engaged, HK$ M per year
   double line_grant = 0.0;  ///< G: NIFS grant a line would get if approved this year, HK$ M
   int project_limit = 1;    ///< most line projects a firm may have at once (eq. 4.1b)
   double tfp_bonus = 0.0;   ///< knowledge-channel addition to every firm's TFP drift (eq. 4.5a)
@@ -89,18 +91,21 @@ struct FirmEnvironment {
   std::array<double, k_sites> rent_extra{};  ///< rent above base by site, HK$ M/m2/year
 };
 
-/// Log-TFP gain of a firm's (k+1)-th smart line (eq. 3.4d): (1 - alpha - beta) ln(1 + g_k),
-/// g_k = output_gain * gain_decay^k; 0 at or beyond smart_lines.max_per_firm.
-double line_tfp_gain(int k, const Params& p);
+/// Log-TFP gain of a firm's (k+1)-th smart line in `sector` (eq. 3.4d): (1 - alpha_s - beta_s)
+/// ln(1 + g_k), g_k = output_gain * gain_decay^k; 0 at or beyond smart_lines.max_per_firm.
+double line_tfp_gain(int k, const Params& p, int sector = 0);
 
-/// Optimal log value added of a firm with log TFP ln A facing wage w (section 3.2, eq. 3.2b).
-double optimal_log_va(double log_tfp, double wage, const Params& p);
+/// Optimal log value added of a firm of `sector` with log TFP ln A when the average wage is w
+/// (section 3.2, eq. 3.2b, with the sector's elasticities and wage).
+double optimal_log_va(double log_tfp, double wage, const Params& p, int sector = 0);
 
-/// Log TFP at which a firm of `employment` persons is at its optimum (inverse of eq. 3.2c).
-double log_tfp_for_size(double employment, double wage, const Params& p);
+/// Log TFP at which a firm of `sector` with `employment` persons is at its optimum (inverse of
+/// eq. 3.2c).
+double log_tfp_for_size(double employment, double wage, const Params& p, int sector = 0);
 
-/// Create firm `row` of `firms` at its optimum given employment and wage (sections 3.1, 3.3):
-/// sets capital, log TFP, value added, cash, floor space; zeroes the rest.
+/// Create firm `row` of `firms` at its optimum given employment and the average wage (sections
+/// 3.1, 3.3): sets capital, log TFP, value added, cash, floor space; official, no ramp-up;
+/// zeroes the rest.
 void init_firm_row(FirmTable& firms, std::size_t row, std::uint64_t id, int sector, int site,
                    double employment, int age, double wage, const Params& p);
 

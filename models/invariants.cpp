@@ -64,8 +64,10 @@ void check_knowledge_stocks(const State& st) {
 
 void check_identities(const State& st) {
   const auto& m = st.macro;
-  if (std::abs(m.gdp - (m.mfg_va + m.nonmfg_va)) > 1e-9 * (1.0 + std::abs(m.gdp))) {
+  // eq. 3.5b: plants outside official manufacturing (section 7.1) are part of GDP.
+  if (std::abs(m.gdp - (m.mfg_va + m.outside_va + m.nonmfg_va)) > 1e-9 * (1.0 + std::abs(m.gdp))) {
     broken(st, "GDP " + num(m.gdp) + " != manufacturing " + num(m.mfg_va) +
+                   " + plants outside manufacturing " + num(m.outside_va) +
                    " + non-manufacturing value added " + num(m.nonmfg_va));
   }
   for (const auto& [name, scheme] : schemes_of(st)) {

@@ -32,6 +32,12 @@ struct FirmTotals {
   double smart_lines = 0.0;                     ///< lines installed, all firms
   double new_lines = 0.0;                       ///< lines installed this year
   double grants = 0.0;                          ///< line grants paid this year, HK$ M
+  // Plants outside official manufacturing (AI/data, section 7.1); the arrays above count
+  // official manufacturing only.
+  double outside_va = 0.0;          ///< value added, HK$ M
+  double outside_employment = 0.0;  ///< persons engaged
+  double outside_firms = 0.0;       ///< plants
+  double outside_exits = 0.0;       ///< plants exiting at year end
 
   FirmTotals& operator+=(const FirmTotals& o);
   double total_value_added() const;
@@ -41,7 +47,8 @@ struct FirmTotals {
 struct Macro {
   double wage = 0.0;            ///< w: HK$ M per person engaged per year
   double nonmfg_va = 0.0;       ///< non-manufacturing value added, HK$ M
-  double mfg_va = 0.0;          ///< manufacturing value added, HK$ M
+  double mfg_va = 0.0;          ///< manufacturing value added (official), HK$ M
+  double outside_va = 0.0;      ///< value added of plants outside manufacturing, HK$ M (7.1)
   double gdp = 0.0;             ///< GDP at basic prices, HK$ M
   double share = 0.0;           ///< manufacturing share of GDP, fraction
   double offshore_va = 0.0;     ///< offshore production by HK firms, HK$ M (eq. 7.1a)
