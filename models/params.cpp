@@ -79,9 +79,10 @@ void bind_sector(SectorParams& s, std::string_view name, ParamBinder& b) {
   b.real(k + "capital_elasticity", s.capital_elasticity,
          {"", 0.0, 0.9, "output elasticity of capital; 0 takes firms.alpha; assumed (3.2)"});
   b.real(k + "labour_share", s.labour_share,
-         {"", 0.0, 0.9, "output elasticity of labour (labour share); 0 takes firms.beta (3.2)"});
+         {"", 0.0, 0.9,
+          "output elasticity of labour (labour share); 0 takes firms.beta; assumed (3.2)"});
   b.real(k + "wage_relative", s.wage_relative,
-         {"", 0.05, 20.0, "sector wage over the average wage; assumed 1 (3.2)"});
+         {"", 0.05, 20.0, "sector wage over the average wage; assumed (3.2)"});
 }
 
 }  // namespace
