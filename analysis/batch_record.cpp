@@ -25,8 +25,12 @@ const std::vector<BatchVariable>& defaults() {
       {"mfg_share", "percent", "manufacturing share of GDP at basic prices",
        [](const History& h) { return h.mfg_share_pct; }},
       {"mfg_share_wide", "percent",
-       "manufacturing plus offshore production and industrial support services, share of GDP",
+       "manufacturing, plants outside it, offshore production and industrial support services, "
+       "share of GDP",
        [](const History& h) { return named(h, "mfg_share_wide"); }, false},
+      {"mfg_share_real", "percent",
+       "manufacturing share of GDP in volumes, at base-year prices (docs/model.md section 3.9)",
+       [](const History& h) { return named(h, "mfg_share_real"); }, false},
       {"gdp", "HK$ M", "GDP at basic prices", [](const History& h) { return h.gdp; }},
       {"mfg_va", "HK$ M", "manufacturing value added", [](const History& h) { return h.mfg_va; }},
       {"employment", "persons", "persons engaged in manufacturing",

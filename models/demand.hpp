@@ -1,9 +1,9 @@
 #pragma once
-// Prices, volumes and demand (docs/model.md section 3.8): per manufacturing sector a
+// Prices, volumes and demand (docs/model.md section 3.9): per manufacturing sector a
 // constant-elasticity demand for Hong Kong output against a competitor (Mainland / Greater Bay
 // Area) price, and the price that clears it against the sector's real output each year. Firms
 // see the price through FirmEnvironment::log_price (eq. 3.2b); this file holds the demand side,
-// the clearing (eq. 3.8d) and the correction of the firms' inputs to the cleared price (3.8e).
+// the clearing (eq. 3.9d) and the correction of the firms' inputs to the cleared price (3.9e).
 #include <array>
 #include <optional>
 #include <string>
@@ -16,7 +16,7 @@ namespace nisim::hk {
 inline constexpr int k_demand_sectors = 10;
 
 struct DemandParams {
-  bool enabled = true;             ///< false: every price stays 1 (the model before section 3.8)
+  bool enabled = true;             ///< false: every price stays 1 (the model before section 3.9)
   double elasticity = 4.0;         ///< eps: price elasticity of demand for HK output
   double income_elasticity = 1.0;  ///< eta: d ln A_s / d ln(real non-manufacturing VA)
   Series level;                    ///< m_t: demand-level multiplier by year (scenario shock)
@@ -33,7 +33,7 @@ struct DemandParamProblem {
 };
 
 /// The first relation the demand parameters break, if any: eps > 0 (the clearing divides by
-/// eps + phi), multipliers > 0 (their logs enter eq. 3.8b).
+/// eps + phi), multipliers > 0 (their logs enter eq. 3.9b).
 std::optional<DemandParamProblem> demand_param_problem(const DemandParams& p);
 
 /// The demand side's state, by sector. Prices are relative to the base year (1 at t0).
@@ -47,32 +47,33 @@ struct Demand {
   std::array<bool, k_demand_sectors> active{};  ///< false: no base-year output, price stays 1
   Sectors supply_planned{};  ///< Y_s(p^e): real output at the expected price, HK$ M at t0 prices
   Sectors supply{};          ///< Y_s(p): real output at the cleared price, HK$ M at t0 prices
-  Sectors cleared_va{};      ///< nominal value added of the cleared firms, after eq. 3.8e, HK$ M
+  Sectors cleared_va{};      ///< nominal value added of the cleared firms, after eq. 3.9e, HK$ M
   bool clears = false;       ///< demand.enabled of this year (the invariants read it)
   double elasticity = 0.0;   ///< eps of this year (the invariants read it)
   double log_real_growth = 0.0;  ///< ln of real non-manufacturing VA relative to t0
   double demand_index = 1.0;     ///< exp(eta ln(real non-mfg VA index)) m_t: A_s,t / A_s,t0
 };
 
-/// Short-run supply elasticity of a sector's real output to its price (eq. 3.8c):
+/// Short-run supply elasticity of a sector's real output to its price (eq. 3.9c):
 /// phi = lambda (alpha + beta) / (1 - alpha - beta).
 double supply_elasticity(double alpha, double beta, double adjust_speed);
 
-/// Base year (eq. 3.8a): prices 1, competitor prices 1 and demand levels equal to each sector's
+/// Base year (eq. 3.9a): prices 1, competitor prices 1 and demand levels equal to each sector's
 /// real output `supply`, so the base year clears at p = 1. A sector with no base-year output
 /// has no demand curve: its price stays 1.
 void initialise_demand(Demand& d, const Demand::Sectors& supply);
 
-/// The year's demand side before firms plan (eq. 3.8b): last year's price becomes the expected
+/// The year's demand side before firms plan (eq. 3.9b): last year's price becomes the expected
 /// one; the demand level grows with real non-manufacturing value added (`real_growth`, g_t) at
 /// elasticity eta times the multiplier m_t; the competitor price grows at g*_t.
 void demand_year(Demand& d, const DemandParams& p, int year, double real_growth);
 
-/// Clear each sector (eq. 3.8d) given its real output at the expected price, `planned`:
-/// ln p = [ln A + eps ln p* - ln Y(p^e) + phi ln p^e] / (eps + phi). A sector with no output
+/// Clear each sector (eq. 3.9d) given its real output at the expected price, `planned`:
+/// ln p = [ln A + eps ln p* - ln Y(p^e) + phi_s ln p^e] / (eps + phi_s), phi_s from the sector's
+/// technology (eq. 3.9c). A sector with no output
 /// keeps its expected price. With demand disabled every price stays 1. Sets log_price,
 /// supply_planned and supply.
-void clear_prices(Demand& d, const DemandParams& p, double phi,
+void clear_prices(Demand& d, const DemandParams& p, const std::array<double, k_demand_sectors>& phi,
                   const std::array<double, k_demand_sectors>& planned);
 
 }  // namespace nisim::hk

@@ -17,28 +17,36 @@
 
 namespace nisim::hk {
 
-double optimal_log_va(double log_tfp, double wage, const Params& p, double log_price) {
-  // eq. 3.2b: ln pY* = [ln p + ln A + alpha ln(alpha/u) + beta ln(beta/w)] / (1 - alpha - beta)
-  const double c0 = p.alpha * std::log(p.alpha / p.user_cost) + p.beta * std::log(p.beta / wage);
-  return (log_price + log_tfp + c0) / (1.0 - p.alpha - p.beta);
+double optimal_log_va(double log_tfp, double wage, const Params& p, int sector, double log_price) {
+  // eq. 3.2b with the sector's technology (section 3.2) at output price ln p (eq. 3.9d):
+  // ln pY* = [ln p + ln A + alpha_s ln(alpha_s/u) + beta_s ln(beta_s/w_s)] / (1 - alpha_s -
+  // beta_s), w_s = w * wage_relative_s.
+  const SectorTech t = sector_tech(p, sector);
+  const double w = wage * t.wage_relative;
+  const double c0 = t.alpha * std::log(t.alpha / p.user_cost) + t.beta * std::log(t.beta / w);
+  return (log_price + log_tfp + c0) / (1.0 - t.alpha - t.beta);
 }
 
-double log_tfp_for_size(double employment, double wage, const Params& p, double log_price) {
-  // Invert eq. 3.2c (L* = beta pY* / w) and eq. 3.2b.
-  const double log_va = std::log(wage * employment / p.beta);
-  const double c0 = p.alpha * std::log(p.alpha / p.user_cost) + p.beta * std::log(p.beta / wage);
-  return (1.0 - p.alpha - p.beta) * log_va - c0 - log_price;
+double log_tfp_for_size(double employment, double wage, const Params& p, int sector,
+                        double log_price) {
+  // Invert eq. 3.2c (L* = beta_s pY* / w_s) and eq. 3.2b.
+  const SectorTech t = sector_tech(p, sector);
+  const double w = wage * t.wage_relative;
+  const double log_va = std::log(w * employment / t.beta);
+  const double c0 = t.alpha * std::log(t.alpha / p.user_cost) + t.beta * std::log(t.beta / w);
+  return (1.0 - t.alpha - t.beta) * log_va - c0 - log_price;
 }
 
 void init_firm_row(FirmTable& firms, std::size_t row, std::uint64_t id, int sector, int site,
                    double employment, int age, double wage, const Params& p, double log_price) {
-  const double log_tfp = log_tfp_for_size(employment, wage, p, log_price);
-  const double va = wage * employment / p.beta;  // eq. 3.2c at the optimum
+  const SectorTech t = sector_tech(p, sector);
+  const double log_tfp = log_tfp_for_size(employment, wage, p, sector, log_price);
+  const double va = wage * t.wage_relative * employment / t.beta;  // eq. 3.2c at the optimum
   firms.id[row] = id;
   firms.sector[row] = static_cast<std::uint8_t>(sector);
   firms.site[row] = static_cast<std::uint8_t>(site);
   firms.employment[row] = employment;
-  firms.capital[row] = p.alpha * va / p.user_cost;  // eq. 3.2c: K* = alpha Y* / u
+  firms.capital[row] = t.alpha * va / p.user_cost;  // eq. 3.2c: K* = alpha_s Y* / u
   firms.log_tfp[row] = log_tfp;
   firms.value_added[row] = va;
   firms.cash[row] = p.cash_init * va;                                       // section 3.3
@@ -50,12 +58,15 @@ void init_firm_row(FirmTable& firms, std::size_t row, std::uint64_t id, int sect
   firms.projects[row] = 0;
   firms.line_plan[row] = 0;
   firms.exiting[row] = 0;
+  firms.official[row] = 1;
+  firms.ramp_years[row] = 0;
 }
 
-double line_tfp_gain(int k, const Params& p) {
+double line_tfp_gain(int k, const Params& p, int sector) {
   if (k >= p.line_max) return 0.0;
+  const SectorTech t = sector_tech(p, sector);
   const double g = p.line_output_gain * std::pow(p.line_gain_decay, k);
-  return (1.0 - p.alpha - p.beta) * std::log1p(g);  // eq. 3.4d
+  return (1.0 - t.alpha - t.beta) * std::log1p(g);  // eq. 3.4d
 }
 
 int site_for(int sector, double u, double innopark_share) {
@@ -78,6 +89,34 @@ std::array<double, k_sectors> cumulative_firm_shares(const Params& p) {
   double acc = 0.0;
   for (int s = 0; s < k_sectors; ++s) c[s] = acc += p.sector[s].firm_share;
   return c;
+}
+}  // namespace
+
+namespace {
+/// eq. 3.1a: the base wage w0 that makes base value added sum_i w0 v_s L_i / beta_s equal
+/// s0 GDP0 (v_s the sector's relative wage). With one technology in every sector it is
+/// beta s0 GDP0 / (v L0), computed in that form; else from the sectors' raw employment sums
+/// (`total` is the raw sum over all rows, L_i = L~_i L0 / total).
+double base_wage(const FirmTable& f, const Params& p, double total, Parallel& parallel) {
+  const SectorTech t0 = sector_tech(p, 0);
+  bool uniform = true;
+  std::array<double, k_sectors> weight{};  // v_s / beta_s
+  for (int s = 0; s < k_sectors; ++s) {
+    const SectorTech t = sector_tech(p, s);
+    weight[s] = t.wage_relative / t.beta;
+    uniform = uniform && t.beta == t0.beta && t.wage_relative == t0.wage_relative;
+  }
+  if (uniform) return t0.beta / t0.wage_relative * p.mfg_share_base * p.gdp_base / p.employment;
+  std::vector<double> partials;
+  const double weighted = parallel.reduce(
+      rows(f), 0.0, partials,
+      [&](std::size_t begin, std::size_t end) {
+        double sum = 0.0;
+        for (std::size_t i = begin; i < end; ++i) sum += weight[f.sector[i]] * f.employment[i];
+        return sum;
+      },
+      [](double& acc, double x) { acc += x; });
+  return p.mfg_share_base * p.gdp_base / (weighted * p.employment / total);
 }
 }  // namespace
 
@@ -106,15 +145,15 @@ double synthesise_firms(FirmTable& f, const Params& p, const Rng& rng, Parallel&
       },
       [](double& acc, double x) { acc += x; });
   const double scale = p.employment / total;
-  // eq. 3.1a: w0 = beta * s0 * GDP0 / L0 makes base value added equal s0 * GDP0.
-  const double wage = p.beta * p.mfg_share_base * p.gdp_base / p.employment;
+  const double wage = base_wage(f, p, total, parallel);
   parallel.for_blocks(n, [&](std::size_t, std::size_t begin, std::size_t end) {
     for (std::size_t i = begin; i < end; ++i) {
       const std::uint64_t id = i + 1;
       const int s = f.sector[i];
       const int age = static_cast<int>(rng.uniform(year, id, purpose::init_age) * 30.0);
       const int site = site_for(s, rng.uniform(year, id, purpose::init_site), p.innopark_share);
-      init_firm_row(f, i, id, s, site, f.employment[i] * scale, age, wage, p);
+      init_firm_row(f, i, id, s, site, f.employment[i] * scale, age, wage, p,
+                    0.0);  // base year: p = 1 (eq. 3.9a)
     }
   });
   return wage;
@@ -133,15 +172,7 @@ constexpr int W = 64;
 /// The year's constants of eqs. 3.2-3.4 and the draw's key, hoisted out of the row loop.
 struct KernelConstants {
   explicit KernelConstants(const FirmEnvironment& env, const Params& p, const Rng& rng) {
-    alpha = p.alpha;
-    beta = p.beta;
-    const double rts = 1.0 - alpha - beta;
-    inv_rts = 1.0 / rts;  // eq. 3.2b divides by rts: a product per row instead of a division
-    const double log_w = std::log(env.wage), log_u = std::log(p.user_cost);
-    c0 = alpha * (std::log(alpha) - log_u) + beta * (std::log(beta) - log_w);
-    c_l = std::log(beta) - log_w;
-    c_k = std::log(alpha) - log_u;
-    wage = env.wage;
+    const double log_u = std::log(p.user_cost);
     user_cost = p.user_cost;
     const double net_cost = p.line_cost - env.line_grant;
     line_cost = p.line_cost;
@@ -151,8 +182,22 @@ struct KernelConstants {
     // eq. 3.4b: annuity factor of a gain lasting H years at discount rate rho.
     const double annuity =
         rho > 0.0 ? (1.0 - std::pow(1.0 + rho, -p.line_horizon)) / rho : p.line_horizon;
-    // eq. 3.4b in logs: adopt iff ln Y + ln(a (1-alpha-beta) g_k) + sn z - sn^2/2 > ln(C - G).
-    log_value_factor = std::log(annuity * rts);
+    // Each sector's technology (section 3.2): elasticities, wage w_s = w v_s, and the terms of
+    // eqs. 3.2b-c and 3.4b that depend on them.
+    for (int s = 0; s < k_sectors; ++s) {
+      const SectorTech t = sector_tech(p, s);
+      const double a = t.alpha, b = t.beta, rts = 1.0 - a - b;
+      const double w = env.wage * t.wage_relative, log_w = std::log(w);
+      alpha[s] = a;
+      beta[s] = b;
+      inv_rts[s] = 1.0 / rts;  // eq. 3.2b divides by rts: a product per row, not a division
+      c0[s] = a * (std::log(a) - log_u) + b * (std::log(b) - log_w);
+      c_l[s] = std::log(b) - log_w;
+      c_k[s] = std::log(a) - log_u;
+      wage[s] = w;
+      // eq. 3.4b in logs: adopt iff ln Y + ln(a (1-alpha-beta) g_k) + sn z - sn^2/2 > ln(C - G).
+      log_value_factor[s] = std::log(annuity * rts);
+    }
     log_net_cost = net_cost > 0.0 ? std::log(net_cost) : -std::numeric_limits<double>::infinity();
     log_cost = p.line_cost > 0.0 ? std::log(p.line_cost) : -std::numeric_limits<double>::infinity();
     // eq. 3.4d in logs: ln g_k = ln g_0 + k ln(decay) for k < max_per_firm, else -inf. A zero
@@ -166,7 +211,7 @@ struct KernelConstants {
     for (int s = 0; s < k_sectors; ++s) {
       drift[s] = p.tfp_drift + p.sector[s].tfp_drift_extra + env.tfp_bonus;  // eq. 4.5a
       floor[s] = p.sector[s].floor_per_worker;
-      log_price[s] = env.log_price[s];  // eq. 3.8d: the price firms plan with
+      log_price[s] = env.log_price[s];  // eq. 3.9d: the price firms plan with
     }
     for (int w = 0; w < k_sites; ++w) {
       floor_factor[w] = env.floor_factor[w];
@@ -186,14 +231,16 @@ struct KernelConstants {
     year = static_cast<std::uint32_t>(env.year);
     tag = philox_tag(purpose::firm_update, 0);
   }
-  double alpha, beta, inv_rts, c0, c_l, c_k, wage, user_cost, line_cost;
-  double log_value_factor, log_net_cost, log_cost, project_limit, line_floor;
+  double user_cost, line_cost;
+  double log_net_cost, log_cost, project_limit, line_floor;
   double max_lines, log_gain0, log_decay, inv_neg_log_decay;
   bool decays;
   double lambda, sigma, payout, credit, sn, noise_mean, young, hazard_young, hazard_mature;
   std::uint32_t key0, key1, year, tag;
   // Sector and site tables, padded to one or two AVX-512 registers for in-register lookups.
   alignas(64) std::array<double, 16> drift{}, floor{}, log_price{};
+  alignas(64) std::array<double, 16> alpha{}, beta{}, inv_rts{}, c0{}, c_l{}, c_k{}, wage{},
+      log_value_factor{};
   alignas(64) std::array<double, 8> floor_factor{}, rent_extra{};
 };
 static_assert(k_sectors <= 16 && k_sites <= 8, "lookups assume 16 sectors and 8 sites at most");
@@ -201,18 +248,21 @@ static_assert(k_sectors <= 16 && k_sites <= 8, "lookups assume 16 sectors and 8 
 /// The per-row inputs of one chunk that come from narrow columns or small tables, widened to
 /// doubles by the chunk's first loop so that the main loop works on 8-byte lanes only.
 struct alignas(64) NarrowLanes {
-  double drift[W];      ///< TFP drift of the firm's sector, eq. 4.5a
-  double log_price[W];  ///< ln p of the firm's sector that it plans with, eq. 3.8d
-  double floor_pw[W];   ///< floor space per worker at the firm's site, m2 (eq. 3.6a, 3.6d)
-  double rent_x[W];     ///< rent above base at the firm's site, HK$ M/m2/year (eq. 3.3a)
-  double lines[W];      ///< smart lines held
-  double projects[W];   ///< line projects applied for or being built
-  double age[W];        ///< age before this year's update, years
+  double drift[W];       ///< TFP drift of the firm's sector, eq. 4.5a
+  double log_price[W];   ///< ln p of the firm's sector that it plans with, eq. 3.9d
+  double floor_pw[W];    ///< floor space per worker at the firm's site, m2 (eq. 3.6a, 3.6d)
+  double rent_x[W];      ///< rent above base at the firm's site, HK$ M/m2/year (eq. 3.3a)
+  double lines[W];       ///< smart lines held
+  double projects[W];    ///< line projects applied for or being built
+  double age[W];         ///< age before this year's update, years
+  double ramp_years[W];  ///< a plant's ramp-up years (eq. 3.8e); 0 for other firms
+  // The firm's sector technology (section 3.2, eqs. 3.2b-c, 3.4b).
+  double alpha[W], beta[W], inv_rts[W], c0[W], c_l[W], c_k[W], wage[W], log_value_factor[W];
 };
 
-/// Per-row values from the sector and site tables: TFP drift (eq. 4.5a), output price (3.8d),
-/// floor space per worker
-/// (eq. 3.6a scaled by the site's factor, eq. 3.6d) and rent above base (eq. 3.3a). With AVX-512
+/// Per-row values from the sector and site tables: TFP drift (eq. 4.5a), output price (3.9d),
+/// the sector's technology (section 3.2), floor space per worker (eq. 3.6a scaled by the site's
+/// factor, eq. 3.6d) and rent above base (eq. 3.3a). With AVX-512
 /// each table sits in one or two registers and a lookup is one permute per 8 rows; a gather from
 /// memory costs several times more. Both paths give the same values (lookups and one product).
 void lookup_sector_site(const KernelConstants& k, const std::uint8_t (&sector)[W],
@@ -234,6 +284,18 @@ void lookup_sector_site(const KernelConstants& k, const std::uint8_t (&sector)[W
         all, _mm_loadl_epi64(reinterpret_cast<const __m128i*>(&site[j])));
     _mm512_store_pd(&in.drift[j], _mm512_permutex2var_pd(drift_lo, s, drift_hi));
     _mm512_store_pd(&in.log_price[j], _mm512_permutex2var_pd(price_lo, s, price_hi));
+    const auto by_sector = [&s](const std::array<double, 16>& table, double* out) {
+      _mm512_store_pd(
+          out, _mm512_permutex2var_pd(_mm512_load_pd(table.data()), s, _mm512_load_pd(&table[8])));
+    };
+    by_sector(k.alpha, &in.alpha[j]);
+    by_sector(k.beta, &in.beta[j]);
+    by_sector(k.inv_rts, &in.inv_rts[j]);
+    by_sector(k.c0, &in.c0[j]);
+    by_sector(k.c_l, &in.c_l[j]);
+    by_sector(k.c_k, &in.c_k[j]);
+    by_sector(k.wage, &in.wage[j]);
+    by_sector(k.log_value_factor, &in.log_value_factor[j]);
     _mm512_store_pd(&in.floor_pw[j], _mm512_mul_pd(_mm512_permutex2var_pd(floor_lo, s, floor_hi),
                                                    _mm512_maskz_permutexvar_pd(all, w, factor)));
     _mm512_store_pd(&in.rent_x[j], _mm512_maskz_permutexvar_pd(all, w, rent));
@@ -242,6 +304,14 @@ void lookup_sector_site(const KernelConstants& k, const std::uint8_t (&sector)[W
   for (int j = 0; j < W; ++j) {
     in.drift[j] = k.drift[sector[j]];
     in.log_price[j] = k.log_price[sector[j]];
+    in.alpha[j] = k.alpha[sector[j]];
+    in.beta[j] = k.beta[sector[j]];
+    in.inv_rts[j] = k.inv_rts[sector[j]];
+    in.c0[j] = k.c0[sector[j]];
+    in.c_l[j] = k.c_l[sector[j]];
+    in.c_k[j] = k.c_k[sector[j]];
+    in.wage[j] = k.wage[sector[j]];
+    in.log_value_factor[j] = k.log_value_factor[sector[j]];
     in.floor_pw[j] = k.floor[sector[j]] * k.floor_factor[site[j]];
     in.rent_x[j] = k.rent_extra[site[j]];
   }
@@ -282,11 +352,8 @@ struct WideRows {
   double* __restrict exits = r.exit;
   double* __restrict age = r.age;
   // Every constant in a local, so the loop body reads no memory but its lanes.
-  const double c0 = k.c0, inv_rts = k.inv_rts, c_l = k.c_l, c_k = k.c_k, alpha = k.alpha,
-               beta = k.beta;
-  const double wage = k.wage, user_cost = k.user_cost, line_floor = k.line_floor;
-  const double log_value_factor = k.log_value_factor, log_net_cost = k.log_net_cost,
-               log_cost = k.log_cost;
+  const double user_cost = k.user_cost, line_floor = k.line_floor;
+  const double log_net_cost = k.log_net_cost, log_cost = k.log_cost;
   const double line_cost = k.line_cost, project_limit = k.project_limit;
   const double max_lines = k.max_lines, log_gain0 = k.log_gain0, log_decay = k.log_decay,
                inv_neg_log_decay = k.inv_neg_log_decay;
@@ -326,19 +393,24 @@ struct WideRows {
   for (int j = 0; j < W; ++j) {
     // eq. 3.2a: log TFP random walk with drift.
     const double la = log_tfp[j] + in.drift[j] + sigma * z_tfp[j];
-    // eq. 3.2b-d: move log L and log K a share lambda towards their optimum at the price the
-    // firm plans with (eq. 3.8d); the clearing price corrects them afterwards (eq. 3.8e).
-    const double log_y_star = (la + in.log_price[j] + c0) * inv_rts;  // a product, no division
-    const double log_l = log_l0[j] + lambda * (c_l + log_y_star - log_l0[j]);
-    const double log_k = log_k0[j] + lambda * (c_k + log_y_star - log_k0[j]);
+    // eq. 3.2b-d with the sector's technology: move log L and log K a share lambda towards
+    // their optimum at the price the firm plans with (eq. 3.9d); the clearing price corrects
+    // them afterwards (eq. 3.9e).
+    const double log_y_star = (la + in.log_price[j] + in.c0[j]) * in.inv_rts[j];  // no division
+    const double log_l = log_l0[j] + lambda * (in.c_l[j] + log_y_star - log_l0[j]);
+    const double log_k = log_k0[j] + lambda * (in.c_k[j] + log_y_star - log_k0[j]);
     const double l = vecmath::exp(log_l), cap = vecmath::exp(log_k);
-    // eq. 3.2e: value added at the planned price, p^e A K^alpha L^beta (eq. 3.8d).
-    const double log_y = in.log_price[j] + la + alpha * log_k + beta * log_l;
+    // eq. 3.2e: value added at the planned price and full output, p^e A K^alpha L^beta (eq.
+    // 3.9d); eq. 3.8e: a plant in its ramp-up years produces the share min(1, (age + 1) / R) of
+    // it (age after this year's ageing; 1 for other firms).
+    const double log_y = in.log_price[j] + la + in.alpha[j] * log_k + in.beta[j] * log_l;
+    const double r = in.ramp_years[j];
+    const double ramp = r > 1.0 ? std::min(1.0, (in.age[j] + 2.0) / r) : 1.0;
     log_tfp[j] = la;
     log_va[j] = log_y;
     employment[j] = l;
     capital[j] = cap;
-    value_added[j] = vecmath::exp(log_y);
+    value_added[j] = ramp * vecmath::exp(log_y);
   }
 #pragma GCC ivdep
   for (int j = 0; j < W; ++j) {
@@ -348,7 +420,7 @@ struct WideRows {
     const double fl = in.floor_pw[j] * l + line_floor * (in.lines[j] + in.projects[j]);
     // eq. 3.3a-b: profit after wages, the user cost of capital and rent above its base level;
     // retained share to cash.
-    const double profit = y - wage * l - user_cost * cap - in.rent_x[j] * fl;
+    const double profit = y - in.wage[j] * l - user_cost * cap - in.rent_x[j] * fl;
     const double cash1 = cash[j] + profit - payout * (profit > 0.0 ? profit : 0.0);
 
     // eq. 3.4b-c: plan a smart line if its valued gain exceeds its cost net of the grant it
@@ -359,7 +431,9 @@ struct WideRows {
     const double n_next = in.lines[j] + in.projects[j];
     const bool has_gain = (n_next < max_lines) & (decays | (n_next == 0.0));
     const double log_gain = has_gain ? log_gain0 + n_next * log_decay : minus_inf;
-    const double log_value = log_va[j] + log_value_factor + log_gain + sn * z_line[j] + noise_mean;
+    // A plant in its ramp-up years values a line on its full output (log_va, eq. 3.8e).
+    const double log_value =
+        log_va[j] + in.log_value_factor[j] + log_gain + sn * z_line[j] + noise_mean;
     const bool worth_it = log_value > log_net_cost;
     // eq. 3.4e: how many lines from the next one on would pay without any grant (the no-grant
     // decision, for the additionality count of section 4.1): the k-th of them is worth
@@ -400,6 +474,7 @@ void update_firm_rows(FirmTable& f, std::size_t begin, std::size_t end, const Fi
   std::uint8_t* __restrict new_lines = f.new_lines.data();
   std::uint8_t* __restrict line_plan = f.line_plan.data();
   std::uint8_t* __restrict exiting = f.exiting.data();
+  const std::uint8_t* __restrict ramp_years = f.ramp_years.data();
 
   NarrowLanes in{};
   alignas(64) double plan[W], exits[W], age1[W];
@@ -418,6 +493,7 @@ void update_firm_rows(FirmTable& f, std::size_t begin, std::size_t end, const Fi
       in.lines[j] = lines[i];
       in.projects[j] = projects[i];
       in.age[j] = age[i];
+      in.ramp_years[j] = ramp_years[i];
     }
     lookup_sector_site(k, sector_of, site_of, in);
   };

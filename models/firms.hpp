@@ -18,7 +18,7 @@ struct FirmTable {
   std::vector<std::uint8_t> site;         ///< index into k_site_names
   std::vector<double> employment;         ///< L: persons engaged
   std::vector<double> capital;            ///< K: capital stock, HK$ M
-  std::vector<double> log_tfp;            ///< ln A: log TFP at base-year output prices (3.8)
+  std::vector<double> log_tfp;            ///< ln A: log TFP at base-year output prices (3.9)
   std::vector<double> value_added;        ///< p Y: value added this year at current prices, HK$ M
   std::vector<double> cash;               ///< liquid funds (negative = borrowing), HK$ M
   std::vector<double> floor_space;        ///< floor space occupied, m2
@@ -29,23 +29,25 @@ struct FirmTable {
   std::vector<std::uint8_t> projects;     ///< line projects applied for or being built (count)
   std::vector<std::uint8_t> line_plan;    ///< 0: no plan; else 1 + lines paying without grant
   std::vector<std::uint8_t> exiting;      ///< 1 if the firm exits at the end of this year
+  std::vector<std::uint8_t> official;     ///< 1 if in official manufacturing, 0 outside (7.1)
+  std::vector<std::uint8_t> ramp_years;   ///< a plant's ramp-up years (eq. 3.8e); 0: none
 
   template <class F>
   void for_each_column(F&& f) {
     f(id), f(sector), f(site), f(employment), f(capital), f(log_tfp), f(value_added), f(cash);
     f(floor_space), f(subsidy), f(smart_lines), f(age), f(new_lines), f(projects), f(line_plan);
-    f(exiting);
+    f(exiting), f(official), f(ramp_years);
   }
   template <class F>
   void for_each_column(F&& f) const {
     f(id), f(sector), f(site), f(employment), f(capital), f(log_tfp), f(value_added), f(cash);
     f(floor_space), f(subsidy), f(smart_lines), f(age), f(new_lines), f(projects), f(line_plan);
-    f(exiting);
+    f(exiting), f(official), f(ramp_years);
   }
 };
 
 /// Bytes of one firm row across all columns (memory estimates).
-inline constexpr std::size_t k_firm_row_bytes = 8 + 1 + 1 + 7 * 8 + 4 + 4 + 1 + 1 + 1 + 1;
+inline constexpr std::size_t k_firm_row_bytes = 8 + 1 + 1 + 7 * 8 + 4 + 4 + 1 + 1 + 1 + 1 + 1 + 1;
 
 /// Estimated peak bytes of a run with `firms` base-year establishments: the table with 25%
 /// headroom, doubled for compaction and growth, plus 64 MB for everything else.
@@ -55,10 +57,10 @@ constexpr double estimate_run_bytes(double firms) {
 
 /// Bytes the yearly firm update moves per firm, counted like the STREAM triad (each column
 /// read or written once; no write-allocate traffic). Read: id, sector, site, log_tfp,
-/// employment, capital, cash, smart_lines, age, projects. Written: log_tfp, employment, capital,
-/// value_added, cash, floor_space, subsidy, age, new_lines, line_plan, exiting.
+/// employment, capital, cash, smart_lines, age, projects, ramp_years. Written: log_tfp, employment,
+/// capital, value_added, cash, floor_space, subsidy, age, new_lines, line_plan, exiting.
 /// docs/performance.md.
-inline constexpr std::size_t k_update_bytes_read = 8 + 1 + 1 + 8 + 8 + 8 + 8 + 4 + 4 + 1;
+inline constexpr std::size_t k_update_bytes_read = 8 + 1 + 1 + 8 + 8 + 8 + 8 + 4 + 4 + 1 + 1;
 inline constexpr std::size_t k_update_bytes_written = 7 * 8 + 4 + 1 + 1 + 1;
 inline constexpr std::size_t k_update_bytes = k_update_bytes_read + k_update_bytes_written;
 
@@ -80,34 +82,35 @@ inline constexpr Purpose entry_site = 23;
 /// Economy-wide prices and terms that every firm faces in a year (sections 3.2-3.6, 4.1, 4.5).
 struct FirmEnvironment {
   int year = 0;
-  double wage = 0.0;        ///< w: wage per person engaged, HK$ M per year
+  double wage = 0.0;        ///< w: average wage per person engaged, HK$ M per year
   double line_grant = 0.0;  ///< G: NIFS grant a line would get if approved this year, HK$ M
   int project_limit = 1;    ///< most line projects a firm may have at once (eq. 4.1b)
   double tfp_bonus = 0.0;   ///< knowledge-channel addition to every firm's TFP drift (eq. 4.5a)
   double line_floor = 0.0;  ///< floor space of one smart line, m2 (eq. 3.6a)
   std::array<double, k_sites> floor_factor{1, 1, 1, 1, 1, 1};  ///< per-worker floor multiplier
   std::array<double, k_sites> rent_extra{};   ///< rent above base by site, HK$ M/m2/year
-  std::array<double, k_sectors> log_price{};  ///< ln p_s firms plan with: last year's (eq. 3.8d)
+  std::array<double, k_sectors> log_price{};  ///< ln p_s firms plan with: last year's (eq. 3.9d)
 };
 
-/// Log-TFP gain of a firm's (k+1)-th smart line (eq. 3.4d): (1 - alpha - beta) ln(1 + g_k),
-/// g_k = output_gain * gain_decay^k; 0 at or beyond smart_lines.max_per_firm.
-double line_tfp_gain(int k, const Params& p);
+/// Log-TFP gain of a firm's (k+1)-th smart line in `sector` (eq. 3.4d): (1 - alpha_s - beta_s)
+/// ln(1 + g_k), g_k = output_gain * gain_decay^k; 0 at or beyond smart_lines.max_per_firm.
+double line_tfp_gain(int k, const Params& p, int sector = 0);
 
-/// Optimal log value added at current prices of a firm with log TFP ln A facing wage w and
-/// output price ln p (section 3.2, eq. 3.2b).
-double optimal_log_va(double log_tfp, double wage, const Params& p, double log_price = 0.0);
+/// Optimal log value added at current prices of a firm of `sector` with log TFP ln A when the
+/// average wage is w and its output price is ln p (section 3.2, eq. 3.2b, with the sector's
+/// elasticities and wage; eq. 3.9d).
+double optimal_log_va(double log_tfp, double wage, const Params& p, int sector, double log_price);
 
-/// Log TFP at which a firm of `employment` persons is at its optimum at output price ln p
-/// (inverse of eq. 3.2c).
-double log_tfp_for_size(double employment, double wage, const Params& p, double log_price = 0.0);
+/// Log TFP at which a firm of `sector` with `employment` persons is at its optimum at output price
+/// ln p (inverse of eq. 3.2c).
+double log_tfp_for_size(double employment, double wage, const Params& p, int sector,
+                        double log_price);
 
-/// Create firm `row` of `firms` at its optimum given employment, wage and its sector's output
-/// price ln p (sections 3.1, 3.3, 3.8): sets capital, log TFP, value added at current prices,
-/// cash, floor space; zeroes the rest.
+/// Create firm `row` of `firms` at its optimum given employment, the average wage and its
+/// sector's output price ln p (sections 3.1, 3.3, 3.9): sets capital, log TFP, value added at
+/// current prices, cash, floor space; official, no ramp-up; zeroes the rest.
 void init_firm_row(FirmTable& firms, std::size_t row, std::uint64_t id, int sector, int site,
-                   double employment, int age, double wage, const Params& p,
-                   double log_price = 0.0);
+                   double employment, int age, double wage, const Params& p, double log_price);
 
 /// Site a new firm of `sector` settles at (section 3.6, eq. 3.6b): traditional sectors in
 /// industrial buildings; a strategic one on an InnoPark estate with probability

@@ -60,9 +60,9 @@ void check_knowledge_stocks(const State& st) {
   }
 }
 
-/// Section 3.8: in every sector the firms' value added at current prices equals the cleared
-/// price times the real output of the clearing (eqs. 3.8d-e), the real output meets demand
-/// where the sector has a demand curve, and the real accounts add up (eq. 3.8f).
+/// Section 3.9: in every sector the firms' value added at current prices equals the cleared
+/// price times the real output of the clearing (eqs. 3.9d-e), the real output meets demand
+/// where the sector has a demand curve, and the real accounts add up (eq. 3.9f).
 void check_prices_and_volumes(const State& st) {
   const Demand& d = st.demand;
   for (int s = 0; s < k_sectors; ++s) {
@@ -86,10 +86,12 @@ void check_prices_and_volumes(const State& st) {
   double real = 0.0;
   for (double v : m.real_va) real += v;
   if (std::abs(real - m.mfg_va_real) > 1e-9 * (1.0 + real) ||
-      std::abs(m.gdp_real - (m.mfg_va_real + m.nonmfg_va_real)) > 1e-9 * (1.0 + m.gdp_real)) {
+      std::abs(m.gdp_real - (m.mfg_va_real + m.nonmfg_va_real + m.outside_va_real)) >
+          1e-9 * (1.0 + m.gdp_real)) {
     broken(st, "real GDP " + num(m.gdp_real) + " != manufacturing " + num(m.mfg_va_real) +
                    " (sum by sector " + num(real) + ") + non-manufacturing " +
-                   num(m.nonmfg_va_real) + " at base-year prices");
+                   num(m.nonmfg_va_real) + " + plants outside manufacturing " +
+                   num(m.outside_va_real) + " at base-year prices");
   }
 }
 
@@ -97,8 +99,10 @@ void check_prices_and_volumes(const State& st) {
 
 void check_identities(const State& st) {
   const auto& m = st.macro;
-  if (std::abs(m.gdp - (m.mfg_va + m.nonmfg_va)) > 1e-9 * (1.0 + std::abs(m.gdp))) {
+  // eq. 3.5b: plants outside official manufacturing (section 7.1) are part of GDP.
+  if (std::abs(m.gdp - (m.mfg_va + m.outside_va + m.nonmfg_va)) > 1e-9 * (1.0 + std::abs(m.gdp))) {
     broken(st, "GDP " + num(m.gdp) + " != manufacturing " + num(m.mfg_va) +
+                   " + plants outside manufacturing " + num(m.outside_va) +
                    " + non-manufacturing value added " + num(m.nonmfg_va));
   }
   for (const auto& [name, scheme] : schemes_of(st)) {

@@ -17,18 +17,22 @@
 namespace nisim::hk {
 
 std::array<SectorParams, k_sectors> Params::default_sectors() {
-  // firm_share, size_median, entry_share, tfp_drift_extra, floor_per_worker (section 3.1):
-  // assumptions pending a sourced C&SD breakdown by industry; see docs/model.md table 3.1.
-  return {{{0.15, 5.0, 0.14, 0.0, 45.0},
-           {0.12, 5.0, 0.08, 0.0, 40.0},
-           {0.25, 4.0, 0.20, 0.0, 35.0},
-           {0.17, 4.5, 0.15, 0.0, 45.0},
-           {0.08, 6.0, 0.08, 0.0, 40.0},
-           {0.06, 5.0, 0.05, 0.0, 50.0},
-           {0.12, 4.0, 0.12, 0.0, 40.0},
-           {0.02, 8.0, 0.07, 0.0, 60.0},
-           {0.01, 8.0, 0.05, 0.0, 60.0},
-           {0.02, 8.0, 0.06, 0.0, 60.0}}};
+  // firm_share, size_median, entry_share, tfp_drift_extra, floor_per_worker (section 3.1) and
+  // capital_elasticity, labour_share, wage_relative (section 3.2): assumptions pending a sourced
+  // C&SD breakdown by industry (none found: docs/calibration.md); see docs/model.md table 3.1.
+  // Traditional sectors take firms.alpha and firms.beta (0 = inherit). The strategic sectors
+  // are assumed capital-intensive (alpha 0.40, beta 0.45, wages 1.5 times the average), so a
+  // plant books about HK$ 2 M of capital per person engaged (section 3.8).
+  return {{{0.15, 5.0, 0.14, 0.0, 45.0, 0.0, 0.0, 1.0},
+           {0.12, 5.0, 0.08, 0.0, 40.0, 0.0, 0.0, 1.0},
+           {0.25, 4.0, 0.20, 0.0, 35.0, 0.0, 0.0, 1.0},
+           {0.17, 4.5, 0.15, 0.0, 45.0, 0.0, 0.0, 1.0},
+           {0.08, 6.0, 0.08, 0.0, 40.0, 0.0, 0.0, 1.0},
+           {0.06, 5.0, 0.05, 0.0, 50.0, 0.0, 0.0, 1.0},
+           {0.12, 4.0, 0.12, 0.0, 40.0, 0.0, 0.0, 1.0},
+           {0.02, 8.0, 0.07, 0.0, 60.0, 0.40, 0.45, 1.5},
+           {0.01, 8.0, 0.05, 0.0, 60.0, 0.40, 0.45, 1.5},
+           {0.02, 8.0, 0.06, 0.0, 60.0, 0.40, 0.45, 1.5}}};
 }
 
 Params::Params() {
@@ -72,6 +76,13 @@ void bind_sector(SectorParams& s, std::string_view name, ParamBinder& b) {
          {"1/year", -0.2, 0.2, "sector log-TFP drift added to firms.tfp_drift (3.2)"});
   b.real(k + "floor_per_worker", s.floor_per_worker,
          {"m2/person", 1.0, 1e4, "floor space per person engaged (3.6)"});
+  b.real(k + "capital_elasticity", s.capital_elasticity,
+         {"", 0.0, 0.9, "output elasticity of capital; 0 takes firms.alpha; assumed (3.2)"});
+  b.real(k + "labour_share", s.labour_share,
+         {"", 0.0, 0.9,
+          "output elasticity of labour (labour share); 0 takes firms.beta; assumed (3.2)"});
+  b.real(k + "wage_relative", s.wage_relative,
+         {"", 0.05, 20.0, "sector wage over the average wage; assumed (3.2)"});
 }
 
 }  // namespace
@@ -152,6 +163,7 @@ void bind_params(Params& p, ParamBinder& b) {
   bind_startup_params(p.startups, b);
   bind_fund_params(p.funds, b);
   bind_renewal_params(p.renewal, b);
+  bind_plant_params(p.plants, b);
   b.real("startups.graduation.tech_share", p.graduate_tech_share,
          {"fraction", 0.0, 1.0, "technical staff share of a graduating start-up; assumed (5.5)"});
 
@@ -212,6 +224,18 @@ void check_relations(const Scenario& sc, const Params& p, const Shock* shock) {
     fail_at(at({key}), key,
             "firms.alpha + firms.beta must be below 1 (decreasing returns), got " +
                 std::to_string(p.alpha + p.beta));
+  }
+  for (int s = 0; s < k_sectors; ++s) {
+    const SectorTech t = sector_tech(p, s);
+    if (t.alpha + t.beta >= 1.0) {
+      const std::string pre = "sectors." + std::string(k_sector_names[s]) + ".";
+      const std::vector<std::string> keys = {pre + "capital_elasticity", pre + "labour_share",
+                                             "firms.alpha", "firms.beta"};
+      fail_at(at(keys), first_set_key(sc, shock, keys),
+              "the capital elasticity plus the labour share of sector " +
+                  std::string(k_sector_names[s]) + " must be below 1 (decreasing returns), got " +
+                  std::to_string(t.alpha + t.beta));
+    }
   }
   // Every scheme's last year must not be before its first.
   for (auto [terms, prefix] :

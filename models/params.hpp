@@ -14,6 +14,7 @@
 #include "models/funds/fund_params.hpp"
 #include "models/knowledge.hpp"
 #include "models/land/land.hpp"
+#include "models/plants.hpp"
 #include "models/schemes/nias.hpp"
 #include "models/schemes/nifs.hpp"
 #include "models/schemes/renewal.hpp"
@@ -38,6 +39,8 @@ inline constexpr std::array<std::string_view, k_sectors> k_sector_names = {
     "advanced_mfg_new_energy"};
 inline constexpr int k_first_strategic_sector = 7;
 static_assert(k_demand_sectors == k_sectors, "the demand side has one market per sector");
+/// AI and data: its plants (data centres, AI services) are outside official manufacturing (7.1).
+inline constexpr int k_ai_data_sector = 8;
 
 /// The wider definitions of manufacturing legislators asked for (section 7.1).
 struct WiderParams {
@@ -54,6 +57,17 @@ struct SectorParams {
   double entry_share = 0.1;        ///< share of entrants, fraction
   double tfp_drift_extra = 0.0;    ///< sector TFP drift on top of firms.tfp_drift, 1/year
   double floor_per_worker = 40.0;  ///< floor space per person engaged, m2/person
+  /// Technology of the sector (section 3.2): 0 takes firms.alpha / firms.beta.
+  double capital_elasticity = 0.0;  ///< alpha_s: output elasticity of capital (0: firms.alpha)
+  double labour_share = 0.0;        ///< beta_s: output elasticity of labour (0: firms.beta)
+  double wage_relative = 1.0;       ///< w_s / w: the sector's wage relative to the average
+};
+
+/// The technology in effect in one sector (section 3.2).
+struct SectorTech {
+  double alpha = 0.25;         ///< output elasticity of capital
+  double beta = 0.60;          ///< output elasticity of labour (labour share at the optimum)
+  double wage_relative = 1.0;  ///< the sector's wage over w_t
 };
 
 struct Params {
@@ -112,18 +126,27 @@ struct Params {
   EnterpriseParams enterprises;      ///< strategic enterprises (4.2)
   TalentParams talent;               ///< technical staff, RTH, NITTP, ESS (4.3-4.4)
   KnowledgeParams knowledge;         ///< the knowledge channel: R&D stock and training (4.5)
-  DemandParams demand;               ///< prices, volumes and demand by sector (3.8)
+  DemandParams demand;               ///< prices, volumes and demand by sector (3.9)
   StartupParams startups;            ///< start-ups, TSSSU, RAISe+, accelerators, InnoHK (5)
   FundParams funds;                  ///< private VC, ITVF, I&T Industry-Oriented Fund (6)
   RenewalParams renewal;             ///< how each scheme's budget is renewed (4.0)
   double graduate_tech_share = 0.2;  ///< technical staff share of a graduating start-up (5.5)
   WiderParams wider;                 ///< the wider share definitions (7.1)
+  PlantParams plants;                ///< plants sized by their investment (3.8)
 
   std::array<SectorParams, k_sectors> sector = default_sectors();
 
   static std::array<SectorParams, k_sectors> default_sectors();
   Params();
 };
+
+/// The technology in effect in sector `s` (section 3.2): its own elasticities where set, else
+/// firms.alpha and firms.beta; its wage is w_t times wage_relative.
+inline SectorTech sector_tech(const Params& p, int s) {
+  const SectorParams& q = p.sector[static_cast<std::size_t>(s)];
+  return {q.capital_elasticity > 0.0 ? q.capital_elasticity : p.alpha,
+          q.labour_share > 0.0 ? q.labour_share : p.beta, q.wage_relative};
+}
 
 /// Bind every parameter of `p` (the single list of keys; docs/scenarios.md mirrors it).
 void bind_params(Params& p, ParamBinder& b);

@@ -7,6 +7,7 @@
 
 #include "engine/table.hpp"
 #include "models/ledgers.hpp"
+#include "models/plants.hpp"
 
 namespace nisim::hk {
 
@@ -23,6 +24,10 @@ FirmTotals& FirmTotals::operator+=(const FirmTotals& o) {
   smart_lines += o.smart_lines;
   new_lines += o.new_lines;
   grants += o.grants;
+  outside_va += o.outside_va;
+  outside_employment += o.outside_employment;
+  outside_firms += o.outside_firms;
+  outside_exits += o.outside_exits;
   return *this;
 }
 
@@ -103,8 +108,8 @@ void set_environment(State& st, const Params& p) {
   st.env.project_limit = nifs_project_limit(p.nifs, t);    // eq. 4.1b
   st.env.line_floor = p.nifs.line_floor;
   st.env.tfp_bonus = st.knowledge.tfp_bonus;                 // eq. 4.5f, from last year's stocks
-  demand_year(st.demand, p.demand, t, p.real_growth.at(t));  // eq. 3.8b
-  st.env.log_price = st.demand.log_price;                    // eq. 3.8d: plan at last price
+  demand_year(st.demand, p.demand, t, p.real_growth.at(t));  // eq. 3.9b
+  st.env.log_price = st.demand.log_price;                    // eq. 3.9d: plan at last price
   set_land_year(st.land, t, p.land);                         // eqs. 3.6c-d
   for (int s = 0; s < k_sites; ++s) {
     st.env.floor_factor[s] = st.land.floor_factor[s];
@@ -172,24 +177,24 @@ constexpr std::uint64_t born_id(int year, std::uint64_t k) {
 struct PlantSpec {
   int sector = 0;
   int site = 0;
-  double employment = 0.0;  ///< persons engaged
+  double investment = 0.0;  ///< I, HK$ M: sets capital, output and employment (eqs. 3.8a-d)
   double grant = 0.0;       ///< grant received on completion, HK$ M
   int lines = 0;            ///< smart lines it starts with
-  double capital = 0.0;     ///< capital it brings, HK$ M (used when above its optimum)
   double floor = -1.0;      ///< floor space, m2 (< 0: the sector's floor per worker, eq. 3.6a)
   bool claim = true;        ///< claim the floor space now (false: handed over, eq. 4.2e)
 };
 
-/// Append one firm at its optimum (section 3.3) as `spec` describes.
+/// Append one plant sized by its investment (section 3.8) as `spec` describes: at its optimum
+/// for capital c I, producing 1/R of full output in its first year (eq. 3.8e); outside official
+/// manufacturing if it is an AI/data plant (section 7.1).
 void add_plant_firm(State& st, const Params& p, const PlantSpec& spec) {
   const std::size_t row = rows(st.firms);
   resize_rows(st.firms, row + 1);
   const std::uint64_t id = born_id(st.year, st.plants_started++);
-  init_firm_row(st.firms, row, id, spec.sector, spec.site, spec.employment, 0, st.macro.wage, p,
-                st.demand.log_price[spec.sector]);  // at this year's cleared price (3.8)
+  init_plant_row(st.firms, row, id, spec.sector, spec.site, spec.investment, st.macro.wage, p,
+                 st.demand.log_price[spec.sector]);  // at this year's cleared price (3.9)
   st.next_id = id + 1;
   FirmTable& f = st.firms;
-  f.capital[row] = std::max(f.capital[row], spec.capital);
   if (spec.floor >= 0.0) f.floor_space[row] = spec.floor;
   f.smart_lines[row] = spec.lines;
   f.new_lines[row] = static_cast<std::uint8_t>(spec.lines);  // a smart facility's line
@@ -200,16 +205,19 @@ void add_plant_firm(State& st, const Params& p, const PlantSpec& spec) {
 }  // namespace
 
 void attract_enterprises(State& st, const Params& p) {
-  std::array<double, 10> floor{};
-  for (int s = 0; s < k_sectors; ++s) floor[s] = p.sector[s].floor_per_worker;
-  enterprises_year(st.enterprises, st.land, st.talent, st.year, p.nias, p.enterprises, floor,
+  std::array<double, 10> floor{}, jobs{};
+  for (int s = 0; s < k_sectors; ++s) {
+    floor[s] = p.sector[s].floor_per_worker;
+    jobs[s] = plant_jobs_per_investment(s, st.macro.wage, p);  // eqs. 3.8a-c
+  }
+  enterprises_year(st.enterprises, st.land, st.talent, st.year, p.nias, p.enterprises, floor, jobs,
                    st.rng);  // eqs. 4.2a-e
   for (const NewPlant& plant : st.enterprises.plants) {
     // The facility's space passes from its reservation to the new firm (eq. 4.2e).
     add_plant_firm(st, p,
                    {.sector = plant.sector,
                     .site = plant.site,
-                    .employment = plant.employment,
+                    .investment = plant.investment,
                     .grant = plant.grant,
                     .lines = 1,
                     .claim = false});
@@ -256,10 +264,12 @@ void graduate_startups(State& st, const Params& p) {
   st.accepted.clear();
   for (const Graduate& g : st.graduates) {
     // eq. 5.5c: the first site of its sector's list (eq. 4.2d), else industrial buildings,
-    // with room for the plant's floor space (g.floor_space, section 5.5); and technical staff
-    // from the pool.
+    // with room for the plant's floor space; and technical staff from the pool. The plant is
+    // sized by the start-up's investment (eqs. 3.8a-d): its staff L and floor space
+    // (startups.graduation.floor_per_worker per person) follow.
     const int sector = sector_of(g.field);
-    const double floor = g.floor_space;
+    const double staff = g.investment * plant_jobs_per_investment(sector, st.macro.wage, p);
+    const double floor = g.floor_space / g.employment * staff;
     int chosen = -1;
     for (int s : preferred_sites(sector)) {
       if (st.land.vacant(s) >= floor) {
@@ -270,18 +280,13 @@ void graduate_startups(State& st, const Params& p) {
     if (chosen < 0 && st.land.vacant(site::industrial_buildings) >= floor) {
       chosen = site::industrial_buildings;
     }
-    if (chosen < 0 || !st.talent.hire(p.graduate_tech_share * g.employment)) {
+    if (chosen < 0 || !st.talent.hire(p.graduate_tech_share * staff)) {
       continue;
     }
-    // The plant starts at its optimum for its employment (section 3.3) but with the capital
-    // the start-up brings (g.investment, if larger) and the floor space it claims; both then
-    // adjust like any firm's (eqs. 3.2d, 3.6a).
+    // The plant starts at its optimum for the capital its investment buys (section 3.8) with
+    // the floor space it claims; both then adjust like any firm's (eqs. 3.2d, 3.6a).
     add_plant_firm(st, p,
-                   {.sector = sector,
-                    .site = chosen,
-                    .employment = g.employment,
-                    .capital = g.investment,
-                    .floor = floor});
+                   {.sector = sector, .site = chosen, .investment = g.investment, .floor = floor});
     st.accepted.push_back(g.startup_id);
   }
   graduate(st.startups, st.accepted);
@@ -292,11 +297,17 @@ void account_firms(State& st, const Params&) {
   auto block_sum = [&f](std::size_t begin, std::size_t end) {
     FirmTotals t;
     for (std::size_t i = begin; i < end; ++i) {
+      // Sections 3.7, 7.1: official manufacturing by sector; plants outside it apart.
       const int s = f.sector[i];
-      t.value_added[s] += f.value_added[i];
-      t.employment[s] += f.employment[i];
-      t.firms[s] += 1.0;
-      t.exits[s] += f.exiting[i];
+      const double in = f.official[i], out = 1.0 - in;
+      t.value_added[s] += in * f.value_added[i];
+      t.employment[s] += in * f.employment[i];
+      t.firms[s] += in;
+      t.exits[s] += in * f.exiting[i];
+      t.outside_va += out * f.value_added[i];
+      t.outside_employment += out * f.employment[i];
+      t.outside_firms += out;
+      t.outside_exits += out * f.exiting[i];
       t.floor_space[f.site[i]] += f.floor_space[i];
       t.capital += f.capital[i];
       t.cash += f.cash[i];
@@ -336,7 +347,7 @@ void enter_firms(State& st, const Params& p) {
   const std::uint64_t first_id = born_id(t, k_entrant_offset);
   const Rng rng = st.rng;
   const double wage = st.macro.wage;
-  const Demand::Sectors log_price = st.demand.log_price;  // this year's cleared prices (3.8)
+  const Demand::Sectors log_price = st.demand.log_price;  // this year's cleared prices (3.9)
   FirmTable& firms = st.firms;
   st.parallel->for_blocks(n_new, [&](std::size_t, std::size_t begin, std::size_t end) {
     for (std::size_t j = begin; j < end; ++j) {
@@ -371,8 +382,9 @@ void enter_firms(State& st, const Params& p) {
 void account_macro(State& st, const Params& p) {
   Macro& m = st.macro;
   m.mfg_va = st.totals.total_value_added();
-  m.gdp = m.nonmfg_va + m.mfg_va;  // eq. 3.5b
-  m.share = m.mfg_va / m.gdp;      // eq. 3.5c
+  m.outside_va = st.totals.outside_va;
+  m.gdp = m.nonmfg_va + m.mfg_va + m.outside_va;  // eq. 3.5b
+  m.share = m.mfg_va / m.gdp;                     // eq. 3.5c
   // eqs. 7.1a-c: the wider definitions. Offshore production keeps its 2023 share of GDP
   // (growing at offshore_growth); support services keep their base share of GDP and add
   // support_multiplier per HK$ of manufacturing value added above its base-year level.
@@ -380,17 +392,20 @@ void account_macro(State& st, const Params& p) {
   m.offshore_va = p.wider.offshore_share * std::pow(1.0 + p.wider.offshore_growth, years) * m.gdp;
   m.support_va = p.wider.support_share * m.gdp +
                  p.wider.support_multiplier * std::max(0.0, m.mfg_va - st.mfg_va_base);
-  m.share_offshore = (m.mfg_va + m.offshore_va) / m.gdp;
-  m.share_wide = (m.mfg_va + m.offshore_va + m.support_va) / m.gdp;
-  // eq. 3.8f: volumes at base-year prices. Each sector's value added deflated by its own price;
-  // non-manufacturing value added by its real growth alone.
+  // eq. 7.1c: plants outside official manufacturing (AI/data) count in the wider measures.
+  m.share_offshore = (m.mfg_va + m.outside_va + m.offshore_va) / m.gdp;
+  m.share_wide = (m.mfg_va + m.outside_va + m.offshore_va + m.support_va) / m.gdp;
+  // eq. 3.9f: volumes at base-year prices. Each sector's value added deflated by its own price
+  // (plants outside official manufacturing by the AI/data price); non-manufacturing value added
+  // by its real growth alone.
   m.mfg_va_real = 0.0;
   for (int s = 0; s < k_sectors; ++s) {
     m.real_va[s] = st.totals.value_added[s] * std::exp(-st.demand.log_price[s]);
     m.mfg_va_real += m.real_va[s];
   }
+  m.outside_va_real = m.outside_va * std::exp(-st.demand.log_price[k_ai_data_sector]);
   m.nonmfg_va_real = p.gdp_base * (1.0 - p.mfg_share_base) * std::exp(st.demand.log_real_growth);
-  m.gdp_real = m.nonmfg_va_real + m.mfg_va_real;
+  m.gdp_real = m.nonmfg_va_real + m.mfg_va_real + m.outside_va_real;
   m.share_real = m.mfg_va_real / m.gdp_real;
 }
 
@@ -461,20 +476,30 @@ void record_year(State& st, const Params&) {
     h.scheme_spent_other.push_back(sc->budget.spent_other());
   }
   const Macro& m = st.macro;
-  h.put("mfg_share_offshore", "percent", "manufacturing plus offshore production, share of GDP",
+  h.put("mfg_share_offshore", "percent",
+        "manufacturing, plants outside it (AI/data) and offshore production, share of GDP",
         100.0 * m.share_offshore);
   h.put("mfg_share_wide", "percent",
-        "manufacturing plus offshore production and industrial support services, share of GDP",
+        "manufacturing, plants outside it, offshore production and industrial support services, "
+        "share of GDP",
         100.0 * m.share_wide);
+  h.put("outside_va", "HK$ M",
+        "value added of plants outside official manufacturing (AI/data, section 7.1)",
+        m.outside_va);
+  h.put("outside_employment", "persons",
+        "persons engaged in plants outside official manufacturing (section 7.1)",
+        t.outside_employment);
+  h.put("outside_firms", "plants", "plants outside official manufacturing (section 7.1)",
+        t.outside_firms);
   h.put("offshore_va", "HK$ M", "offshore production by Hong Kong firms", m.offshore_va);
   h.put("mfg_share_real", "percent",
-        "manufacturing share of GDP in volumes, at base-year prices (section 3.8)",
+        "manufacturing share of GDP in volumes, at base-year prices (section 3.9)",
         100.0 * m.share_real);
-  h.put("mfg_va_real", "HK$ M", "manufacturing value added at base-year prices (section 3.8)",
+  h.put("mfg_va_real", "HK$ M", "manufacturing value added at base-year prices (section 3.9)",
         m.mfg_va_real);
-  h.put("gdp_real", "HK$ M", "GDP at basic prices, at base-year prices (section 3.8)", m.gdp_real);
+  h.put("gdp_real", "HK$ M", "GDP at basic prices, at base-year prices (section 3.9)", m.gdp_real);
   h.put("demand_index", "index, base year = 1",
-        "demand level for Hong Kong manufacturing relative to the base year (eq. 3.8b)",
+        "demand level for Hong Kong manufacturing relative to the base year (eq. 3.9b)",
         st.demand.demand_index);
   h.put("support_va", "HK$ M", "industrial support services", m.support_va);
   const Nifs& n = st.nifs;
@@ -606,7 +631,7 @@ void initialise(State& st, const Params& p) {
   st.funds = make_fund_system(p.funds);                           // section 6.1
   set_scheme_purposes(st, p);                                     // section 7.3
   account_firms(st, p);
-  initialise_demand(st.demand, st.totals.value_added);  // eq. 3.8a: prices 1 at the base
+  initialise_demand(st.demand, st.totals.value_added);  // eq. 3.9a: prices 1 at the base
   std::array<double, k_sites> demand = st.totals.floor_space;
   ration_floor(st.land, demand);
   account_macro(st, p);

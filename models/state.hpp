@@ -33,6 +33,12 @@ struct FirmTotals {
   double smart_lines = 0.0;                     ///< lines installed, all firms
   double new_lines = 0.0;                       ///< lines installed this year
   double grants = 0.0;                          ///< line grants paid this year, HK$ M
+  // Plants outside official manufacturing (AI/data, section 7.1); the arrays above count
+  // official manufacturing only.
+  double outside_va = 0.0;          ///< value added, HK$ M
+  double outside_employment = 0.0;  ///< persons engaged
+  double outside_firms = 0.0;       ///< plants
+  double outside_exits = 0.0;       ///< plants exiting at year end
 
   FirmTotals& operator+=(const FirmTotals& o);
   double total_value_added() const;
@@ -42,18 +48,20 @@ struct FirmTotals {
 struct Macro {
   double wage = 0.0;            ///< w: HK$ M per person engaged per year
   double nonmfg_va = 0.0;       ///< non-manufacturing value added, HK$ M
-  double mfg_va = 0.0;          ///< manufacturing value added, HK$ M
+  double mfg_va = 0.0;          ///< manufacturing value added (official), HK$ M
+  double outside_va = 0.0;      ///< value added of plants outside manufacturing, HK$ M (7.1)
   double gdp = 0.0;             ///< GDP at basic prices, HK$ M
   double share = 0.0;           ///< manufacturing share of GDP, fraction
   double offshore_va = 0.0;     ///< offshore production by HK firms, HK$ M (eq. 7.1a)
   double support_va = 0.0;      ///< industrial support services, HK$ M (eq. 7.1b)
   double share_offshore = 0.0;  ///< (mfg + offshore) / GDP, fraction (eq. 7.1c)
   double share_wide = 0.0;      ///< (mfg + offshore + support) / GDP, fraction (eq. 7.1c)
-  std::array<double, k_sectors> real_va{};  ///< real VA by sector, HK$ M at t0 prices (3.8f)
-  double mfg_va_real = 0.0;     ///< manufacturing VA at base-year prices, HK$ M (eq. 3.8f)
-  double nonmfg_va_real = 0.0;  ///< non-manufacturing VA at base-year prices, HK$ M (eq. 3.8f)
-  double gdp_real = 0.0;        ///< GDP at base-year prices, HK$ M (eq. 3.8f)
-  double share_real = 0.0;      ///< manufacturing volume share of GDP, fraction (eq. 3.8f)
+  std::array<double, k_sectors> real_va{};  ///< real VA by sector, HK$ M at t0 prices (3.9f)
+  double mfg_va_real = 0.0;      ///< manufacturing VA at base-year prices, HK$ M (eq. 3.9f)
+  double nonmfg_va_real = 0.0;   ///< non-manufacturing VA at base-year prices, HK$ M (eq. 3.9f)
+  double outside_va_real = 0.0;  ///< plants outside manufacturing at base-year prices, HK$ M
+  double gdp_real = 0.0;         ///< GDP at base-year prices, HK$ M (eq. 3.8f)
+  double share_real = 0.0;       ///< manufacturing volume share of GDP, fraction (eq. 3.8f)
 };
 
 struct State {

@@ -1,8 +1,8 @@
 #!/usr/bin/python3
-"""Numbers of docs/model.md section 3.8 and docs/calibration.md (prices, volumes and demand).
+"""Numbers of docs/model.md section 3.9 and docs/calibration.md (prices, volumes and demand).
 
 Runs nisim on the baseline and no_new_policy scenarios, seeds 1..N, with the demand side on
-(the default) and off (`demand.enabled = false`, the model before section 3.8), and prints:
+(the default) and off (`demand.enabled = false`, the model before section 3.9), and prints:
 
   * the 2032 nominal share (mfg_share) and volume share (mfg_share_real), mean and s.d.;
   * the 2019-2020 log change of the nominal share, of manufacturing value added and of its

@@ -8,6 +8,7 @@
 
 #include "engine/table.hpp"
 
+#include "models/params.hpp"
 #include "models/schemes/talent.hpp"
 
 namespace nisim::hk {
@@ -43,8 +44,6 @@ void bind_nias_params(NiasParams& n, EnterpriseParams& e, ParamBinder& b) {
          {"1/year", 0.0, 1.0, "chance per year in talks of deciding; assumed (4.2)"});
   b.integer("enterprises.max_talks", e.max_talks,
             {"years", 0, 50, "years in talks before giving up; assumed (4.2)"});
-  b.real("enterprises.investment_per_job", e.investment_per_job,
-         {"HK$ M/person", 0.01, 1e4, "investment per person engaged in a facility; assumed (4.2)"});
   b.real("enterprises.tech_share", e.tech_share,
          {"fraction", 0.0, 1.0, "technical staff share of a facility's employment (4.2, 4.3)"});
   const char* names[] = {"life_health_tech", "ai_data", "advanced_mfg_new_energy"};
@@ -57,7 +56,8 @@ void bind_nias_params(NiasParams& n, EnterpriseParams& e, ParamBinder& b) {
 std::array<int, 4> preferred_sites(int sector) {
   // eq. 4.2d: data facilities look first to the Sha Ling data park; others to the HKSTP
   // centres, then the Loop, San Tin and the InnoPark estates.
-  if (sector == 8) return {site::sha_ling, site::loop_hsitp, site::san_tin, site::innopark_centres};
+  if (sector == k_ai_data_sector)
+    return {site::sha_ling, site::loop_hsitp, site::san_tin, site::innopark_centres};
   return {site::innopark_centres, site::loop_hsitp, site::san_tin, site::innopark_estates};
 }
 
@@ -97,7 +97,7 @@ void oases_year(Enterprises& ent, int year, const EnterpriseParams& ep, const Rn
 
 void enterprises_year(Enterprises& ent, Land& land, Talent& talent, int year, const NiasParams& np,
                       const EnterpriseParams& ep, const std::array<double, 10>& floor_per_worker,
-                      const Rng& rng) {
+                      const std::array<double, 10>& jobs_per_investment, const Rng& rng) {
   Prospects& q = ent.prospects;
   oases_year(ent, year, ep, rng);
   // A landed enterprise plans a production facility with probability production_share.
@@ -114,7 +114,9 @@ void enterprises_year(Enterprises& ent, Land& land, Talent& talent, int year, co
         std::exp(ep.investment_sigma * rng.normal(year, id, purpose::enterprise_size));
     const double margin =
         ep.margin_mean + ep.margin_sigma * rng.normal(year, id, purpose::enterprise_margin);
-    const double employment = std::max(1.0, std::round(inv / ep.investment_per_job));
+    // eqs. 3.8a-c: the facility's staff follow from its investment through its sector's
+    // technology (planned at this year's wage, for floor space and technical staff).
+    const double employment = inv * jobs_per_investment[sector];
     q.id.push_back(id);
     q.sector.push_back(static_cast<std::uint8_t>(sector));
     q.investment.push_back(inv);
@@ -138,7 +140,7 @@ void enterprises_year(Enterprises& ent, Land& land, Talent& talent, int year, co
       ent.nias.outcomes += 1.0;
       land.unreserve(q.site[k], q.floor[k]);
       land.claim(q.site[k], q.floor[k]);
-      ent.plants.push_back({q.sector[k], q.site[k], q.employment[k], q.grant[k]});
+      ent.plants.push_back({q.sector[k], q.site[k], q.employment[k], q.grant[k], q.investment[k]});
       continue;
     }
     // eq. 4.2c: in talks. Decide with probability decide_rate; give up after max_talks years.

@@ -36,7 +36,6 @@ struct EnterpriseParams {
   double margin_sigma = 0.15;        ///< s.d. of that margin across enterprises
   double decide_rate = 0.5;          ///< probability per year in talks of taking the decision
   std::int64_t max_talks = 4;        ///< years in talks after which an enterprise gives up
-  double investment_per_job = 2.5;   ///< HK$ M invested per person engaged in the facility
   double tech_share = 0.3;           ///< technical staff as a share of its employment
   std::array<double, 3> sector_share = {0.3, 0.3, 0.4};  ///< life/health, AI/data, adv. mfg
 };
@@ -73,8 +72,9 @@ struct Prospects {
 struct NewPlant {
   std::uint8_t sector;
   std::uint8_t site;
-  double employment;  ///< persons
+  double employment;  ///< persons (planned when it committed; the firm is sized by eq. 3.8c)
   double grant;       ///< NIAS grant paid now, HK$ M
+  double investment;  ///< I: facility investment, HK$ M (its capital is eq. 3.8a)
 };
 
 /// Enterprises in talks with OASES that have not landed yet (eq. 4.2f), ids increasing.
@@ -139,9 +139,10 @@ void oases_year(Enterprises& ent, int year, const EnterpriseParams& ep, const Rn
 /// The year of strategic enterprises (eqs. 4.2a-f): talks and landings (oases_year); decisions
 /// of landed enterprises planning a facility (commit, wait, withdraw); completions (grant paid,
 /// plant listed in ent.plants).
-/// `floor_per_worker[s]` is the sector's floor need (section 3.1).
+/// `floor_per_worker[s]` is the sector's floor need (section 3.1); `jobs_per_investment[s]` the
+/// persons a plant of the sector employs per HK$ M invested (eqs. 3.8a-c).
 void enterprises_year(Enterprises& ent, Land& land, Talent& talent, int year, const NiasParams& np,
                       const EnterpriseParams& ep, const std::array<double, 10>& floor_per_worker,
-                      const Rng& rng);
+                      const std::array<double, 10>& jobs_per_investment, const Rng& rng);
 
 }  // namespace nisim::hk

@@ -200,7 +200,7 @@ void nifs_year(Nifs& nifs, FirmTable& f, Land& land, Talent& talent, int year, c
     keep[k] = 0;
     const std::size_t i = find_firm(f, q.firm_id[k]);
     for (int l = 0; l < q.lines[k]; ++l) {
-      f.log_tfp[i] += line_tfp_gain(f.smart_lines[i], p);  // eq. 3.4d, line by line
+      f.log_tfp[i] += line_tfp_gain(f.smart_lines[i], p, f.sector[i]);  // eq. 3.4d, per line
       ++f.smart_lines[i];
     }
     f.new_lines[i] = static_cast<std::uint8_t>(f.new_lines[i] + q.lines[k]);

@@ -125,7 +125,8 @@ void check_identities(const Scenario& sc, int threads, RunTotals& seen) {
     EXPECT_EQ(h.entries[k], static_cast<double>(st.entries));
     EXPECT_EQ(series(h, "new_plants")[k], st.new_plants());
     EXPECT_EQ(series(h, "graduate_firms")[k], st.graduate_firms());
-    double active = 0.0, exiting = 0.0;
+    // Official manufacturing by sector plus the plants outside it (section 7.1).
+    double active = st.totals.outside_firms, exiting = st.totals.outside_exits;
     for (int s = 0; s < k_sectors; ++s) {
       active += st.totals.firms[s];
       exiting += st.totals.exits[s];
@@ -141,9 +142,11 @@ void check_identities(const Scenario& sc, int threads, RunTotals& seen) {
     // Money: GDP = non-manufacturing + manufacturing value added (eq. 3.5b); manufacturing
     // value added is the sum over sectors; grants received by firms are what NIFS and NIAS
     // paid; lines completed are the NIFS completions (funded or not) and new NIAS facilities.
+    // Plants outside official manufacturing (AI/data, section 7.1) are in GDP, not in mfg_va.
     const double tol = 1e-9 * st.macro.gdp;
-    EXPECT_NEAR(st.macro.gdp, st.macro.nonmfg_va + st.macro.mfg_va, tol);
-    EXPECT_NEAR(h.gdp[k], h.nonmfg_va[k] + h.mfg_va[k], tol);
+    EXPECT_NEAR(st.macro.gdp, st.macro.nonmfg_va + st.macro.mfg_va + st.macro.outside_va, tol);
+    EXPECT_NEAR(h.gdp[k], h.nonmfg_va[k] + h.mfg_va[k] + series(h, "outside_va")[k], tol);
+    EXPECT_EQ(series(h, "outside_va")[k], st.totals.outside_va);
     EXPECT_NEAR(
         sum(std::vector<double>(st.totals.value_added.begin(), st.totals.value_added.end())),
         st.macro.mfg_va, 1e-9 * st.macro.mfg_va);
@@ -245,19 +248,38 @@ TEST(Accounting, ManufacturingValueAddedIsTheSumOverFirmsEveryYear) {
   Parallel par(2);
   State st(par, static_cast<std::uint64_t>(p.seed));
   initialise(st, p);
-  auto firm_va = [&st] { return sum(st.firms.value_added); };
+  // Official manufacturing: firms outside it (AI/data plants, section 7.1) are summed apart.
+  auto firm_va = [&st] {
+    double v = 0.0;
+    for (std::size_t i = 0; i < rows(st.firms); ++i) {
+      v += st.firms.official[i] != 0 ? st.firms.value_added[i] : 0.0;
+    }
+    return v;
+  };
+  auto outside_va = [&st] {
+    double v = 0.0;
+    for (std::size_t i = 0; i < rows(st.firms); ++i) {
+      v += st.firms.official[i] == 0 ? st.firms.value_added[i] : 0.0;
+    }
+    return v;
+  };
   EXPECT_NEAR(st.macro.mfg_va, firm_va(), 1e-9 * st.macro.mfg_va);
   int years_with_exits = 0;
   for (int year = static_cast<int>(p.base_year) + 1; year <= p.horizon; ++year) {
     SCOPED_TRACE("year " + std::to_string(year));
     st.year = year;
-    double va_at_account = 0.0;
+    double va_at_account = 0.0, outside_at_account = 0.0;
     for (const auto& [name, fn] : phases) {
       fn(st, p);
-      if (name == "account_firms") va_at_account = firm_va();
+      if (name == "account_firms") {
+        va_at_account = firm_va();
+        outside_at_account = outside_va();
+      }
     }
     EXPECT_NEAR(st.macro.mfg_va, va_at_account, 1e-9 * st.macro.mfg_va);
-    EXPECT_NEAR(st.macro.gdp, st.macro.nonmfg_va + va_at_account, 1e-9 * st.macro.gdp);
+    EXPECT_NEAR(st.macro.outside_va, outside_at_account, 1e-9 * st.macro.mfg_va);
+    EXPECT_NEAR(st.macro.gdp, st.macro.nonmfg_va + va_at_account + outside_at_account,
+                1e-9 * st.macro.gdp);
     EXPECT_EQ(st.history.mfg_va.back(), st.macro.mfg_va);
     years_with_exits += st.exits > 0;
   }

@@ -1,4 +1,4 @@
-// Prices, volumes and demand (models/demand.hpp; docs/model.md section 3.8): the clearing
+// Prices, volumes and demand (models/demand.hpp; docs/model.md section 3.9): the clearing
 // price against supply and demand, demand shocks through to value added and the share, the
 // real accounts beside the nominal ones, and determinism.
 #include "models/demand.hpp"
@@ -64,7 +64,7 @@ const std::string k_shock_2020 = "[demand]\nlevel = [[2016, 1.0], [2020, 0.85], 
 TEST(Demand, BaseYearClearsAtPriceOne) {
   const DemandParams p = flat();
   Demand d = stepped(p, 0.0);
-  clear_prices(d, p, 1.7, all(100.0));
+  clear_prices(d, p, all(1.7), all(100.0));
   for (int s = 0; s < k_demand_sectors; ++s) {
     EXPECT_NEAR(d.log_price[s], 0.0, 1e-15);
     EXPECT_NEAR(d.supply[s], 100.0, 1e-12);
@@ -72,12 +72,12 @@ TEST(Demand, BaseYearClearsAtPriceOne) {
 }
 
 TEST(Demand, MoreSupplyLowersThePriceByTheElasticity) {
-  // eq. 3.8d with no supply response (phi = 0): doubling supply lowers ln p by ln 2 / eps.
+  // eq. 3.9d with no supply response (phi = 0): doubling supply lowers ln p by ln 2 / eps.
   for (double eps : {2.0, 4.0, 8.0}) {
     DemandParams p = flat();
     p.elasticity = eps;
     Demand d = stepped(p, 0.0);
-    clear_prices(d, p, 0.0, all(200.0));
+    clear_prices(d, p, all(0.0), all(200.0));
     EXPECT_NEAR(d.log_price[0], -std::log(2.0) / eps, 1e-12) << eps;
     // And the quantity sold at that price is what the demand curve gives.
     EXPECT_NEAR(d.supply[0], 100.0 * std::exp(-eps * d.log_price[0]), 1e-9) << eps;
@@ -88,7 +88,7 @@ TEST(Demand, MoreSupplyLowersThePriceByTheElasticity) {
   Demand d = stepped(p, 0.0);
   const double phi = supply_elasticity(0.25, 0.6, 0.3);
   EXPECT_NEAR(phi, 0.3 * 0.85 / 0.15, 1e-12);
-  clear_prices(d, p, phi, all(200.0));
+  clear_prices(d, p, all(phi), all(200.0));
   EXPECT_NEAR(d.log_price[3], -std::log(2.0) / (4.0 + phi), 1e-12);
   EXPECT_LT(d.supply[3], 200.0);
   EXPECT_GT(d.supply[3], 100.0);
@@ -99,19 +99,19 @@ TEST(Demand, DemandFollowsTheRestOfTheEconomyAndItsShock) {
   p.income_elasticity = 2.0;
   p.level = {{2016, 2017}, {1.0, 0.9}};
   Demand d = stepped(p, -0.05);
-  // eq. 3.8b: ln A = ln A0 + eta ln(1 + g) + ln m.
+  // eq. 3.9b: ln A = ln A0 + eta ln(1 + g) + ln m.
   EXPECT_NEAR(d.log_level[0], std::log(100.0) + 2.0 * std::log(0.95) + std::log(0.9), 1e-12);
   EXPECT_NEAR(d.demand_index, 0.95 * 0.95 * 0.9, 1e-12);
-  clear_prices(d, p, 0.0, all(100.0));
+  clear_prices(d, p, all(0.0), all(100.0));
   EXPECT_LT(d.log_price[0], 0.0);  // less demand, same supply: a lower price
 }
 
 TEST(Demand, ACheaperCompetitorLowersThePrice) {
-  // eq. 3.8b and 3.8d: with supply fixed (phi = 0), p moves one for one with p*.
+  // eq. 3.9b and 3.9d: with supply fixed (phi = 0), p moves one for one with p*.
   DemandParams p = flat();
   p.competitor_growth = {{2016}, {-0.02}};
   Demand d = stepped(p, 0.0);
-  clear_prices(d, p, 0.0, all(100.0));
+  clear_prices(d, p, all(0.0), all(100.0));
   EXPECT_NEAR(d.log_price[5], std::log(0.98), 1e-12);
 }
 
@@ -119,7 +119,7 @@ TEST(Demand, DisabledKeepsEveryPriceAtOne) {
   DemandParams p;
   p.enabled = false;
   Demand d = stepped(p, 0.05);
-  clear_prices(d, p, 1.7, all(300.0));
+  clear_prices(d, p, all(1.7), all(300.0));
   for (int s = 0; s < k_demand_sectors; ++s) EXPECT_EQ(d.log_price[s], 0.0);
 }
 

@@ -9,6 +9,7 @@
 #include <numeric>
 
 #include "engine/table.hpp"
+#include "models/plants.hpp"
 
 namespace nisim::hk {
 namespace {
@@ -16,7 +17,7 @@ namespace {
 FirmTable one_firm(double employment, double wage, const Params& p, int sector = 0) {
   FirmTable f;
   resize_rows(f, 1);
-  init_firm_row(f, 0, 1, sector, 0, employment, 10, wage, p);
+  init_firm_row(f, 0, 1, sector, 0, employment, 10, wage, p, 0.0);
   return f;
 }
 
@@ -41,7 +42,7 @@ TEST(Firms, InitialRowIsAtItsOptimum) {
   // Value added is the production function of eq. 3.2e.
   EXPECT_NEAR(std::log(y),
               f.log_tfp[0] + p.alpha * std::log(f.capital[0]) + p.beta * std::log(37.0), 1e-12);
-  EXPECT_NEAR(optimal_log_va(f.log_tfp[0], w, p), std::log(y), 1e-12);
+  EXPECT_NEAR(optimal_log_va(f.log_tfp[0], w, p, 0, 0.0), std::log(y), 1e-12);
   EXPECT_DOUBLE_EQ(f.floor_space[0], p.sector[0].floor_per_worker * 37.0);
   EXPECT_DOUBLE_EQ(f.cash[0], p.cash_init * y);
 }
@@ -50,6 +51,10 @@ TEST(Firms, SynthesisHitsCountsAndBaseShareExactly) {
   Params p;
   p.firm_count = 5000;
   p.employment = 52000.0;
+  for (SectorParams& s : p.sector) {  // one technology everywhere: eq. 3.1a's closed form
+    s.capital_elasticity = s.labour_share = 0.0;
+    s.wage_relative = 1.0;
+  }
   Parallel par(2);
   FirmTable f;
   const double w = synthesise_firms(f, p, Rng(3), par);
@@ -78,6 +83,60 @@ TEST(Firms, SynthesisHitsCountsAndBaseShareExactly) {
   EXPECT_NEAR(in_parks / strategic, p.innopark_share, 0.08);
 }
 
+TEST(Firms, SectorsDifferInValueAddedPerWorker) {
+  // Section 3.2: at the optimum value added per person is w_s / beta_s = w v_s / beta_s.
+  Params p;
+  p.sector[0].labour_share = 0.5;
+  p.sector[1].labour_share = 0.7;
+  p.sector[1].capital_elasticity = 0.2;
+  p.sector[2].wage_relative = 1.5;
+  const double w = 0.2;
+  const FirmTable a = one_firm(20.0, w, p, 0), b = one_firm(20.0, w, p, 1),
+                  c = one_firm(20.0, w, p, 2), d = one_firm(20.0, w, p, 3);
+  EXPECT_NEAR(a.value_added[0] / 20.0, w / 0.5, 1e-12);
+  EXPECT_NEAR(b.value_added[0] / 20.0, w / 0.7, 1e-12);
+  EXPECT_NEAR(c.value_added[0] / 20.0, 1.5 * w / p.beta, 1e-12);
+  EXPECT_NEAR(d.value_added[0] / 20.0, w / p.beta, 1e-12);  // firms.beta where unset
+  // Capital intensity K / Y = alpha_s / u.
+  EXPECT_NEAR(b.capital[0] / b.value_added[0], 0.2 / p.user_cost, 1e-12);
+  EXPECT_NEAR(a.capital[0] / a.value_added[0], p.alpha / p.user_cost, 1e-12);
+  // The yearly update keeps each sector at its own optimum (eqs. 3.2b-e).
+  Params q = quiet_params();
+  q.tfp_drift = 0.0;
+  q.line_max = 0;
+  q.sector = p.sector;
+  FirmTable f;
+  resize_rows(f, 4);
+  for (int s = 0; s < 4; ++s) init_firm_row(f, s, s + 1, s, 0, 20.0, 10, w, q, 0.0);
+  update_firm_rows(f, 0, 4, {2017, w, 0.0}, q, Rng(1));
+  const double expected[] = {w / 0.5, w / 0.7, 1.5 * w / q.beta, w / q.beta};
+  for (int s = 0; s < 4; ++s) {
+    EXPECT_NEAR(f.employment[s], 20.0, 1e-9) << "sector " << s;
+    EXPECT_NEAR(f.value_added[s] / f.employment[s], expected[s], 1e-9) << "sector " << s;
+  }
+}
+
+TEST(Firms, SynthesisHitsTheBaseShareWithSectorTechnologies) {
+  // eq. 3.1a with sectors of their own labour share and wage: value added still sums to s0 GDP0.
+  Params p;
+  p.firm_count = 4000;
+  p.employment = 40000.0;
+  p.sector[0].labour_share = 0.45;
+  p.sector[2].wage_relative = 0.8;
+  p.sector[7].labour_share = 0.4;
+  p.sector[7].capital_elasticity = 0.4;
+  Parallel par(3);
+  FirmTable f;
+  const double w = synthesise_firms(f, p, Rng(3), par);
+  const double va = std::accumulate(f.value_added.begin(), f.value_added.end(), 0.0);
+  EXPECT_NEAR(va / (p.mfg_share_base * p.gdp_base), 1.0, 1e-9);
+  EXPECT_NE(w, p.beta * p.mfg_share_base * p.gdp_base / p.employment);
+  // Same result on one thread (block-ordered sums, section 2.4).
+  Parallel one(1);
+  FirmTable g;
+  EXPECT_EQ(synthesise_firms(g, p, Rng(3), one), w);
+}
+
 TEST(Firms, NoShockFirmAtOptimumStaysThereWhenDriftMatchesWages) {
   Params p = quiet_params();
   p.tfp_drift = 0.0;
@@ -101,7 +160,7 @@ TEST(Firms, HigherWageShrinksEmploymentGradually) {
   p.line_max = 0;
   FirmTable f = one_firm(25.0, 0.2, p);
   const double target =
-      std::exp(std::log(p.beta) + optimal_log_va(f.log_tfp[0], 0.22, p) - std::log(0.22));
+      std::exp(std::log(p.beta) + optimal_log_va(f.log_tfp[0], 0.22, p, 0, 0.0) - std::log(0.22));
   update_firm_rows(f, 0, 1, {2017, 0.22, 0.0}, p, Rng(1));
   // eq. 3.2d: log L moves a share lambda of the way to the new optimum.
   EXPECT_NEAR(std::log(f.employment[0]),
@@ -245,12 +304,13 @@ FirmTable varied_firms(const Params& p, std::size_t n, double wage) {
     const int sector = static_cast<int>(i % k_sectors);
     const int site = static_cast<int>((i / 3) % k_sites);
     const double size = 1.0 + 400.0 * rng.uniform(1, id, 1);
-    init_firm_row(f, i, id, sector, site, size, static_cast<int>(i % 9), wage, p);
+    init_firm_row(f, i, id, sector, site, size, static_cast<int>(i % 9), wage, p, 0.0);
     f.log_tfp[i] += 0.3 * rng.normal(1, id, 2);  // off the optimum, so L and K adjust
     f.smart_lines[i] = static_cast<std::int32_t>(i % 8);
     f.projects[i] = static_cast<std::uint8_t>((i / 8) % 3);
     if (i % 5 == 0) f.cash[i] = -0.45 * f.capital[i] * rng.uniform(1, id, 3);
-    if (i % 7 == 0) f.cash[i] = 1e3;  // can pay for a line
+    if (i % 7 == 0) f.cash[i] = 1e3;                                          // can pay for a line
+    if (i % 11 == 0) f.ramp_years[i] = static_cast<std::uint8_t>(2 + i % 4);  // plants (3.8)
   }
   return f;
 }
@@ -275,13 +335,15 @@ ReferenceRow reference_update(const FirmTable& f, std::size_t i, const FirmEnvir
   const double z_tfp = radius * std::cos(2.0 * std::numbers::pi * u_t);
   const double z_line = radius * std::sin(2.0 * std::numbers::pi * u_t);
   const int s = f.sector[i], site = f.site[i];
-  const double a = p.alpha, bt = p.beta, w = env.wage, u = p.user_cost;
+  // Section 3.2: the sector's technology and wage.
+  const SectorTech tech = sector_tech(p, s);
+  const double a = tech.alpha, bt = tech.beta, w = env.wage * tech.wage_relative, u = p.user_cost;
   ReferenceRow r{};
   // eq. 3.2a, 4.5a
   r.log_tfp = f.log_tfp[i] + p.tfp_drift + p.sector[s].tfp_drift_extra + env.tfp_bonus +
               p.tfp_sigma * z_tfp;
   // eq. 3.2b-d
-  const double log_y_star = optimal_log_va(r.log_tfp, w, p);
+  const double log_y_star = optimal_log_va(r.log_tfp, env.wage, p, s, env.log_price[s]);
   const double log_l_star = std::log(bt / w) + log_y_star,
                log_k_star = std::log(a / u) + log_y_star;
   const double log_l =
@@ -290,7 +352,8 @@ ReferenceRow reference_update(const FirmTable& f, std::size_t i, const FirmEnvir
       std::log(f.capital[i]) + p.adjust_speed * (log_k_star - std::log(f.capital[i]));
   r.employment = std::exp(log_l);
   r.capital = std::exp(log_k);
-  r.value_added = std::exp(r.log_tfp + a * log_k + bt * log_l);  // eq. 3.2e
+  const double full = std::exp(env.log_price[s] + r.log_tfp + a * log_k + bt * log_l);  // 3.2e
+  r.value_added = ramp_factor(f.age[i] + 1, f.ramp_years[i]) * full;                    // eq. 3.8e
   const double lines = f.smart_lines[i], projects = f.projects[i];
   // eq. 3.6a, 3.6d
   r.floor_space = p.sector[s].floor_per_worker * env.floor_factor[site] * r.employment +
@@ -304,8 +367,7 @@ ReferenceRow reference_update(const FirmTable& f, std::size_t i, const FirmEnvir
   const double g = next < p.line_max ? p.line_output_gain * std::pow(p.line_gain_decay, next) : 0.0;
   const double annuity = (1.0 - std::pow(1.0 + p.discount_rate, -p.line_horizon)) / p.discount_rate;
   const double sn = p.line_noise_sigma;
-  const double value =
-      annuity * (1.0 - a - bt) * g * r.value_added * std::exp(sn * z_line - 0.5 * sn * sn);
+  const double value = annuity * (1.0 - a - bt) * g * full * std::exp(sn * z_line - 0.5 * sn * sn);
   const double net_cost = p.line_cost - env.line_grant;
   r.plan_margin = std::log(value) - std::log(net_cost);
   r.plan = value > net_cost && r.cash + p.credit_limit * r.capital >= p.line_cost &&
@@ -381,6 +443,17 @@ void expect_matches_reference(const Params& p, std::size_t n) {
 TEST(FirmKernel, MatchesAPlainLibmReferenceOfEveryEquation) {
   // 1000 rows: 15 full chunks of 64 and a padded last chunk of 40.
   expect_matches_reference(Params{}, 1000);
+}
+
+TEST(FirmKernel, MatchesTheReferenceWithEverySectorOnItsOwnTechnology) {
+  // Section 3.2: every sector with its own elasticities and wage (table lookups in the kernel).
+  Params p;
+  for (int s = 0; s < k_sectors; ++s) {
+    p.sector[s].capital_elasticity = 0.15 + 0.03 * s;
+    p.sector[s].labour_share = 0.65 - 0.025 * s;
+    p.sector[s].wage_relative = 0.7 + 0.1 * s;
+  }
+  expect_matches_reference(p, 700);
 }
 
 TEST(FirmKernel, ZeroGainDecayLeavesOnlyTheFirstLineWorthBuilding) {

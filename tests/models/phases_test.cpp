@@ -14,8 +14,10 @@
 namespace nisim::hk {
 
 namespace {
+/// beta_s Y / L / v_s: the average wage at the optimum (eq. 3.2c with the sector's technology).
 double p_beta_y_over_l(const State& st, std::size_t i) {
-  return Params{}.beta * st.firms.value_added[i] / st.firms.employment[i];
+  const SectorTech t = sector_tech(Params{}, st.firms.sector[i]);
+  return t.beta * st.firms.value_added[i] / st.firms.employment[i] / t.wage_relative;
 }
 }  // namespace
 
@@ -45,12 +47,22 @@ TEST(Accounting, IdentitiesHoldEveryYear) {
     EXPECT_EQ(h.firms[k], static_cast<double>(rows(st.firms)));
     EXPECT_GE(st.next_id, next_id_before);
     for (std::size_t i = 1; i < rows(st.firms); ++i) ASSERT_LT(st.firms.id[i - 1], st.firms.id[i]);
-    double active = 0.0;
+    // Active firms: official manufacturing by sector plus the plants outside it (7.1).
+    const double outside_firms = h.find("outside_firms")->at(k);
+    const double outside_va = h.find("outside_va")->at(k);
+    double active = outside_firms;
     for (int s = 0; s < k_sectors; ++s) active += h.firms_by_sector[k * k_sectors + s];
     EXPECT_EQ(active, static_cast<double>(firms_before) + added);
+    for (std::size_t i = 0; i < rows(st.firms); ++i) {
+      // Only AI/data plants are outside official manufacturing (section 7.1).
+      if (st.firms.official[i] == 0) {
+        ASSERT_EQ(st.firms.sector[i], k_ai_data_sector);
+      }
+    }
 
-    // Money: GDP = non-manufacturing + manufacturing value added; sectors add to the total.
-    EXPECT_NEAR(h.gdp[k], h.nonmfg_va[k] + h.mfg_va[k], rel * h.gdp[k]);
+    // Money: GDP = non-manufacturing + manufacturing value added + plants outside
+    // manufacturing; sectors add to the manufacturing total.
+    EXPECT_NEAR(h.gdp[k], h.nonmfg_va[k] + h.mfg_va[k] + outside_va, rel * h.gdp[k]);
     double va_sectors = 0.0;
     for (int s = 0; s < k_sectors; ++s) va_sectors += h.va_by_sector[k * k_sectors + s];
     EXPECT_NEAR(va_sectors, h.mfg_va[k], rel * h.mfg_va[k]);
@@ -86,6 +98,8 @@ TEST(Accounting, ReportedTotalsEqualSerialSumsOverTheTableEveryYear) {
     double va = 0.0, emp = 0.0, exits = 0.0, grants = 0.0, lines = 0.0, capital = 0.0;
     std::array<double, k_sites> floor{};
     for (std::size_t i = 0; i < rows(st.firms); ++i) {
+      // Official manufacturing only (section 7.1); this run builds no plants outside it.
+      ASSERT_EQ(st.firms.official[i], 1);
       va += st.firms.value_added[i];
       emp += st.firms.employment[i];
       exits += st.firms.exiting[i];

@@ -22,7 +22,9 @@ def test_h5py_reads_series_and_provenance(small_run: Path) -> None:
         # Base-year share is calibrated exactly to macro.mfg_share_base (1.1%).
         assert abs(share[0] - 1.1) < 1e-9
         # GDP identity holds in the file: GDP = non-manufacturing + manufacturing VA.
-        np.testing.assert_allclose(f["gdp"][:], f["nonmfg_va"][:] + f["mfg_va"][:], rtol=1e-12)
+        # eq. 3.5b: plants outside official manufacturing (AI/data, model.md 3.8) are in GDP.
+        np.testing.assert_allclose(f["gdp"][:], f["nonmfg_va"][:] + f["mfg_va"][:]
+                                   + f["outside_va"][:], rtol=1e-12)
         # Sector breakdown adds up to the total.
         np.testing.assert_allclose(f["va_by_sector"][:].sum(axis=1), f["mfg_va"][:], rtol=1e-9)
         attrs = f.attrs

@@ -20,6 +20,14 @@ std::array<double, 10> floor_per_worker() {
   return f;
 }
 
+/// Persons per HK$ M invested by sector at a wage of HK$ 0.2 M (eqs. 3.8a-c, default params).
+std::array<double, 10> jobs_per_investment() {
+  std::array<double, 10> j{};
+  const Params p;
+  for (int s = 0; s < k_sectors; ++s) j[s] = plant_jobs_per_investment(s, 0.2, p);
+  return j;
+}
+
 /// No random arrivals, every enterprise in OASES talks lands at once, and every landed
 /// enterprise decides every year.
 EnterpriseParams decisive() {
@@ -46,9 +54,9 @@ Enterprises enterprises_with(const NiasParams& np) {
 
 /// Put an enterprise in talks by hand.
 void add_prospect(Enterprises& ent, int sector, double investment, double margin, int arrived,
-                  const EnterpriseParams& ep) {
+                  const EnterpriseParams&) {
   Prospects& q = ent.prospects;
-  const double employment = investment / ep.investment_per_job;
+  const double employment = investment * jobs_per_investment()[sector];
   q.id.push_back(ent.next_id++);
   q.sector.push_back(static_cast<std::uint8_t>(sector));
   q.investment.push_back(investment);
@@ -107,7 +115,8 @@ TEST(Enterprise, WithdrawsWhenMarginPlusGrantShareIsNotPositive) {
   add_prospect(ent, 7, 150.0, 0.05, 2025, ep);   // pays without a grant: commits
   Land land = land_with(1e7);
   Talent talent = talent_with(1e5);
-  enterprises_year(ent, land, talent, 2025, np, ep, floor_per_worker(), Rng(1));
+  enterprises_year(ent, land, talent, 2025, np, ep, floor_per_worker(), jobs_per_investment(),
+                   Rng(1));
   EXPECT_EQ(ent.withdrawn, 2.0);
   EXPECT_EQ(ent.committed, 2.0);
   ASSERT_EQ(ent.prospects.id.size(), 2u);
@@ -124,7 +133,8 @@ TEST(Enterprise, WithdrawsWhenMarginPlusGrantShareIsNotPositive) {
   // Before the scheme opens the same enterprise as the second above has no grant and leaves.
   Enterprises early = enterprises_with(np);
   add_prospect(early, 7, 300.0, -0.30, 2022, ep);
-  enterprises_year(early, land, talent, 2022, np, ep, floor_per_worker(), Rng(1));
+  enterprises_year(early, land, talent, 2022, np, ep, floor_per_worker(), jobs_per_investment(),
+                   Rng(1));
   EXPECT_EQ(early.withdrawn, 1.0);
   EXPECT_TRUE(early.prospects.id.empty());
   EXPECT_EQ(early.nias.budget.committed(), 0.0);
@@ -141,12 +151,14 @@ TEST(Enterprise, UndecidedEnterpriseWaitsAndGivesUpAfterMaxTalks) {
   Talent talent = talent_with(1e5);
   for (int year = 2025; year <= 2026; ++year) {
     ent.new_year();
-    enterprises_year(ent, land, talent, year, np, ep, floor_per_worker(), Rng(1));
+    enterprises_year(ent, land, talent, year, np, ep, floor_per_worker(), jobs_per_investment(),
+                     Rng(1));
     EXPECT_EQ(ent.withdrawn, 0.0) << year;
     EXPECT_EQ(ent.prospects.id.size(), 1u) << year;
   }
   ent.new_year();
-  enterprises_year(ent, land, talent, 2027, np, ep, floor_per_worker(), Rng(1));
+  enterprises_year(ent, land, talent, 2027, np, ep, floor_per_worker(), jobs_per_investment(),
+                   Rng(1));
   EXPECT_EQ(ent.withdrawn, 1.0);
   EXPECT_TRUE(ent.prospects.id.empty());
   EXPECT_EQ(ent.committed, 0.0);
@@ -163,7 +175,8 @@ TEST(Enterprise, WithNoVacantSiteItWaitsThenGivesUpAfterMaxTalks) {
   Talent talent = talent_with(1e5);
   for (int year = 2025; year <= 2026; ++year) {
     ent.new_year();
-    enterprises_year(ent, land, talent, year, np, ep, floor_per_worker(), Rng(1));
+    enterprises_year(ent, land, talent, year, np, ep, floor_per_worker(), jobs_per_investment(),
+                     Rng(1));
     SCOPED_TRACE(year);
     EXPECT_EQ(ent.waiting_land, 1.0);
     EXPECT_EQ(ent.withdrawn, 0.0);
@@ -177,7 +190,8 @@ TEST(Enterprise, WithNoVacantSiteItWaitsThenGivesUpAfterMaxTalks) {
     land.refused.fill(0.0);
   }
   ent.new_year();
-  enterprises_year(ent, land, talent, 2027, np, ep, floor_per_worker(), Rng(1));
+  enterprises_year(ent, land, talent, 2027, np, ep, floor_per_worker(), jobs_per_investment(),
+                   Rng(1));
   EXPECT_EQ(ent.waiting_land, 1.0);
   EXPECT_EQ(ent.withdrawn, 1.0);
   EXPECT_TRUE(ent.prospects.id.empty());
@@ -190,7 +204,8 @@ TEST(Enterprise, WithNoStaffItWaitsAndReturnsTheSpaceItTried) {
   add_prospect(ent, 7, 500.0, 0.0, 2025, ep);
   Land land = land_with(1e7);
   Talent talent = talent_with(1.0);
-  enterprises_year(ent, land, talent, 2025, np, ep, floor_per_worker(), Rng(1));
+  enterprises_year(ent, land, talent, 2025, np, ep, floor_per_worker(), jobs_per_investment(),
+                   Rng(1));
   EXPECT_EQ(ent.waiting_talent, 1.0);
   EXPECT_EQ(ent.committed, 0.0);
   EXPECT_EQ(ent.prospects.done[0], 0);
@@ -208,7 +223,8 @@ TEST(Enterprise, SitesAreTriedInOrderOfPreference) {
   Land land = land_with(1e7);
   land.supply[site::innopark_centres] = 0.0;  // full: the first goes to its second choice
   Talent talent = talent_with(1e5);
-  enterprises_year(ent, land, talent, 2025, np, ep, floor_per_worker(), Rng(1));
+  enterprises_year(ent, land, talent, 2025, np, ep, floor_per_worker(), jobs_per_investment(),
+                   Rng(1));
   ASSERT_EQ(ent.committed, 2.0);
   EXPECT_EQ(preferred_sites(7)[0], site::innopark_centres);
   EXPECT_EQ(preferred_sites(8)[0], site::sha_ling);
@@ -228,7 +244,8 @@ TEST(Enterprise, CommittedFacilityCompletesAfterBuildYearsPaysAndBecomesAPlant) 
   const double grant = nias_grant(np, 2025, 450.0);
   ASSERT_DOUBLE_EQ(grant, 150.0);
 
-  enterprises_year(ent, land, talent, 2025, np, ep, floor_per_worker(), Rng(1));
+  enterprises_year(ent, land, talent, 2025, np, ep, floor_per_worker(), jobs_per_investment(),
+                   Rng(1));
   ASSERT_EQ(ent.committed, 1.0);
   const int site_used = ent.prospects.site[0];
   EXPECT_EQ(ent.prospects.done[0], 2027);
@@ -239,12 +256,14 @@ TEST(Enterprise, CommittedFacilityCompletesAfterBuildYearsPaysAndBecomesAPlant) 
   EXPECT_TRUE(ent.plants.empty());
 
   ent.new_year();
-  enterprises_year(ent, land, talent, 2026, np, ep, floor_per_worker(), Rng(1));
+  enterprises_year(ent, land, talent, 2026, np, ep, floor_per_worker(), jobs_per_investment(),
+                   Rng(1));
   EXPECT_TRUE(ent.plants.empty());
   EXPECT_DOUBLE_EQ(land.reserved[site_used], floor);
 
   ent.new_year();
-  enterprises_year(ent, land, talent, 2027, np, ep, floor_per_worker(), Rng(1));
+  enterprises_year(ent, land, talent, 2027, np, ep, floor_per_worker(), jobs_per_investment(),
+                   Rng(1));
   ASSERT_EQ(ent.plants.size(), 1u);
   EXPECT_EQ(ent.plants[0].sector, 9);
   EXPECT_EQ(ent.plants[0].site, site_used);
@@ -270,14 +289,16 @@ TEST(Enterprise, CompletedFacilityKeepsItsSpaceFromLaterDecisionsThatYear) {
   Land land = land_with(0.0);
   land.supply[site::innopark_centres] = floor;  // room for exactly one facility
   Talent talent = talent_with(1e5);
-  enterprises_year(ent, land, talent, 2025, np, ep, floor_per_worker(), Rng(1));
+  enterprises_year(ent, land, talent, 2025, np, ep, floor_per_worker(), jobs_per_investment(),
+                   Rng(1));
   ASSERT_EQ(ent.committed, 1.0);
   ASSERT_EQ(ent.prospects.site[0], site::innopark_centres);
   // In 2027 the facility completes; an enterprise arriving that year wants the same site.
   land.claimed.fill(0.0);
   add_prospect(ent, 7, 500.0, 0.1, 2027, ep);
   ent.new_year();
-  enterprises_year(ent, land, talent, 2027, np, ep, floor_per_worker(), Rng(1));
+  enterprises_year(ent, land, talent, 2027, np, ep, floor_per_worker(), jobs_per_investment(),
+                   Rng(1));
   ASSERT_EQ(ent.plants.size(), 1u);
   EXPECT_EQ(ent.committed, 0.0);
   EXPECT_EQ(ent.waiting_land, 1.0);
@@ -293,7 +314,8 @@ TEST(Enterprise, NiasBudgetIsNeverExceeded) {
   for (int k = 0; k < 6; ++k) add_prospect(ent, 7, 900.0, -0.1, 2025, ep);  // need the grant
   Land land = land_with(1e8);
   Talent talent = talent_with(1e6);
-  enterprises_year(ent, land, talent, 2025, np, ep, floor_per_worker(), Rng(1));
+  enterprises_year(ent, land, talent, 2025, np, ep, floor_per_worker(), jobs_per_investment(),
+                   Rng(1));
   EXPECT_EQ(ent.nias.approvals, 2.0);
   EXPECT_EQ(ent.nias_enterprises, 2.0);
   EXPECT_EQ(ent.committed, 2.0);
@@ -309,7 +331,8 @@ TEST(Enterprise, NiasBudgetIsNeverExceeded) {
   Enterprises many = enterprises_with(np);
   for (int year = 2024; year <= 2040; ++year) {
     many.new_year();
-    enterprises_year(many, land, talent, year, np, flow, floor_per_worker(), Rng(9));
+    enterprises_year(many, land, talent, year, np, flow, floor_per_worker(), jobs_per_investment(),
+                     Rng(9));
     SCOPED_TRACE(year);
     expect_identity(many.nias.budget);
     EXPECT_GE(many.nias.budget.remaining(), -1e-9);
@@ -326,14 +349,17 @@ TEST(Enterprise, ArrivalsPlanningAFacilityJoinTheTalksInStrategicSectors) {
   Enterprises ent = enterprises_with(np);
   Land land = land_with(1e8);
   Talent talent = talent_with(1e6);
-  enterprises_year(ent, land, talent, 2025, np, ep, floor_per_worker(), Rng(4));
+  enterprises_year(ent, land, talent, 2025, np, ep, floor_per_worker(), jobs_per_investment(),
+                   Rng(4));
   EXPECT_NEAR(ent.landed_cum, 400.0, 5.0 * 20.0);  // normal approximation, s.d. 20
   EXPECT_EQ(static_cast<double>(ent.prospects.id.size()), ent.landed_cum);
   for (std::size_t k = 0; k < ent.prospects.id.size(); ++k) {
     EXPECT_GE(ent.prospects.sector[k], k_first_strategic_sector);
     EXPECT_LT(ent.prospects.sector[k], k_sectors);
     EXPECT_GT(ent.prospects.investment[k], 0.0);
-    EXPECT_GE(ent.prospects.employment[k], 1.0);
+    // eqs. 3.8a-c: staff follow from the investment through the sector's technology.
+    EXPECT_DOUBLE_EQ(ent.prospects.employment[k],
+                     ent.prospects.investment[k] * jobs_per_investment()[ent.prospects.sector[k]]);
     EXPECT_EQ(ent.prospects.arrived[k], 2025);
     if (k > 0) {
       EXPECT_LT(ent.prospects.id[k - 1], ent.prospects.id[k]);
@@ -342,7 +368,8 @@ TEST(Enterprise, ArrivalsPlanningAFacilityJoinTheTalksInStrategicSectors) {
   // None plans a facility: they count as landed but join no talks.
   ep.production_share = 0.0;
   Enterprises none = enterprises_with(np);
-  enterprises_year(none, land, talent, 2025, np, ep, floor_per_worker(), Rng(4));
+  enterprises_year(none, land, talent, 2025, np, ep, floor_per_worker(), jobs_per_investment(),
+                   Rng(4));
   EXPECT_GT(none.landed_cum, 0.0);
   EXPECT_TRUE(none.prospects.id.empty());
 }

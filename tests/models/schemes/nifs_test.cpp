@@ -24,7 +24,7 @@ FirmTable planning_firms(std::size_t n, const Params& p, std::uint8_t plan = 1) 
   FirmTable f;
   resize_rows(f, n);
   for (std::size_t i = 0; i < n; ++i) {
-    init_firm_row(f, i, i + 1, 0, site::industrial_buildings, 200.0, 10, k_wage, p);
+    init_firm_row(f, i, i + 1, 0, site::industrial_buildings, 200.0, 10, k_wage, p, 0.0);
     f.line_plan[i] = plan;
   }
   return f;
@@ -584,7 +584,8 @@ TEST(Nifs, AFirmHoldsAtMostThreeProjectsFromJanuary2024AndOneBefore) {
   p.nifs.approval_lag = 10;  // applications stay open: the limit alone stops new ones
   FirmTable f;
   resize_rows(f, 1);
-  init_firm_row(f, 0, 1, 0, site::industrial_buildings, 5000.0, 10, k_wage, p);  // every line pays
+  init_firm_row(f, 0, 1, 0, site::industrial_buildings, 5000.0, 10, k_wage, p,
+                0.0);  // every line pays
   f.cash[0] = 1e6;
   Nifs nifs = nifs_with(p);
   Land land = land_with(1e6);
