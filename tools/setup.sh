@@ -12,6 +12,7 @@ packages=(
   openmpi-bin libopenmpi-dev
   python3 python3-h5py python3-numpy python3-matplotlib python3-xarray python3-h5netcdf
   python3-pandas python3-pytest
+  chromium chromium-driver python3-selenium
 )
 if [ "${1:-}" = "--ci" ]; then
   packages+=(clang clang-format clang-tidy libclang-rt-14-dev)
