@@ -87,24 +87,33 @@ def same(a: float, b: float) -> bool:
     return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
 
 
-def test_report_opens_in_chromium_with_every_chart_and_the_files_numbers(
-        report: Path, batch_2032: Path, browser) -> None:
+def open_and_check(browser, page: Path) -> list[str]:
+    """Open `page`: no SEVERE console entry, every SVG chart sized and with drawn paths. Returns
+    the charts' labels."""
     from selenium.webdriver.common.by import By
 
-    browser.get(report.resolve().as_uri())
+    browser.get(page.resolve().as_uri())
     assert browser.title.startswith("nisim batch: ")
     severe = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
     assert severe == []
-
-    charts = browser.find_elements(By.CSS_SELECTOR, "svg.chart")
-    assert len(charts) >= 3  # share fan, money fan, change in share
-    for svg in charts:
+    labels = []
+    for svg in browser.find_elements(By.CSS_SELECTOR, "svg.chart"):
         drawn = browser.execute_script(
             "return Array.from(arguments[0].querySelectorAll('path')).filter(p => {"
             " const b = p.getBBox(); return p.getAttribute('d') && (b.width > 0 || b.height > 0);"
             "}).length;", svg)
-        assert drawn > 0, svg.get_attribute("aria-label")
+        labels.append(svg.get_attribute("aria-label"))
+        assert drawn > 0, labels[-1]
         assert svg.size["width"] > 0 and svg.size["height"] > 0
+    return labels
+
+
+def test_report_opens_in_chromium_with_every_chart_and_the_files_numbers(
+        report: Path, batch_2032: Path, browser) -> None:
+    from selenium.webdriver.common.by import By
+
+    charts = open_and_check(browser, report)
+    assert len(charts) >= 3  # share fan, money fan, change in share
 
     want = expected(batch_2032)
     cells = browser.find_elements(By.CSS_SELECTOR, "td[data-id]")
@@ -143,3 +152,21 @@ def test_report_of_a_file_that_is_not_a_batch_fails_cleanly(nisim_bin: Path, sma
     r = run_tool(nisim_bin, "report", text, "-o", out)
     assert r.returncode == 4 and "not an HDF5 file" in r.stderr, r.stderr
     assert not out.exists()
+
+
+def test_sweep_report_has_the_sensitivity_panel(nisim_bin: Path, tmp_path: Path, browser) -> None:
+    from conftest import SMALL
+
+    (tmp_path / "sweep.toml").write_text(
+        '[batch]\nreplications = 2\nseed = 3\n[sweep]\nscenario = "%s"\ndesign = "morris"\n'
+        'points = 3\nlevels = 4\noutput = "mfg_share"\nyear = 2022\n'
+        '[[sweep.param]]\nkey = "schemes.nifs.cap"\nmin = 5.0\nmax = 30.0\n'
+        '[[sweep.param]]\nkey = "talent.attrition"\nmin = 0.05\nmax = 0.2\n' % SMALL)
+    r = run_tool(nisim_bin, "batch", tmp_path / "sweep.toml", "-o", tmp_path / "sweep.h5",
+                 "--threads", "2", "--quiet")
+    assert r.returncode == 0, r.stderr
+    r = run_tool(nisim_bin, "report", tmp_path / "sweep.h5", "-o", tmp_path / "sweep.html")
+    assert r.returncode == 0, r.stderr
+    labels = open_and_check(browser, tmp_path / "sweep.html")
+    assert "morris_mu_star per swept parameter" in labels
+    assert "sensitivity-absent" not in (tmp_path / "sweep.html").read_text()
