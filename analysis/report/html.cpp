@@ -86,10 +86,10 @@ std::string num(double v) {
 }
 
 std::string open_svg(const std::string& title, double height) {
-  return "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"" + num(k_width) +
-         "\" height=\"" + num(height) + "\" viewBox=\"0 0 " + num(k_width) + " " + num(height) +
-         "\" role=\"img\" aria-label=\"" + escape(title) + "\">\n<text x=\"" + num(k_width / 2) +
-         "\" y=\"20\" text-anchor=\"middle\" class=\"title\">" + escape(title) + "</text>\n";
+  return R"(<svg class="chart" xmlns="http://www.w3.org/2000/svg" width=")" + num(k_width) +
+         R"(" height=")" + num(height) + R"(" viewBox="0 0 )" + num(k_width) + " " + num(height) +
+         R"(" role="img" aria-label=")" + escape(title) + "\">\n<text x=\"" + num(k_width / 2) +
+         R"(" y="20" text-anchor="middle" class="title">)" + escape(title) + "</text>\n";
 }
 
 /// Tick label: as few decimals as the step needs.
@@ -122,21 +122,22 @@ std::string fan_chart(const std::string& title, const std::string& y_label,
   const auto py = [&](double v) { return k_top + ph * (a.hi - v) / (a.hi - a.lo); };
   std::string s = open_svg(title, k_height);
   // Axes, grid and tick labels.
-  for (double v = a.lo; v <= a.hi + a.step * 1e-6; v += a.step) {
-    s += "<line class=\"grid\" x1=\"" + num(k_left) + "\" x2=\"" + num(k_left + pw) + "\" y1=\"" +
-         num(py(v)) + "\" y2=\"" + num(py(v)) + "\"/><text x=\"" + num(k_left - 6) + "\" y=\"" +
-         num(py(v) + 4) + "\" text-anchor=\"end\">" + tick(v, a.step) + "</text>\n";
+  for (int i = 0; a.lo + i * a.step <= a.hi + a.step * 1e-6; ++i) {
+    const double v = a.lo + i * a.step;
+    s += R"(<line class="grid" x1=")" + num(k_left) + R"(" x2=")" + num(k_left + pw) + R"(" y1=")" +
+         num(py(v)) + R"(" y2=")" + num(py(v)) + R"("/><text x=")" + num(k_left - 6) + R"(" y=")" +
+         num(py(v) + 4) + R"(" text-anchor="end">)" + tick(v, a.step) + "</text>\n";
   }
   const int ystep = std::max(1, (y1 - y0 + 7) / 8);
   for (int y = y0; y <= y1; y += ystep) {
-    s += "<text x=\"" + num(px(y)) + "\" y=\"" + num(k_top + ph + 18) +
-         "\" text-anchor=\"middle\">" + std::to_string(y) + "</text>\n";
+    s += R"(<text x=")" + num(px(y)) + R"(" y=")" + num(k_top + ph + 18) +
+         R"(" text-anchor="middle">)" + std::to_string(y) + "</text>\n";
   }
-  s += "<text x=\"16\" y=\"" + num(k_top + ph / 2) + "\" transform=\"rotate(-90 16 " +
+  s += R"(<text x="16" y=")" + num(k_top + ph / 2) + R"(" transform="rotate(-90 16 )" +
        num(k_top + ph / 2) + ")\" text-anchor=\"middle\">" + escape(y_label) + "</text>\n";
   if (std::isfinite(reference) && reference >= a.lo && reference <= a.hi) {
-    s += "<line class=\"reference\" x1=\"" + num(k_left) + "\" x2=\"" + num(k_left + pw) +
-         "\" y1=\"" + num(py(reference)) + "\" y2=\"" + num(py(reference)) + "\"/>\n";
+    s += R"(<line class="reference" x1=")" + num(k_left) + R"(" x2=")" + num(k_left + pw) +
+         R"(" y1=")" + num(py(reference)) + R"(" y2=")" + num(py(reference)) + "\"/>\n";
   }
   // Bands first, then the medians on top, then the legend.
   const auto line = [&](const std::vector<double>& v, bool reverse, bool move) {
@@ -151,19 +152,19 @@ std::string fan_chart(const std::string& title, const std::string& y_label,
   for (std::size_t k = 0; bands && k < series.size(); ++k) {
     const std::string d = line(series[k].high, false, true) + line(series[k].low, true, false);
     if (!d.empty()) {
-      s += "<path class=\"band\" fill=\"" + std::string(colour(k)) + "\" d=\"" + d + "Z\"/>\n";
+      s += R"(<path class="band" fill=")" + std::string(colour(k)) + R"(" d=")" + d + "Z\"/>\n";
     }
   }
   for (std::size_t k = 0; k < series.size(); ++k) {
     const std::string d = line(series[k].median, false, true);
     if (!d.empty()) {
-      s += "<path class=\"median\" stroke=\"" + std::string(colour(k)) + "\" d=\"" + d + "\"/>\n";
+      s += R"(<path class="median" stroke=")" + std::string(colour(k)) + R"(" d=")" + d + "\"/>\n";
     }
     const double ly = k_top + 14.0 * static_cast<double>(k);
-    s += "<path stroke=\"" + std::string(colour(k)) + "\" stroke-width=\"3\" d=\"M" +
-         num(k_width - k_right + 12) + "," + num(ly) + " h18\"/><text x=\"" +
-         num(k_width - k_right + 36) + "\" y=\"" + num(ly + 4) + "\">" + escape(series[k].label) +
-         "</text>\n";
+    s += R"(<path stroke=")" + std::string(colour(k)) + R"(" stroke-width="3" d="M)" +
+         num(k_width - k_right + 12) + "," + num(ly) + R"( h18"/><text x=")" +
+         num(k_width - k_right + 36) + R"(" y=")" + num(ly + 4) + R"(">)" +
+         escape(series[k].label) + "</text>\n";
   }
   return s + "</svg>\n";
 }
@@ -185,24 +186,25 @@ std::string bar_chart(const std::string& title, const std::string& x_label,
   const double pw = k_width - left - right, ph = height - k_top - k_bottom;
   const auto px = [&](double v) { return left + pw * (v - a.lo) / (a.hi - a.lo); };
   std::string s = open_svg(title, height);
-  for (double v = a.lo; v <= a.hi + a.step * 1e-6; v += a.step) {
-    s += "<line class=\"grid\" x1=\"" + num(px(v)) + "\" x2=\"" + num(px(v)) + "\" y1=\"" +
-         num(k_top) + "\" y2=\"" + num(k_top + ph) + "\"/><text x=\"" + num(px(v)) + "\" y=\"" +
-         num(k_top + ph + 16) + "\" text-anchor=\"middle\">" + tick(v, a.step) + "</text>\n";
+  for (int i = 0; a.lo + i * a.step <= a.hi + a.step * 1e-6; ++i) {
+    const double v = a.lo + i * a.step;
+    s += R"(<line class="grid" x1=")" + num(px(v)) + R"(" x2=")" + num(px(v)) + R"(" y1=")" +
+         num(k_top) + R"(" y2=")" + num(k_top + ph) + R"("/><text x=")" + num(px(v)) + R"(" y=")" +
+         num(k_top + ph + 16) + R"(" text-anchor="middle">)" + tick(v, a.step) + "</text>\n";
   }
-  s += "<text x=\"" + num(left + pw / 2) + "\" y=\"" + num(height - 8) +
-       "\" text-anchor=\"middle\">" + escape(x_label) + "</text>\n";
+  s += R"(<text x=")" + num(left + pw / 2) + R"(" y=")" + num(height - 8) +
+       R"(" text-anchor="middle">)" + escape(x_label) + "</text>\n";
   for (std::size_t k = 0; k < labels.size() && k < values.size(); ++k) {
     const double y = k_top + row * static_cast<double>(k);
-    s += "<text x=\"" + num(left - 8) + "\" y=\"" + num(y + row / 2 + 4) +
-         "\" text-anchor=\"end\">" + escape(labels[k]) + "</text>\n";
+    s += R"(<text x=")" + num(left - 8) + R"(" y=")" + num(y + row / 2 + 4) +
+         R"(" text-anchor="end">)" + escape(labels[k]) + "</text>\n";
     if (!std::isfinite(values[k])) continue;
     const double x0 = px(std::min(0.0, values[k])), x1 = px(std::max(0.0, values[k]));
-    s += "<path class=\"bar\" fill=\"" + std::string(colour(0)) + "\" d=\"M" + num(x0) + "," +
+    s += R"(<path class="bar" fill=")" + std::string(colour(0)) + R"(" d="M)" + num(x0) + "," +
          num(y + 4) + " H" + num(std::max(x1, x0 + 1.0)) + " V" + num(y + row - 4) + " H" +
          num(x0) + " Z\"/>\n";
     if (k < low.size() && k < high.size() && std::isfinite(low[k]) && std::isfinite(high[k])) {
-      s += "<path class=\"whisker\" d=\"M" + num(px(low[k])) + "," + num(y + row / 2) + " H" +
+      s += R"(<path class="whisker" d="M)" + num(px(low[k])) + "," + num(y + row / 2) + " H" +
            num(px(high[k])) + "\"/>\n";
     }
   }

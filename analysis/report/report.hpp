@@ -25,9 +25,9 @@ struct ScenarioCard {
   Estimate share_diff;               ///< paired (scenario - base) share in the score year, pp
   double money = 0.0;                ///< mean public money paid up to the score year, HK$ M
   Estimate money_diff;               ///< paired difference of that, HK$ M
-  double cost_per_pp = 0.0;          ///< money_diff.mean / share_diff.mean; NaN unless gain > 0
-  double p_share_target = 0.0;       ///< P(share >= 5% in 2032), the file's attribute
-  std::vector<double> kpi_p_met;     ///< per indicator, the file's kpi_p_met (NaN: not simulated)
+  double cost_per_pp = 0.0;  ///< money_diff.mean / share_diff.mean; NaN unless share_diff.low > 0
+  double p_share_target = 0.0;    ///< P(share >= 5% in 2032), the file's attribute
+  std::vector<double> kpi_p_met;  ///< per indicator, the file's kpi_p_met (NaN: not simulated)
   std::vector<double> share_p5, share_p50, share_p95;  ///< mfg_share percentiles per year
   std::vector<double> money_p5, money_p50, money_p95;  ///< public_spending percentiles per year
 };

@@ -5,7 +5,6 @@
 
 #include <atomic>
 #include <cerrno>
-#include <cstring>
 #include <system_error>
 
 #include "analysis/report/report.hpp"
@@ -27,8 +26,8 @@ void write_text_atomic(const std::filesystem::path& out, const std::string& text
   const auto fail = [&](const std::string& what, int err) {
     std::error_code ec;
     std::filesystem::remove(temp, ec);
-    throw IoError("cannot write '" + out.string() + "': " + what + ": " + std::strerror(err) +
-                  "; it is unchanged");
+    throw IoError("cannot write '" + out.string() + "': " + what + ": " +
+                  std::generic_category().message(err) + "; it is unchanged");
   };
   const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) fail("cannot create " + temp.string(), errno);

@@ -18,7 +18,7 @@ h1{font-size:1.6em}h2{border-bottom:1px solid #ccc;padding-bottom:.2em;margin-to
 table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #ccc;padding:.3em .6em}
 td.num{text-align:right;font-variant-numeric:tabular-nums}th{background:#f3f3f3}
 pre{background:#f7f7f7;padding:.6em;overflow-x:auto;font-size:.85em}
-.note{color:#555;font-size:.9em}.absent{color:#8a4b00}
+.note{color:#555;font-size:.9em}.wide{overflow-x:auto}.absent{color:#8a4b00}
 svg.chart{display:block;margin:1em 0;font-size:11px}svg .title{font-size:14px;font-weight:bold}
 svg .grid{stroke:#e3e3e3}svg .band{opacity:.18;stroke:none}
 svg .median{fill:none;stroke-width:2}svg .reference{stroke:#555;stroke-dasharray:5 4}
@@ -28,13 +28,13 @@ svg .whisker{stroke:#222;stroke-width:1.5}svg path{stroke-linejoin:round}
 
 /// A numeric cell: the rounded text, and the exact value in data-value for checking tools.
 std::string cell(const std::string& id, double v, int digits) {
-  return "<td class=\"num\" data-id=\"" + escape(id) + "\" data-value=\"" + exact(v) + "\">" +
+  return R"(<td class="num" data-id=")" + escape(id) + R"(" data-value=")" + exact(v) + R"(">)" +
          fixed(v, digits) + "</td>";
 }
 
 std::string ci_cell(const std::string& id, const Estimate& e, int digits) {
-  return "<td class=\"num\" data-id=\"" + escape(id) + "\" data-value=\"" + exact(e.mean) +
-         "\" data-low=\"" + exact(e.low) + "\" data-high=\"" + exact(e.high) + "\">" +
+  return R"(<td class="num" data-id=")" + escape(id) + R"(" data-value=")" + exact(e.mean) +
+         R"(" data-low=")" + exact(e.low) + R"(" data-high=")" + exact(e.high) + R"(">)" +
          fixed(e.mean, digits) + " [" + fixed(e.low, digits) + ", " + fixed(e.high, digits) +
          "]</td>";
 }
@@ -55,7 +55,7 @@ std::string provenance(const BatchReport& r) {
   row("base scenario", r.base);
   s += "</table>\n<h3>Scenarios and their changes against the base</h3>\n";
   for (const ScenarioCard& c : r.scenarios) {
-    s += "<p><b>" + escape(c.name) + "</b> <span class=\"note\">(" + escape(c.path) + ")</span>";
+    s += "<p><b>" + escape(c.name) + R"(</b> <span class="note">()" + escape(c.path) + ")</span>";
     if (c.name == r.base) {
       s += " is the base.</p>\n";
     } else if (c.added.empty() && c.removed.empty()) {
@@ -73,15 +73,15 @@ std::string provenance(const BatchReport& r) {
 
 std::string scorecard(const BatchReport& r) {
   const std::string y = std::to_string(r.score_year);
-  std::string s = "<h2>Scorecard</h2>\n<p class=\"note\">Means over " +
-                  std::to_string(r.replications) +
-                  " replications with 95% Student t intervals of the paired differences "
-                  "(scenario - base, replication by replication, common random numbers). Public "
-                  "money: all schemes' payments from " +
-                  std::to_string(r.years.front()) + " to " + y +
-                  ", HK$ M (fund receipts not netted). Cost per percentage point: difference in "
-                  "public money / difference in the " +
-                  y + " share, shown only where the share gains.</p>\n";
+  std::string s =
+      "<h2>Scorecard</h2>\n<p class=\"note\">Means over " + std::to_string(r.replications) +
+      " replications with 95% Student t intervals of the paired differences "
+      "(scenario - base, replication by replication, common random numbers). Public "
+      "money: all schemes' payments from " +
+      std::to_string(r.years.front()) + " to " + y +
+      ", HK$ M (fund receipts not netted). Cost per percentage point: difference in "
+      "public money / difference in the " +
+      y + " share, shown only where the share gains (the interval's low bound above 0).</p>\n";
   s += "<table id=\"scorecard\">\n<tr><th>scenario</th><th>share " + y +
        ", %</th><th>change vs base, pp [95% CI]</th><th>P(share &ge; 5% in 2032)</th>"
        "<th>public money to " +
@@ -92,7 +92,7 @@ std::string scorecard(const BatchReport& r) {
     if (n == r.base) {
       s += "<td>base</td>";
     } else {
-      s += ci_cell(n + ":share_diff", c.share_diff, 3);
+      s += ci_cell(n + ":share_diff", c.share_diff, 4);
     }
     s += cell(n + ":p_share_target", c.p_share_target, 3) + cell(n + ":money", c.money, 0);
     if (n == r.base) {
@@ -103,7 +103,7 @@ std::string scorecard(const BatchReport& r) {
     s += "</tr>\n";
   }
   s += "</table>\n<h3>Government indicators: probability of meeting the target</h3>\n"
-       "<table id=\"kpi\">\n<tr><th>indicator</th><th>target</th><th>by</th>";
+       "<div class=\"wide\"><table id=\"kpi\">\n<tr><th>indicator</th><th>target</th><th>by</th>";
   for (const ScenarioCard& c : r.scenarios) s += "<th>" + escape(c.name) + "</th>";
   s += "</tr>\n";
   for (std::size_t k = 0; k < r.indicators.size(); ++k) {
@@ -115,7 +115,7 @@ std::string scorecard(const BatchReport& r) {
     }
     s += "</tr>\n";
   }
-  return s + "</table>\n<p class=\"note\">n/a: the target year is not simulated.</p>\n";
+  return s + "</table></div>\n<p class=\"note\">n/a: the target year is not simulated.</p>\n";
 }
 
 std::string charts(const BatchReport& r) {
@@ -151,7 +151,7 @@ std::string charts(const BatchReport& r) {
 std::string panels(const BatchReport& r) {
   std::string s = "<h2>Attribution</h2>\n";
   if (!r.has_attribution) {
-    s += "<p class=\"absent\" id=\"attribution-absent\">Absent: this batch file holds no "
+    s += R"(<p class="absent" id="attribution-absent">Absent: this batch file holds no )"
          "attribution results. `nisim attribute` writes them to a file of its own "
          "(docs/batches.md section 8).</p>\n";
   } else {
@@ -159,12 +159,11 @@ std::string panels(const BatchReport& r) {
   }
   s += "<h2>Sensitivity</h2>\n";
   if (!r.has_sweep) {
-    return s +
-           "<p class=\"absent\" id=\"sensitivity-absent\">Absent: this batch is not a sweep "
-           "(docs/batches.md section 6).</p>\n";
+    return s + R"(<p class="absent" id="sensitivity-absent">Absent: this batch is not a sweep )"
+               "(docs/batches.md section 6).</p>\n";
   }
   const SweepPanel& p = r.sweep;
-  s += "<p class=\"note\">" + escape(p.design) + " design; output " + escape(p.output) + " in " +
+  s += R"(<p class="note">)" + escape(p.design) + " design; output " + escape(p.output) + " in " +
        std::to_string(p.year) + ".</p>\n";
   if (p.index.empty()) return s + "<p class=\"absent\">No sensitivity indices in the file.</p>\n";
   return s + bar_chart(p.index_name + " per swept parameter", p.index_name + " (95% bounds)",

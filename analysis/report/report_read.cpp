@@ -212,10 +212,10 @@ BatchReport read_batch_report(const std::filesystem::path& path) {
     const std::set<std::pair<std::string, std::string>> own_set(own.begin(), own.end());
     if (paired && s != base_index) {
       for (const auto& l : own) {
-        if (base_set.count(l) == 0) c.added.push_back(l.second);
+        if (!base_set.contains(l)) c.added.push_back(l.second);
       }
       for (const auto& l : base_settings) {
-        if (own_set.count(l) == 0) c.removed.push_back(l.second);
+        if (!own_set.contains(l)) c.removed.push_back(l.second);
       }
     }
     std::vector<double> ds(R), dm(R);
@@ -225,7 +225,9 @@ BatchReport read_batch_report(const std::filesystem::path& path) {
     }
     c.share_diff = mean_ci(ds);
     c.money_diff = mean_ci(dm);
-    c.cost_per_pp = c.share_diff.mean > 0.0 ? c.money_diff.mean / c.share_diff.mean : std::nan("");
+    // Only for a gain its interval shows (low bound above 0): a gain near 0 would make the ratio
+    // explode and say nothing.
+    c.cost_per_pp = c.share_diff.low > 0.0 ? c.money_diff.mean / c.share_diff.mean : std::nan("");
   }
 
   if (r.has_sweep) {  // the sensitivity panel (docs/batches.md section 6)

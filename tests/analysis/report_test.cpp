@@ -88,7 +88,7 @@ TEST_F(ReportTest, ScorecardEqualsAHandComputationFromTheRuns) {
   EXPECT_NEAR(c.share_diff.high, ds + tq * std::sqrt(vs / R), 1e-12);
   EXPECT_NEAR(c.money_diff.mean, dm, 1e-9);
   EXPECT_NEAR(c.money_diff.high, dm + tq * std::sqrt(vm / R), 1e-9);
-  if (ds > 0.0) {
+  if (ds - tq * std::sqrt(vs / R) > 0.0) {
     EXPECT_NEAR(c.cost_per_pp, dm / ds, 1e-9 * std::abs(dm / ds));
   } else {
     EXPECT_TRUE(std::isnan(c.cost_per_pp));

@@ -77,7 +77,8 @@ def expected(batch: Path) -> dict[str, float]:
             want[f"{n}:money_diff"] = dm.mean()
             want[f"{n}:money_diff:low"] = dm.mean() - mult * se
             want[f"{n}:money_diff:high"] = dm.mean() + mult * se
-            want[f"{n}:cost_per_pp"] = dm.mean() / ds.mean() if ds.mean() > 0 else math.nan
+            gain = want[f"{n}:share_diff:low"] > 0  # only for a gain its interval shows
+            want[f"{n}:cost_per_pp"] = dm.mean() / ds.mean() if gain else math.nan
     return want
 
 
