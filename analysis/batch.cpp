@@ -43,9 +43,9 @@ double quantile(std::vector<double>& values, double q) {
 namespace {
 
 /// Variables summarised by mean and percentiles.
-const char* const k_summarised[] = {"mfg_share",         "mfg_share_wide",   "smart_lines",
-                                    "nifs_funded_lines", "nias_enterprises", "line_grants",
-                                    "public_spending",   "employment"};
+const char* const k_summarised[] = {"mfg_share",   "mfg_share_wide",    "mfg_share_real",
+                                    "smart_lines", "nifs_funded_lines", "nias_enterprises",
+                                    "line_grants", "public_spending",   "employment"};
 
 constexpr double k_share_target_pct = 5.0;
 constexpr int k_share_target_year = 2032;

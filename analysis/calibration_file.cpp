@@ -7,27 +7,20 @@
 #include <map>
 
 #include "engine/error.hpp"
+#include "engine/toml_input.hpp"
 
 namespace nisim::hk {
 namespace {
 
-class CalibrationParser {
+class CalibrationParser : public TomlInput {
  public:
-  explicit CalibrationParser(std::filesystem::path path)
-      : path_(std::move(path)), file_(path_.string()) {}
+  using TomlInput::TomlInput;
 
   Calibration parse() {
     Calibration c;
     c.path = path_;
-    c.text = read_input_text(path_);
     toml::table root;
-    try {
-      root = toml::parse(std::string_view(c.text), std::string_view(file_));
-    } catch (const toml::parse_error& e) {
-      fail({file_, static_cast<int>(e.source().begin.line),
-            static_cast<int>(e.source().begin.column)},
-           "syntax error: " + std::string(e.description()));
-    }
+    c.text = read(root);
     bool has_table = false;
     for (auto&& [name, node] : root) {
       const std::string key(name.str());
@@ -57,15 +50,6 @@ class CalibrationParser {
   }
 
  private:
-  SourcePos pos_of(const toml::node& node) const {
-    return {file_, static_cast<int>(node.source().begin.line),
-            static_cast<int>(node.source().begin.column)};
-  }
-  [[noreturn]] static void fail(const SourcePos& pos, const std::string& what) {
-    throw ScenarioError(pos.file + ":" + std::to_string(pos.line) + ":" +
-                        std::to_string(pos.column) + ": " + what);
-  }
-
   template <class F>
   void for_each_table(const toml::node& node, const std::string& key, F&& f) {
     const auto* arr = node.as_array();
@@ -77,29 +61,17 @@ class CalibrationParser {
     }
   }
 
-  std::int64_t integer(const toml::node& v, const std::string& key, std::int64_t lo,
-                       std::int64_t hi) const {
-    const auto* i = v.as_integer();
-    if (i == nullptr || i->get() < lo || i->get() > hi) {
-      fail(pos_of(v), "key '" + key + "': expected an integer in [" + std::to_string(lo) + ", " +
-                          std::to_string(hi) + "]");
-    }
-    return i->get();
-  }
-  double number(const toml::node& v, const std::string& key) const {
-    const auto d = v.value<double>();
-    if (!d || !std::isfinite(*d)) fail(pos_of(v), "key '" + key + "': expected a finite number");
-    return *d;
-  }
-  std::string string(const toml::node& v, const std::string& key) const {
+  /// A non-empty string without NUL.
+  std::string text(const toml::node& v, const std::string& key) const {
     const auto* s = v.as_string();
     if (s == nullptr || s->get().empty() || s->get().find('\0') != std::string::npos) {
       fail(pos_of(v), "key '" + key + "': expected a non-empty string");
     }
     return s->get();
   }
+  /// A file named relative to the calibration file, which must exist.
   std::filesystem::path file(const toml::node& v, const std::string& key) const {
-    std::filesystem::path p = path_.parent_path() / string(v, key);
+    std::filesystem::path p = path_.parent_path() / text(v, key);
     std::error_code ec;
     if (!std::filesystem::is_regular_file(p, ec)) {
       fail(pos_of(v), "key '" + key + "': no such file: " + p.string());
@@ -149,7 +121,7 @@ class CalibrationParser {
     for (auto&& [name, v] : t) {
       const std::string key = "parameter." + std::string(name.str());
       if (key == "parameter.key") {
-        p.key = string(v, key);
+        p.key = text(v, key);
         p.pos = pos_of(v);
       } else if (key == "parameter.min") {
         p.min = number(v, key);
@@ -191,19 +163,19 @@ class CalibrationParser {
       if (key == "moment.data") {
         data = file(v, key);
       } else if (key == "moment.series") {
-        m.series = string(v, key);
+        m.series = text(v, key);
         series_node = &v;
       } else if (key == "moment.sector") {
-        m.sector = string(v, key);
+        m.sector = text(v, key);
       } else if (key == "moment.period") {
-        m.period = string(v, key);
+        m.period = text(v, key);
       } else if (key == "moment.years") {
         years = &v;
       } else if (key == "moment.output") {
-        m.output = string(v, key);
+        m.output = text(v, key);
         m.output_pos = pos_of(v);
       } else if (key == "moment.scheme") {
-        m.scheme = string(v, key);
+        m.scheme = text(v, key);
       } else if (key == "moment.cumulative") {
         const auto b = v.value<bool>();
         if (!b) fail(pos_of(v), "key '" + key + "': expected true or false");
@@ -271,8 +243,6 @@ class CalibrationParser {
     }
   }
 
-  std::filesystem::path path_;
-  std::string file_;
   bool fit_to_set_ = false;
   std::map<std::string, std::size_t> data_index_;
 };

@@ -1,6 +1,8 @@
 // The shared reader of TOML input files (engine/toml_input.hpp).
 #include "engine/toml_input.hpp"
 
+#include <cmath>
+
 #include "engine/error.hpp"
 
 namespace nisim {
@@ -37,6 +39,12 @@ std::int64_t TomlInput::integer(const toml::node& v, const std::string& key, std
                         std::to_string(hi) + "]");
   }
   return i->get();
+}
+
+double TomlInput::number(const toml::node& v, const std::string& key) const {
+  const auto d = v.value<double>();
+  if (!d || !std::isfinite(*d)) fail(pos_of(v), "key '" + key + "': expected a finite number");
+  return *d;
 }
 
 std::string TomlInput::string(const toml::node& v, const std::string& key) const {

@@ -26,6 +26,8 @@ class TomlInput {
   /// An integer value in [lo, hi], else an error naming the key and the range.
   std::int64_t integer(const toml::node& v, const std::string& key, std::int64_t lo,
                        std::int64_t hi) const;
+  /// A finite number (integer or floating point), else an error naming the key.
+  double number(const toml::node& v, const std::string& key) const;
   /// A string value, else an error naming the key.
   std::string string(const toml::node& v, const std::string& key) const;
   /// A file name: non-empty, without NUL (which would silently cut the path short).

@@ -17,22 +17,22 @@
 
 namespace nisim::hk {
 
-double optimal_log_va(double log_tfp, double wage, const Params& p) {
-  // eq. 3.2b: ln Y* = [ln A + alpha ln(alpha/u) + beta ln(beta/w)] / (1 - alpha - beta)
+double optimal_log_va(double log_tfp, double wage, const Params& p, double log_price) {
+  // eq. 3.2b: ln pY* = [ln p + ln A + alpha ln(alpha/u) + beta ln(beta/w)] / (1 - alpha - beta)
   const double c0 = p.alpha * std::log(p.alpha / p.user_cost) + p.beta * std::log(p.beta / wage);
-  return (log_tfp + c0) / (1.0 - p.alpha - p.beta);
+  return (log_price + log_tfp + c0) / (1.0 - p.alpha - p.beta);
 }
 
-double log_tfp_for_size(double employment, double wage, const Params& p) {
-  // Invert eq. 3.2c (L* = beta Y* / w) and eq. 3.2b.
+double log_tfp_for_size(double employment, double wage, const Params& p, double log_price) {
+  // Invert eq. 3.2c (L* = beta pY* / w) and eq. 3.2b.
   const double log_va = std::log(wage * employment / p.beta);
   const double c0 = p.alpha * std::log(p.alpha / p.user_cost) + p.beta * std::log(p.beta / wage);
-  return (1.0 - p.alpha - p.beta) * log_va - c0;
+  return (1.0 - p.alpha - p.beta) * log_va - c0 - log_price;
 }
 
 void init_firm_row(FirmTable& firms, std::size_t row, std::uint64_t id, int sector, int site,
-                   double employment, int age, double wage, const Params& p) {
-  const double log_tfp = log_tfp_for_size(employment, wage, p);
+                   double employment, int age, double wage, const Params& p, double log_price) {
+  const double log_tfp = log_tfp_for_size(employment, wage, p, log_price);
   const double va = wage * employment / p.beta;  // eq. 3.2c at the optimum
   firms.id[row] = id;
   firms.sector[row] = static_cast<std::uint8_t>(sector);
@@ -166,6 +166,7 @@ struct KernelConstants {
     for (int s = 0; s < k_sectors; ++s) {
       drift[s] = p.tfp_drift + p.sector[s].tfp_drift_extra + env.tfp_bonus;  // eq. 4.5a
       floor[s] = p.sector[s].floor_per_worker;
+      log_price[s] = env.log_price[s];  // eq. 3.8d: the price firms plan with
     }
     for (int w = 0; w < k_sites; ++w) {
       floor_factor[w] = env.floor_factor[w];
@@ -192,7 +193,7 @@ struct KernelConstants {
   double lambda, sigma, payout, credit, sn, noise_mean, young, hazard_young, hazard_mature;
   std::uint32_t key0, key1, year, tag;
   // Sector and site tables, padded to one or two AVX-512 registers for in-register lookups.
-  alignas(64) std::array<double, 16> drift{}, floor{};
+  alignas(64) std::array<double, 16> drift{}, floor{}, log_price{};
   alignas(64) std::array<double, 8> floor_factor{}, rent_extra{};
 };
 static_assert(k_sectors <= 16 && k_sites <= 8, "lookups assume 16 sectors and 8 sites at most");
@@ -200,15 +201,17 @@ static_assert(k_sectors <= 16 && k_sites <= 8, "lookups assume 16 sectors and 8 
 /// The per-row inputs of one chunk that come from narrow columns or small tables, widened to
 /// doubles by the chunk's first loop so that the main loop works on 8-byte lanes only.
 struct alignas(64) NarrowLanes {
-  double drift[W];     ///< TFP drift of the firm's sector, eq. 4.5a
-  double floor_pw[W];  ///< floor space per worker at the firm's site, m2 (eq. 3.6a, 3.6d)
-  double rent_x[W];    ///< rent above base at the firm's site, HK$ M/m2/year (eq. 3.3a)
-  double lines[W];     ///< smart lines held
-  double projects[W];  ///< line projects applied for or being built
-  double age[W];       ///< age before this year's update, years
+  double drift[W];      ///< TFP drift of the firm's sector, eq. 4.5a
+  double log_price[W];  ///< ln p of the firm's sector that it plans with, eq. 3.8d
+  double floor_pw[W];   ///< floor space per worker at the firm's site, m2 (eq. 3.6a, 3.6d)
+  double rent_x[W];     ///< rent above base at the firm's site, HK$ M/m2/year (eq. 3.3a)
+  double lines[W];      ///< smart lines held
+  double projects[W];   ///< line projects applied for or being built
+  double age[W];        ///< age before this year's update, years
 };
 
-/// Per-row values from the sector and site tables: TFP drift (eq. 4.5a), floor space per worker
+/// Per-row values from the sector and site tables: TFP drift (eq. 4.5a), output price (3.8d),
+/// floor space per worker
 /// (eq. 3.6a scaled by the site's factor, eq. 3.6d) and rent above base (eq. 3.3a). With AVX-512
 /// each table sits in one or two registers and a lookup is one permute per 8 rows; a gather from
 /// memory costs several times more. Both paths give the same values (lookups and one product).
@@ -217,6 +220,8 @@ void lookup_sector_site(const KernelConstants& k, const std::uint8_t (&sector)[W
 #if defined(__AVX512F__)
   const __m512d drift_lo = _mm512_load_pd(k.drift.data()), drift_hi = _mm512_load_pd(&k.drift[8]);
   const __m512d floor_lo = _mm512_load_pd(k.floor.data()), floor_hi = _mm512_load_pd(&k.floor[8]);
+  const __m512d price_lo = _mm512_load_pd(k.log_price.data()),
+                price_hi = _mm512_load_pd(&k.log_price[8]);
   const __m512d factor = _mm512_load_pd(k.floor_factor.data());
   const __m512d rent = _mm512_load_pd(k.rent_extra.data());
   // The masked forms with every lane set: the unmasked ones trip GCC 12's -Wmaybe-uninitialized
@@ -228,6 +233,7 @@ void lookup_sector_site(const KernelConstants& k, const std::uint8_t (&sector)[W
     const __m512i w = _mm512_maskz_cvtepu8_epi64(
         all, _mm_loadl_epi64(reinterpret_cast<const __m128i*>(&site[j])));
     _mm512_store_pd(&in.drift[j], _mm512_permutex2var_pd(drift_lo, s, drift_hi));
+    _mm512_store_pd(&in.log_price[j], _mm512_permutex2var_pd(price_lo, s, price_hi));
     _mm512_store_pd(&in.floor_pw[j], _mm512_mul_pd(_mm512_permutex2var_pd(floor_lo, s, floor_hi),
                                                    _mm512_maskz_permutexvar_pd(all, w, factor)));
     _mm512_store_pd(&in.rent_x[j], _mm512_maskz_permutexvar_pd(all, w, rent));
@@ -235,6 +241,7 @@ void lookup_sector_site(const KernelConstants& k, const std::uint8_t (&sector)[W
 #else
   for (int j = 0; j < W; ++j) {
     in.drift[j] = k.drift[sector[j]];
+    in.log_price[j] = k.log_price[sector[j]];
     in.floor_pw[j] = k.floor[sector[j]] * k.floor_factor[site[j]];
     in.rent_x[j] = k.rent_extra[site[j]];
   }
@@ -319,13 +326,14 @@ struct WideRows {
   for (int j = 0; j < W; ++j) {
     // eq. 3.2a: log TFP random walk with drift.
     const double la = log_tfp[j] + in.drift[j] + sigma * z_tfp[j];
-    // eq. 3.2b-d: move log L and log K a share lambda towards their optimum.
-    const double log_y_star = (la + c0) * inv_rts;  // a product: no division per row
+    // eq. 3.2b-d: move log L and log K a share lambda towards their optimum at the price the
+    // firm plans with (eq. 3.8d); the clearing price corrects them afterwards (eq. 3.8e).
+    const double log_y_star = (la + in.log_price[j] + c0) * inv_rts;  // a product, no division
     const double log_l = log_l0[j] + lambda * (c_l + log_y_star - log_l0[j]);
     const double log_k = log_k0[j] + lambda * (c_k + log_y_star - log_k0[j]);
     const double l = vecmath::exp(log_l), cap = vecmath::exp(log_k);
-    // eq. 3.2e: value added.
-    const double log_y = la + alpha * log_k + beta * log_l;
+    // eq. 3.2e: value added at the planned price, p^e A K^alpha L^beta (eq. 3.8d).
+    const double log_y = in.log_price[j] + la + alpha * log_k + beta * log_l;
     log_tfp[j] = la;
     log_va[j] = log_y;
     employment[j] = l;

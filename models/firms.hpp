@@ -18,8 +18,8 @@ struct FirmTable {
   std::vector<std::uint8_t> site;         ///< index into k_site_names
   std::vector<double> employment;         ///< L: persons engaged
   std::vector<double> capital;            ///< K: capital stock, HK$ M
-  std::vector<double> log_tfp;            ///< ln A: log total factor productivity (nominal)
-  std::vector<double> value_added;        ///< Y: value added this year, HK$ M
+  std::vector<double> log_tfp;            ///< ln A: log TFP at base-year output prices (3.8)
+  std::vector<double> value_added;        ///< p Y: value added this year at current prices, HK$ M
   std::vector<double> cash;               ///< liquid funds (negative = borrowing), HK$ M
   std::vector<double> floor_space;        ///< floor space occupied, m2
   std::vector<double> subsidy;            ///< grants received this year, HK$ M
@@ -86,23 +86,28 @@ struct FirmEnvironment {
   double tfp_bonus = 0.0;   ///< knowledge-channel addition to every firm's TFP drift (eq. 4.5a)
   double line_floor = 0.0;  ///< floor space of one smart line, m2 (eq. 3.6a)
   std::array<double, k_sites> floor_factor{1, 1, 1, 1, 1, 1};  ///< per-worker floor multiplier
-  std::array<double, k_sites> rent_extra{};  ///< rent above base by site, HK$ M/m2/year
+  std::array<double, k_sites> rent_extra{};   ///< rent above base by site, HK$ M/m2/year
+  std::array<double, k_sectors> log_price{};  ///< ln p_s firms plan with: last year's (eq. 3.8d)
 };
 
 /// Log-TFP gain of a firm's (k+1)-th smart line (eq. 3.4d): (1 - alpha - beta) ln(1 + g_k),
 /// g_k = output_gain * gain_decay^k; 0 at or beyond smart_lines.max_per_firm.
 double line_tfp_gain(int k, const Params& p);
 
-/// Optimal log value added of a firm with log TFP ln A facing wage w (section 3.2, eq. 3.2b).
-double optimal_log_va(double log_tfp, double wage, const Params& p);
+/// Optimal log value added at current prices of a firm with log TFP ln A facing wage w and
+/// output price ln p (section 3.2, eq. 3.2b).
+double optimal_log_va(double log_tfp, double wage, const Params& p, double log_price = 0.0);
 
-/// Log TFP at which a firm of `employment` persons is at its optimum (inverse of eq. 3.2c).
-double log_tfp_for_size(double employment, double wage, const Params& p);
+/// Log TFP at which a firm of `employment` persons is at its optimum at output price ln p
+/// (inverse of eq. 3.2c).
+double log_tfp_for_size(double employment, double wage, const Params& p, double log_price = 0.0);
 
-/// Create firm `row` of `firms` at its optimum given employment and wage (sections 3.1, 3.3):
-/// sets capital, log TFP, value added, cash, floor space; zeroes the rest.
+/// Create firm `row` of `firms` at its optimum given employment, wage and its sector's output
+/// price ln p (sections 3.1, 3.3, 3.8): sets capital, log TFP, value added at current prices,
+/// cash, floor space; zeroes the rest.
 void init_firm_row(FirmTable& firms, std::size_t row, std::uint64_t id, int sector, int site,
-                   double employment, int age, double wage, const Params& p);
+                   double employment, int age, double wage, const Params& p,
+                   double log_price = 0.0);
 
 /// Site a new firm of `sector` settles at (section 3.6, eq. 3.6b): traditional sectors in
 /// industrial buildings; a strategic one on an InnoPark estate with probability

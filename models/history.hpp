@@ -29,6 +29,7 @@ struct History {
   std::vector<double> firms, employment, entries, exits, capital, cash;
   std::vector<double> smart_lines, new_lines, line_grants;
   std::vector<double> va_by_sector, employment_by_sector, firms_by_sector;
+  std::vector<double> price_by_sector, real_va_by_sector;  ///< section 3.8
   std::vector<double> floor_space_by_site;
   std::vector<double> supply_by_site, occupied_by_site, rent_by_site, refused_by_site;
   std::vector<std::string> scheme_names;

@@ -60,6 +60,39 @@ void check_knowledge_stocks(const State& st) {
   }
 }
 
+/// Section 3.8: in every sector the firms' value added at current prices equals the cleared
+/// price times the real output of the clearing (eqs. 3.8d-e), the real output meets demand
+/// where the sector has a demand curve, and the real accounts add up (eq. 3.8f).
+void check_prices_and_volumes(const State& st) {
+  const Demand& d = st.demand;
+  for (int s = 0; s < k_sectors; ++s) {
+    const std::string sector = "sector " + std::string(k_sector_names[s]) + ": ";
+    const double price = std::exp(d.log_price[s]);
+    const double expected = price * d.supply[s];
+    if (std::abs(d.cleared_va[s] - expected) > 1e-9 * (1.0 + std::abs(expected))) {
+      broken(st, sector + "nominal value added " + num(d.cleared_va[s]) + " != price " +
+                     num(price) + " x real value added " + num(d.supply[s]));
+    }
+    if (d.clears && d.active[s] && d.supply[s] > 0.0) {
+      const double log_demand =
+          d.log_level[s] - d.elasticity * (d.log_price[s] - d.log_competitor[s]);
+      if (std::abs(std::log(d.supply[s]) - log_demand) > 1e-9) {
+        broken(st, sector + "real output " + num(d.supply[s]) + " != demand " +
+                       num(std::exp(log_demand)) + " at price " + num(price));
+      }
+    }
+  }
+  const Macro& m = st.macro;
+  double real = 0.0;
+  for (double v : m.real_va) real += v;
+  if (std::abs(real - m.mfg_va_real) > 1e-9 * (1.0 + real) ||
+      std::abs(m.gdp_real - (m.mfg_va_real + m.nonmfg_va_real)) > 1e-9 * (1.0 + m.gdp_real)) {
+    broken(st, "real GDP " + num(m.gdp_real) + " != manufacturing " + num(m.mfg_va_real) +
+                   " (sum by sector " + num(real) + ") + non-manufacturing " +
+                   num(m.nonmfg_va_real) + " at base-year prices");
+  }
+}
+
 }  // namespace
 
 void check_identities(const State& st) {
@@ -106,6 +139,7 @@ void check_identities(const State& st) {
     }
   }
   check_knowledge_stocks(st);
+  check_prices_and_volumes(st);
   if (!st.history.firms.empty() && st.history.firms.back() != static_cast<double>(rows(st.firms))) {
     broken(st, "firms recorded " + num(st.history.firms.back()) + " != rows of the firm table " +
                    std::to_string(rows(st.firms)));

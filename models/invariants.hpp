@@ -11,7 +11,9 @@ namespace nisim::hk {
 ///   every scheme ledger: budget = spent + committed + remaining, committed >= 0,
 ///     spent + committed <= budget;
 ///   every site: occupied <= supply, and firms', reserved and claimed floor space >= 0;
-///   the firms recorded this year = the rows of the firm table.
+///   the firms recorded this year = the rows of the firm table;
+///   every sector: value added at current prices = price x real output of the clearing, real
+///     output = demand at that price, and the real accounts add up (section 3.8).
 void check_identities(const State& state);
 
 /// The costly identities, one pass over the firm table: every firm's employment, capital,

@@ -24,6 +24,7 @@ Schedule<State, Params> make_schedule() {
   s.shock_point()                                         // scenario shocks set parameters
       .phase("set_environment", set_environment)          // wage, GDP path, rents, grant terms
       .phase("update_firms", update_firms)                // TFP, L, K, VA, cash, line plans, exit
+      .phase("clear_markets", clear_markets)              // sector prices meet demand (3.8)
       .phase("allocate_floor", allocate_floor)            // floor space within supply by site
       .phase("staff_and_knowledge", staff_and_knowledge)  // talent pool, RTH, NITTP, ESS
       .phase("fund_lines", fund_lines)                    // NIFS applications, approvals, lines

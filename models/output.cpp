@@ -98,6 +98,10 @@ void write_run(const RunResult& r, const Scenario& scenario, const std::filesyst
   const hsize_t ns = k_sectors, nsite = k_sites;
   h5::write_double(root, "va_by_sector", h.va_by_sector, {t, ns}, {"year", "sector"},
                    {"HK$ M", "manufacturing value added by sector"});
+  h5::write_double(root, "price_by_sector", h.price_by_sector, {t, ns}, {"year", "sector"},
+                   {"base year = 1", "sector output price, cleared against demand (3.8)"});
+  h5::write_double(root, "real_va_by_sector", h.real_va_by_sector, {t, ns}, {"year", "sector"},
+                   {"HK$ M at base-year prices", "manufacturing value added by sector, volumes"});
   h5::write_double(root, "employment_by_sector", h.employment_by_sector, {t, ns},
                    {"year", "sector"}, {"persons", "persons engaged by sector"});
   h5::write_double(root, "firms_by_sector", h.firms_by_sector, {t, ns}, {"year", "sector"},

@@ -148,6 +148,7 @@ void bind_params(Params& p, ParamBinder& b) {
   bind_nias_params(p.nias, p.enterprises, b);
   bind_talent_params(p.talent, b);
   bind_knowledge_params(p.knowledge, b);
+  bind_demand_params(p.demand, b);
   bind_startup_params(p.startups, b);
   bind_fund_params(p.funds, b);
   bind_renewal_params(p.renewal, b);
@@ -229,6 +230,9 @@ void check_relations(const Scenario& sc, const Params& p, const Shock* shock) {
     }
   }
   if (const auto problem = knowledge_param_problem(p.knowledge)) {
+    fail_at(at({problem->key}), problem->key, problem->detail);
+  }
+  if (const auto problem = demand_param_problem(p.demand)) {
     fail_at(at({problem->key}), problem->key, problem->detail);
   }
   try {

@@ -10,6 +10,7 @@
 
 #include "engine/params.hpp"
 #include "engine/scenario.hpp"
+#include "models/demand.hpp"
 #include "models/funds/fund_params.hpp"
 #include "models/knowledge.hpp"
 #include "models/land/land.hpp"
@@ -36,6 +37,7 @@ inline constexpr std::array<std::string_view, k_sectors> k_sector_names = {
     "ai_data",
     "advanced_mfg_new_energy"};
 inline constexpr int k_first_strategic_sector = 7;
+static_assert(k_demand_sectors == k_sectors, "the demand side has one market per sector");
 
 /// The wider definitions of manufacturing legislators asked for (section 7.1).
 struct WiderParams {
@@ -110,6 +112,7 @@ struct Params {
   EnterpriseParams enterprises;      ///< strategic enterprises (4.2)
   TalentParams talent;               ///< technical staff, RTH, NITTP, ESS (4.3-4.4)
   KnowledgeParams knowledge;         ///< the knowledge channel: R&D stock and training (4.5)
+  DemandParams demand;               ///< prices, volumes and demand by sector (3.8)
   StartupParams startups;            ///< start-ups, TSSSU, RAISe+, accelerators, InnoHK (5)
   FundParams funds;                  ///< private VC, ITVF, I&T Industry-Oriented Fund (6)
   RenewalParams renewal;             ///< how each scheme's budget is renewed (4.0)

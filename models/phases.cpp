@@ -41,6 +41,8 @@ void History::reserve(std::size_t n) {
   }
   year.reserve(n);
   va_by_sector.reserve(n * k_sectors);
+  price_by_sector.reserve(n * k_sectors);
+  real_va_by_sector.reserve(n * k_sectors);
   employment_by_sector.reserve(n * k_sectors);
   firms_by_sector.reserve(n * k_sectors);
   floor_space_by_site.reserve(n * k_sites);
@@ -100,8 +102,10 @@ void set_environment(State& st, const Params& p) {
   st.env.line_grant = nifs_grant(p.nifs, t, p.line_cost);  // eq. 4.1a
   st.env.project_limit = nifs_project_limit(p.nifs, t);    // eq. 4.1b
   st.env.line_floor = p.nifs.line_floor;
-  st.env.tfp_bonus = st.knowledge.tfp_bonus;  // eq. 4.5f, from last year's stocks
-  set_land_year(st.land, t, p.land);          // eqs. 3.6c-d
+  st.env.tfp_bonus = st.knowledge.tfp_bonus;                 // eq. 4.5f, from last year's stocks
+  demand_year(st.demand, p.demand, t, p.real_growth.at(t));  // eq. 3.8b
+  st.env.log_price = st.demand.log_price;                    // eq. 3.8d: plan at last price
+  set_land_year(st.land, t, p.land);                         // eqs. 3.6c-d
   for (int s = 0; s < k_sites; ++s) {
     st.env.floor_factor[s] = st.land.floor_factor[s];
     st.env.rent_extra[s] = st.land.rent[s] - p.land.sites[s].rent_base;
@@ -181,7 +185,8 @@ void add_plant_firm(State& st, const Params& p, const PlantSpec& spec) {
   const std::size_t row = rows(st.firms);
   resize_rows(st.firms, row + 1);
   const std::uint64_t id = born_id(st.year, st.plants_started++);
-  init_firm_row(st.firms, row, id, spec.sector, spec.site, spec.employment, 0, st.macro.wage, p);
+  init_firm_row(st.firms, row, id, spec.sector, spec.site, spec.employment, 0, st.macro.wage, p,
+                st.demand.log_price[spec.sector]);  // at this year's cleared price (3.8)
   st.next_id = id + 1;
   FirmTable& f = st.firms;
   f.capital[row] = std::max(f.capital[row], spec.capital);
@@ -331,6 +336,7 @@ void enter_firms(State& st, const Params& p) {
   const std::uint64_t first_id = born_id(t, k_entrant_offset);
   const Rng rng = st.rng;
   const double wage = st.macro.wage;
+  const Demand::Sectors log_price = st.demand.log_price;  // this year's cleared prices (3.8)
   FirmTable& firms = st.firms;
   st.parallel->for_blocks(n_new, [&](std::size_t, std::size_t begin, std::size_t end) {
     for (std::size_t j = begin; j < end; ++j) {
@@ -339,7 +345,7 @@ void enter_firms(State& st, const Params& p) {
       const double size = std::exp(std::log(p.entrant_size_median) +
                                    p.entrant_size_sigma * rng.normal(t, id, purpose::entry_size));
       const int site = site_for(s, rng.uniform(t, id, purpose::entry_site), p.innopark_share);
-      init_firm_row(firms, n0 + j, id, s, site, size, 0, wage, p);
+      init_firm_row(firms, n0 + j, id, s, site, size, 0, wage, p, log_price[s]);
     }
   });
   // eq. 3.6g: each entrant claims its floor space, at its site or else in industrial
@@ -376,6 +382,16 @@ void account_macro(State& st, const Params& p) {
                  p.wider.support_multiplier * std::max(0.0, m.mfg_va - st.mfg_va_base);
   m.share_offshore = (m.mfg_va + m.offshore_va) / m.gdp;
   m.share_wide = (m.mfg_va + m.offshore_va + m.support_va) / m.gdp;
+  // eq. 3.8f: volumes at base-year prices. Each sector's value added deflated by its own price;
+  // non-manufacturing value added by its real growth alone.
+  m.mfg_va_real = 0.0;
+  for (int s = 0; s < k_sectors; ++s) {
+    m.real_va[s] = st.totals.value_added[s] * std::exp(-st.demand.log_price[s]);
+    m.mfg_va_real += m.real_va[s];
+  }
+  m.nonmfg_va_real = p.gdp_base * (1.0 - p.mfg_share_base) * std::exp(st.demand.log_real_growth);
+  m.gdp_real = m.nonmfg_va_real + m.mfg_va_real;
+  m.share_real = m.mfg_va_real / m.gdp_real;
 }
 
 void update_knowledge(State& st, const Params& p) {
@@ -410,6 +426,10 @@ void record_year(State& st, const Params&) {
   h.employment_by_sector.insert(h.employment_by_sector.end(), t.employment.begin(),
                                 t.employment.end());
   h.firms_by_sector.insert(h.firms_by_sector.end(), t.firms.begin(), t.firms.end());
+  for (int s = 0; s < k_sectors; ++s) {
+    h.price_by_sector.push_back(std::exp(st.demand.log_price[s]));
+    h.real_va_by_sector.push_back(st.macro.real_va[s]);
+  }
   h.floor_space_by_site.insert(h.floor_space_by_site.end(), t.floor_space.begin(),
                                t.floor_space.end());
   const Land& land = st.land;
@@ -447,6 +467,15 @@ void record_year(State& st, const Params&) {
         "manufacturing plus offshore production and industrial support services, share of GDP",
         100.0 * m.share_wide);
   h.put("offshore_va", "HK$ M", "offshore production by Hong Kong firms", m.offshore_va);
+  h.put("mfg_share_real", "percent",
+        "manufacturing share of GDP in volumes, at base-year prices (section 3.8)",
+        100.0 * m.share_real);
+  h.put("mfg_va_real", "HK$ M", "manufacturing value added at base-year prices (section 3.8)",
+        m.mfg_va_real);
+  h.put("gdp_real", "HK$ M", "GDP at basic prices, at base-year prices (section 3.8)", m.gdp_real);
+  h.put("demand_index", "index, base year = 1",
+        "demand level for Hong Kong manufacturing relative to the base year (eq. 3.8b)",
+        st.demand.demand_index);
   h.put("support_va", "HK$ M", "industrial support services", m.support_va);
   const Nifs& n = st.nifs;
   h.put("nifs_funded_projects", "projects", "NIFS projects approved with a grant, cumulative",
@@ -577,6 +606,7 @@ void initialise(State& st, const Params& p) {
   st.funds = make_fund_system(p.funds);                           // section 6.1
   set_scheme_purposes(st, p);                                     // section 7.3
   account_firms(st, p);
+  initialise_demand(st.demand, st.totals.value_added);  // eq. 3.8a: prices 1 at the base
   std::array<double, k_sites> demand = st.totals.floor_space;
   ration_floor(st.land, demand);
   account_macro(st, p);

@@ -20,6 +20,11 @@ void set_environment(State& state, const Params& p);
 /// The yearly firm update (sections 3.2-3.4): one parallel pass over the firm table.
 void update_firms(State& state, const Params& p);
 
+/// Clear each sector's market (section 3.8, eqs. 3.8c-e): real output at the planned price,
+/// the price that meets demand, and each firm's inputs, value added, floor space and cash moved
+/// to that price. Out: state.demand, firm columns.
+void clear_markets(State& state, const Params& p);
+
 /// Ration firms' floor space to each site's supply (eq. 3.6f). Out: state.land, floor_space.
 void allocate_floor(State& state, const Params& p);
 

@@ -6,6 +6,7 @@
 
 #include "engine/parallel.hpp"
 #include "engine/rng.hpp"
+#include "models/demand.hpp"
 #include "models/firms.hpp"
 #include "models/funds/funds.hpp"
 #include "models/history.hpp"
@@ -48,6 +49,11 @@ struct Macro {
   double support_va = 0.0;      ///< industrial support services, HK$ M (eq. 7.1b)
   double share_offshore = 0.0;  ///< (mfg + offshore) / GDP, fraction (eq. 7.1c)
   double share_wide = 0.0;      ///< (mfg + offshore + support) / GDP, fraction (eq. 7.1c)
+  std::array<double, k_sectors> real_va{};  ///< real VA by sector, HK$ M at t0 prices (3.8f)
+  double mfg_va_real = 0.0;     ///< manufacturing VA at base-year prices, HK$ M (eq. 3.8f)
+  double nonmfg_va_real = 0.0;  ///< non-manufacturing VA at base-year prices, HK$ M (eq. 3.8f)
+  double gdp_real = 0.0;        ///< GDP at base-year prices, HK$ M (eq. 3.8f)
+  double share_real = 0.0;      ///< manufacturing volume share of GDP, fraction (eq. 3.8f)
 };
 
 struct State {
@@ -70,6 +76,7 @@ struct State {
   Enterprises enterprises;           ///< strategic enterprises and NIAS (section 4.2)
   Talent talent;                     ///< technical staff and talent schemes (sections 4.3-4.4)
   Knowledge knowledge;               ///< R&D and trained stocks, next year's TFP bonus (4.5)
+  Demand demand;                     ///< sector prices, demand levels and supply (3.8)
   double mfg_va_base = 0.0;          ///< manufacturing value added at the base year, HK$ M
   StartupSystem startups;            ///< start-ups and their schemes (section 5)
   FundSystem funds;                  ///< venture funds, ITVF and the fund of funds (section 6)
@@ -92,6 +99,7 @@ struct State {
   // Scratch reused every year so the yearly loop does not allocate once warmed up.
   std::vector<FirmTotals> partials;
   std::vector<std::array<double, k_sites>> site_partials;
+  std::vector<std::array<double, k_sectors>> sector_partials;
   std::vector<std::uint8_t> keep;
 };
 

@@ -242,7 +242,10 @@ TEST_F(BatchTest, PairingShrinksTheVarianceOnTheShippedScenarioPair) {
   // more enterprises now land while NIAS is open, and their facilities, which exist only in the
   // baseline, make the policy effect itself vary more across seeds. The ratio is 5.0 with these 8
   // replications and 8.3 with 32 (it was 14 with every firm in talks landing at once).
-  EXPECT_GT(se_unpaired[t2032] * se_unpaired[t2032], 4.0 * se[t2032] * se[t2032])
+  // Recomputed again with sector prices (docs/model.md section 3.8): the policy's plants lower
+  // their sectors' prices, which moves every firm of those sectors, so the paired difference
+  // varies more across seeds. The ratio is 2.6 with these 8 replications; the test asks for 2.
+  EXPECT_GT(se_unpaired[t2032] * se_unpaired[t2032], 2.0 * se[t2032] * se[t2032])
       << "paired " << se[t2032] << " unpaired " << se_unpaired[t2032];
 }
 

@@ -223,6 +223,7 @@ TEST(Accounting, ManufacturingValueAddedIsTheSumOverFirmsEveryYear) {
   const std::vector<std::pair<std::string, Fn>> phases = {
       {"set_environment", set_environment},
       {"update_firms", update_firms},
+      {"clear_markets", clear_markets},
       {"allocate_floor", allocate_floor},
       {"staff_and_knowledge", staff_and_knowledge},
       {"fund_lines", fund_lines},

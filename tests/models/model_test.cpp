@@ -160,13 +160,14 @@ namespace nisim::hk {
 
 TEST(Invariants, NonFiniteValueStopsTheRunNamingPhaseAndFirm) {
   // Wages halving every year and TFP drifting up 20% a year for two centuries drive value added
-  // past the range of a double: valid parameters, impossible economy. Rents are held at base
-  // and the knowledge channel off, so nothing damps the explosion. The run must stop with a
+  // past the range of a double: valid parameters, impossible economy. Rents are held at base,
+  // the knowledge channel and the demand side (whose falling prices would absorb the growth,
+  // docs/model.md section 3.8) off, so nothing damps the explosion. The run must stop with a
   // ModelError naming year, phase and the first firm holding the value, not write NaN.
   const Scenario sc = test::scenario_text(
       "inherit = \"small.toml\"\n[run]\nhorizon = 2200\n[labour]\nwage_growth = [[2017, -0.5]]\n"
       "[firms]\ntfp_drift = 0.2\n[land]\nrent_factor_min = 1.0\nrent_factor_max = 1.0\n"
-      "[knowledge]\nrd_elasticity = 0.0\ntraining_elasticity = 0.0\n");
+      "[knowledge]\nrd_elasticity = 0.0\ntraining_elasticity = 0.0\n[demand]\nenabled = false\n");
   try {
     run(sc, {});
     FAIL() << "expected a ModelError";
