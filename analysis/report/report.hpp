@@ -46,6 +46,7 @@ struct BatchReport {
   std::string file;  ///< the path given
   std::string title, version, commit, created, batch_path, batch_text, seed;
   std::int64_t replications = 0;
+  std::string overrides;  ///< the batch's --set overrides (attribute `overrides`), "" if none
   std::string base;
   std::vector<int> years;
   int score_year = 0;  ///< 2032 if simulated, else the last year

@@ -53,6 +53,7 @@ std::string provenance(const BatchReport& r) {
   row("replications", std::to_string(r.replications));
   row("years", std::to_string(r.years.front()) + "-" + std::to_string(r.years.back()));
   row("base scenario", r.base);
+  row("overrides (--set)", r.overrides.empty() ? "none" : r.overrides);
   s += "</table>\n<h3>Scenarios and their changes against the base</h3>\n";
   for (const ScenarioCard& c : r.scenarios) {
     s += "<p><b>" + escape(c.name) + R"(</b> <span class="note">()" + escape(c.path) + ")</span>";

@@ -137,6 +137,11 @@ BatchReport read_batch_report(const std::filesystem::path& path) {
   r.seed = std::to_string(in.integer(root, "seed"));
   r.replications = in.integer(root, "replications");
   r.base = in.text(root, "base");
+  try {  // written since `nisim batch --set` (docs/batches.md); older files have none
+    r.overrides = root.attr_string("overrides");
+  } catch (const Error&) {
+    r.overrides.clear();
+  }
   const std::vector<std::string> names = split(in.text(root, "scenarios"));
   if (r.replications < 1 || names.empty()) in.fail("no replications or no scenarios");
   if (!root.exists("year")) in.fail("no 'year' scale");
