@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <exception>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <limits>
 #include <new>
@@ -26,10 +27,12 @@
 #include "analysis/attribution.hpp"
 #include "analysis/batch.hpp"
 #include "analysis/calibrate.hpp"
+#include "analysis/report/report.hpp"
 #include "analysis/target.hpp"
 #include "engine/batch_file.hpp"
 #include "engine/error.hpp"
 #include "engine/file_guard.hpp"
+#include "engine/hdf5.hpp"
 #include "engine/jobs.hpp"
 #include "engine/overrides.hpp"
 #include "engine/params.hpp"
@@ -53,14 +56,16 @@ int code(ExitCode c) {
 /// the child prints it, or one error line, and exits with its code; a child killed by a signal is
 /// a damaged file (exit 4) naming the files, never a core dump of nisim. Nothing is printed before
 /// the whole report is built, so a crash leaves no partial table.
-int kpi_in_child(const std::string& path, const std::string& against) {
+/// `nisim report` reads a user's batch file the same way, and the child also writes the page
+/// (atomically: a crash leaves at most a temporary file, removed here).
+int in_child(const std::function<void()>& body, const std::string& files) {
   std::fflush(nullptr);
   const pid_t pid = ::fork();
   if (pid < 0) throw nisim::IoError(std::string("cannot start the reader process: fork failed"));
   if (pid == 0) {
     int rc = 0;
     try {
-      std::fputs(nisim::hk::kpi_report(path, against).c_str(), stdout);
+      body();
     } catch (const nisim::Error& e) {
       std::fprintf(stderr, "nisim: error: %s\n", e.what());
       rc = code(e.code());
@@ -80,9 +85,25 @@ int kpi_in_child(const std::string& path, const std::string& against) {
   }
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   const int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-  throw nisim::IoError(path + (against.empty() ? "" : " or " + against) +
-                       ": the HDF5 library crashed reading it (signal " + std::to_string(sig) +
-                       "): the file is damaged");
+  throw nisim::IoError(files + ": the HDF5 library crashed reading it (signal " +
+                       std::to_string(sig) + "): the file is damaged");
+}
+
+int kpi_in_child(const std::string& path, const std::string& against) {
+  return in_child([&] { std::fputs(nisim::hk::kpi_report(path, against).c_str(), stdout); },
+                  path + (against.empty() ? "" : " or " + against));
+}
+
+/// `nisim report`: read the batch, write the page atomically (docs/report.md).
+void make_report(const std::string& path, const std::string& out, bool force, bool quiet) {
+  namespace report = nisim::hk::report;
+  const report::BatchReport r = report::read_batch_report(path);
+  report::write_text_atomic(out, report::render_html(r), force);
+  if (!quiet) {
+    std::printf("nisim report: %zu scenarios, %lld replications, base %s; wrote %s\n",
+                r.scenarios.size(), static_cast<long long>(r.replications), r.base.c_str(),
+                out.c_str());
+  }
 }
 
 /// Print the schema as a Markdown table (docs/scenarios.md embeds this output).
@@ -397,6 +418,15 @@ int run_cli(int argc, char** argv) {
                   "A base run (e.g. no_new_policy, same seed): adds the cost per percentage point "
                   "of share gained by 2032");
 
+  std::string report_path;
+  auto* report_cmd = app.add_subcommand(
+      "report", "Write a self-contained HTML report of a batch file (scorecard and charts)");
+  report_cmd->add_option("file", report_path, "Batch file written by `nisim batch`")->required();
+  report_cmd->add_option("-o,--output", out_path, "Output HTML file (written atomically)")
+      ->required();
+  report_cmd->add_flag("--force", force, "Overwrite an existing output file");
+  report_cmd->add_flag("-q,--quiet", quiet, "Print nothing on success");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -429,6 +459,20 @@ int run_cli(int argc, char** argv) {
         return 0;
       }
       return kpi_in_child(kpi_path, against_path);
+    }
+    if (app.got_subcommand("report")) {
+      nisim::check_output_target(out_path, force, false);
+      nisim::check_not_input(out_path, {report_path});
+      if (w.mpi) {
+        make_report(report_path, out_path, force, quiet);
+        return 0;
+      }
+      try {
+        return in_child([&] { make_report(report_path, out_path, force, quiet); }, report_path);
+      } catch (const nisim::Error&) {  // the child crashed: remove its temporary file
+        nisim::h5::remove_stale_temps(out_path);
+        throw;
+      }
     }
     if (app.got_subcommand("attribute")) {
       nisim::check_output_target(out_path, force, false);

@@ -13,6 +13,7 @@ packages=(
   python3 python3-h5py python3-numpy python3-matplotlib python3-xarray python3-h5netcdf
   python3-pandas python3-pytest
   python3-pip python3-setuptools python3-wheel python3-venv   # pip install ./python (docs/python.md), offline
+  chromium chromium-driver python3-selenium
 )
 if [ "${1:-}" = "--ci" ]; then
   packages+=(clang clang-format clang-tidy libclang-rt-14-dev)
