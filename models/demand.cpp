@@ -11,12 +11,12 @@
 namespace nisim::hk {
 
 DemandParams::DemandParams() {
-  // Section 3.9: no demand shock unless a scenario sets one. The competitor price falls 0.35% a
+  // Section 3.9: no demand shock unless a scenario sets one. The competitor price falls 0.25% a
   // year against Hong Kong's, calibrated so that with no new policy the mean manufacturing price
   // over 2016-2024 stays 1, the constant price the TFP drift was calibrated at
   // (tools/calibrate_competitor_price.sh; docs/calibration.md).
   level = {{2016}, {1.0}};
-  competitor_growth = {{2016}, {-0.0035}};
+  competitor_growth = {{2016}, {-0.0025}};
 }
 
 void bind_demand_params(DemandParams& p, ParamBinder& b) {
@@ -36,7 +36,7 @@ void bind_demand_params(DemandParams& p, ParamBinder& b) {
   b.series(
       "demand.competitor_growth", p.competitor_growth,
       {"1/year", -0.5, 0.5,
-       "growth of the Mainland/GBA competitor price; calibrated -0.35%, range -2% to +1% (3.9)"});
+       "growth of the Mainland/GBA competitor price; calibrated -0.25%, range -2% to +1% (3.9)"});
 }
 
 std::optional<DemandParamProblem> demand_param_problem(const DemandParams& p) {
