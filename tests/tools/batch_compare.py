@@ -42,7 +42,7 @@ def single_process_batch(nisim_bin: Path, batch: Path, out: Path) -> Path:
     return out
 
 
-def journal_records(journal: Path, years: int = 7, variables: int = 12, indicators: int = 10) -> int:
+def journal_records(journal: Path, years: int = 7, variables: int = 13, indicators: int = 10) -> int:
     """Complete records in a journal (engine/journal.hpp format) for the small scenario."""
     if not journal.exists():
         return 0
