@@ -25,10 +25,7 @@ class BatchTest : public test::TempDirTest {
  protected:
   void SetUp() override {
     TempDirTest::SetUp();
-    const fs::path small = fs::path(NISIM_TEST_DATA) / "scenarios" / "small.toml";
-    write("with.toml", "inherit = \"" + small.string() + "\"\n");
-    write("without.toml",
-          "inherit = \"" + small.string() + "\"\n[schemes.nifs]\nenabled = false\n");
+    write_nifs_pair();
     batch_ = write("batch.toml",
                    "[batch]\nreplications = 6\nseed = 4242\nbase = \"without\"\n"
                    "[[scenario]]\nfile = \"with.toml\"\n[[scenario]]\nfile = \"without.toml\"\n");

@@ -25,10 +25,7 @@ class ReportTest : public test::TempDirTest {
  protected:
   void SetUp() override {
     TempDirTest::SetUp();
-    const fs::path small = fs::path(NISIM_TEST_DATA) / "scenarios" / "small.toml";
-    write("with.toml", "inherit = \"" + small.string() + "\"\n");
-    write("without.toml",
-          "inherit = \"" + small.string() + "\"\n[schemes.nifs]\nenabled = false\n");
+    write_nifs_pair();
     const fs::path batch =
         write("batch.toml",
               "[batch]\nreplications = 5\nseed = 777\nbase = \"without\"\n"

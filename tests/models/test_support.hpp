@@ -52,6 +52,15 @@ class TempDirTest : public ::testing::Test {
     std::ofstream(dir_ / name) << text;
     return dir_ / name;
   }
+  /// The scenario pair the batch tests compare: with.toml (tests/data/scenarios/small.toml) and
+  /// without.toml (the same with NIFS off).
+  void write_nifs_pair() {
+    const std::filesystem::path small =
+        std::filesystem::path(NISIM_TEST_DATA) / "scenarios" / "small.toml";
+    write("with.toml", "inherit = \"" + small.string() + "\"\n");
+    write("without.toml",
+          "inherit = \"" + small.string() + "\"\n[schemes.nifs]\nenabled = false\n");
+  }
   std::filesystem::path dir_;
 };
 
