@@ -9,7 +9,8 @@
 // diff_vs_nofma_scalar: the number of sample points whose result differs in any bit from SLEEF's
 // deterministic scalar function with FMA (Sleef_finz_*d1_u10purecfma, where the build has FMA)
 // and without (Sleef_cinz_*d1_u10purec) -- their reproducibility across vector widths and
-// instruction sets.
+// instruction sets; vecmath reports diff_vs_nocontract against itself compiled without FMA
+// contraction (vecmath_nocontract.cpp), which is what a target without FMA computes.
 // nisim::analysis compiles Eigen with EIGEN_DONT_VECTORIZE (PUBLIC, for its small solves); this
 // file times Eigen's vectorised exp and log, so it turns Eigen's SIMD back on for itself. No
 // Eigen type of this file crosses into another translation unit. GCC 12 then reports false
@@ -25,7 +26,9 @@
 #include <cmath>
 #include <cstdint>
 #include <functional>
+#include <iterator>
 #include <string>
+#include <utility>
 #include <vector>
 
 #if defined(NISIM_WITH_SLEEF)
@@ -33,6 +36,7 @@
 #include <sleef.h>
 #endif
 
+#include "bench/vecmath_nocontract.hpp"
 #include "engine/vecmath.hpp"
 
 namespace {
@@ -126,12 +130,10 @@ double bitwise_differences(const ArrayFn& f, const ArrayFn& g, bool exp) {
   return n;
 }
 
-struct References {
-  const ArrayFn* fma = nullptr;    ///< SLEEF's deterministic scalar function with FMA
-  const ArrayFn* nofma = nullptr;  ///< and without
-};
+/// Functions a variant is compared with bit by bit: (counter name, function).
+using References = std::vector<std::pair<std::string, const ArrayFn*>>;
 
-void lane_math(benchmark::State& bs, const ArrayFn& f, bool exp, References ref) {
+void lane_math(benchmark::State& bs, const ArrayFn& f, bool exp, const References& ref) {
   const Accuracy acc = accuracy(f, exp);
   std::vector<double> in(1 << 16), out(in.size());
   for (std::size_t i = 0; i < in.size(); ++i) in[i] = 1.0 + static_cast<double>(i % 1000) * 1e-3;
@@ -143,10 +145,7 @@ void lane_math(benchmark::State& bs, const ArrayFn& f, bool exp, References ref)
   bs.SetItemsProcessed(bs.iterations() * static_cast<std::int64_t>(in.size()));
   bs.counters["max_ulp"] = acc.max_ulp;
   bs.counters["max_rel_err"] = acc.max_rel;
-  if (ref.fma != nullptr) bs.counters["diff_vs_fma_scalar"] = bitwise_differences(f, *ref.fma, exp);
-  if (ref.nofma != nullptr) {
-    bs.counters["diff_vs_nofma_scalar"] = bitwise_differences(f, *ref.nofma, exp);
-  }
+  for (const auto& [counter, g] : ref) bs.counters[counter] = bitwise_differences(f, *g, exp);
 }
 
 struct Variant {
@@ -158,6 +157,9 @@ std::vector<Variant> variants() {
   std::vector<Variant> v;
   v.push_back({"vecmath", per_element([](double x) { return nisim::vecmath::exp(x); }),
                per_element([](double x) { return nisim::vecmath::log(x); })});
+  // The same functions compiled without FMA contraction (vecmath_nocontract.cpp).
+  v.push_back({"vecmath_nocontract", nisim::bench::vecmath_exp_nocontract,
+               nisim::bench::vecmath_log_nocontract});
   v.push_back({"eigen", by_chunks([](const double* x, double* y) {
                  Eigen::Map<Lanes> ys(y);
                  ys = Eigen::Map<const Lanes>(x).exp();
@@ -214,17 +216,26 @@ std::vector<Variant> variants() {
 
 int register_lane_math() {
   static const std::vector<Variant> all = variants();
-  const Variant* fma = nullptr;
-  const Variant* nofma = nullptr;
+  const auto find = [](const char* name) -> const Variant* {
+    for (const Variant& v : all) {
+      if (v.name == name) return &v;
+    }
+    return nullptr;
+  };
+  // SLEEF variants against SLEEF's deterministic scalar functions; vecmath against itself
+  // compiled without contraction (which is what a build without FMA computes).
+  const std::pair<const char*, const char*> pairs[] = {{"sleef_", "sleef_scalar_purecfma_u10"},
+                                                       {"sleef_", "sleef_scalar_purec_u10"},
+                                                       {"vecmath", "vecmath_nocontract"}};
+  const char* counters[] = {"diff_vs_fma_scalar", "diff_vs_nofma_scalar", "diff_vs_nocontract"};
   for (const Variant& v : all) {
-    if (v.name == "sleef_scalar_purecfma_u10") fma = &v;
-    if (v.name == "sleef_scalar_purec_u10") nofma = &v;
-  }
-  for (const Variant& v : all) {
-    const bool sleef = v.name.rfind("sleef_", 0) == 0;
     References ref_exp, ref_log;
-    if (sleef && fma != nullptr) ref_exp.fma = &fma->exp, ref_log.fma = &fma->log;
-    if (sleef && nofma != nullptr) ref_exp.nofma = &nofma->exp, ref_log.nofma = &nofma->log;
+    for (std::size_t k = 0; k < std::size(pairs); ++k) {
+      const Variant* r = find(pairs[k].second);
+      if (r == nullptr || v.name.rfind(pairs[k].first, 0) != 0) continue;
+      if (r->exp) ref_exp.emplace_back(counters[k], &r->exp);
+      ref_log.emplace_back(counters[k], &r->log);
+    }
     if (v.exp) {
       benchmark::RegisterBenchmark(
           ("BM_LaneExp/" + v.name).c_str(),
