@@ -1,4 +1,3 @@
-#!/usr/bin/python3
 """The firm table, parameters and base-year population of the numpy peer (bench/peer_numpy.py).
 
 FirmTable has the columns and dtypes of FirmTable in models/firms.hpp; Params the defaults of
