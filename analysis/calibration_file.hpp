@@ -71,6 +71,8 @@ struct Calibration {
   std::vector<Moment> moments;
   std::vector<ObservedData> data;  ///< every data file the moments read
   SourcePos pos;                   ///< the [calibration] table
+  /// `--set key=value` from the command line, applied to the scenario after its file is read
+  std::vector<Override> overrides;
 };
 
 /// Read and check a calibration file and the data files it names (every row of each checked).

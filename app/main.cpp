@@ -256,6 +256,17 @@ void print_summary(const nisim::hk::RunResult& r, const std::string& out) {
 
 /// mpirun binds each rank to one core by default (for 2 ranks or fewer): then a rank's threads
 /// share that core. Say so once, from rank 0 (docs/cluster.md, "Sizing ranks and threads").
+/// --replications N for attribute (at least 1) and calibrate (at least 2, for the moments'
+/// variance): the same range as the file's key, else a usage error (exit 2).
+std::int64_t checked_replications(std::int64_t n, std::int64_t min, std::int64_t max) {
+  if (n < min || n > max) {
+    throw nisim::Error(nisim::ExitCode::usage,
+                       "--replications " + std::to_string(n) + ": expected an integer in [" +
+                           std::to_string(min) + ", " + std::to_string(max) + "]");
+  }
+  return n;
+}
+
 void warn_if_bound(int threads) {
   const nisim::World& w = nisim::world();
   if (!w.mpi || w.rank != 0) return;
@@ -394,6 +405,9 @@ int run_cli(int argc, char** argv) {
       ->required();
   attribute->add_option("--threads", threads, "Worker threads, one run each (0 = all cores)")
       ->check(CLI::Range(0, 4096));
+  attribute->add_option("--set", set_args, set_help)->allow_extra_args(false);
+  attribute->add_option("--replications", replications,
+                        "Replications per coalition (replaces [attribution] replications)");
   attribute->add_flag("--force", force, "Overwrite an existing output file");
   attribute->add_flag("-q,--quiet", quiet, "No progress and no table");
 
@@ -405,6 +419,9 @@ int run_cli(int argc, char** argv) {
   calib->add_option("-o,--output", out_path, "Output HDF5 file (FIT.h5)")->required();
   calib->add_option("--threads", threads, "Worker threads, one run each (0 = all cores)")
       ->check(CLI::Range(0, 4096));
+  calib->add_option("--set", set_args, set_help)->allow_extra_args(false);
+  calib->add_option("--replications", replications,
+                    "Runs per evaluation (replaces [calibration] replications)");
   calib->add_flag("--force", force, "Overwrite an existing output file");
   calib->add_flag("-q,--quiet", quiet, "No progress and no summary");
 
@@ -476,7 +493,11 @@ int run_cli(int argc, char** argv) {
     }
     if (app.got_subcommand("attribute")) {
       nisim::check_output_target(out_path, force, false);
-      const nisim::hk::Attribution a = nisim::hk::load_attribution(attribution_path);
+      nisim::hk::Attribution a = nisim::hk::load_attribution(attribution_path);
+      a.overrides = nisim::parse_overrides(set_args);
+      if (replications != k_no_replications) {
+        a.replications = checked_replications(replications, 1, 1'000'000);
+      }
       nisim::hk::AttributionOptions options;
       options.threads = threads;
       options.force = force;
@@ -495,7 +516,11 @@ int run_cli(int argc, char** argv) {
     }
     if (app.got_subcommand("calibrate")) {
       nisim::check_output_target(out_path, force, false);
-      const nisim::hk::Calibration c = nisim::hk::load_calibration(calib_path);
+      nisim::hk::Calibration c = nisim::hk::load_calibration(calib_path);
+      c.overrides = nisim::parse_overrides(set_args);
+      if (replications != k_no_replications) {
+        c.replications = checked_replications(replications, 2, 100'000);
+      }
       std::vector<std::filesystem::path> inputs = {calib_path, c.scenario};
       for (const auto& d : c.data) inputs.push_back(d.path);
       nisim::check_not_input(out_path, inputs);
