@@ -33,6 +33,7 @@
 
 #include "analysis/observed_data.hpp"
 #include "engine/batch_file.hpp"
+#include "engine/overrides.hpp"
 
 namespace nisim::hk {
 

@@ -95,9 +95,14 @@ int kpi_in_child(const std::string& path, const std::string& against) {
 }
 
 /// `nisim report`: read the batch, write the page atomically (docs/report.md).
-void make_report(const std::string& path, const std::string& out, bool force, bool quiet) {
+void make_report(const std::string& path, const std::string& attribution, const std::string& out,
+                 bool force, bool quiet) {
   namespace report = nisim::hk::report;
-  const report::BatchReport r = report::read_batch_report(path);
+  report::BatchReport r = report::read_batch_report(path);
+  if (!attribution.empty()) {
+    r.attribution = report::read_attribution_panel(attribution);
+    r.has_attribution = true;
+  }
   report::write_text_atomic(out, report::render_html(r), force);
   if (!quiet) {
     std::printf("nisim report: %zu scenarios, %lld replications, base %s; wrote %s\n",
@@ -439,6 +444,9 @@ int run_cli(int argc, char** argv) {
   auto* report_cmd = app.add_subcommand(
       "report", "Write a self-contained HTML report of a batch file (scorecard and charts)");
   report_cmd->add_option("file", report_path, "Batch file written by `nisim batch`")->required();
+  std::string report_attribution;
+  report_cmd->add_option("--attribution", report_attribution,
+                         "An attribution file written by `nisim attribute`: adds its panel");
   report_cmd->add_option("-o,--output", out_path, "Output HTML file (written atomically)")
       ->required();
   report_cmd->add_flag("--force", force, "Overwrite an existing output file");
@@ -479,13 +487,15 @@ int run_cli(int argc, char** argv) {
     }
     if (app.got_subcommand("report")) {
       nisim::check_output_target(out_path, force, false);
-      nisim::check_not_input(out_path, {report_path});
+      nisim::check_not_input(out_path, {report_path, report_attribution});
       if (w.mpi) {
-        make_report(report_path, out_path, force, quiet);
+        make_report(report_path, report_attribution, out_path, force, quiet);
         return 0;
       }
       try {
-        return in_child([&] { make_report(report_path, out_path, force, quiet); }, report_path);
+        return in_child(
+            [&] { make_report(report_path, report_attribution, out_path, force, quiet); },
+            report_attribution.empty() ? report_path : report_path + " or " + report_attribution);
       } catch (const nisim::Error&) {  // the child crashed: remove its temporary file
         nisim::h5::remove_stale_temps(out_path);
         throw;
