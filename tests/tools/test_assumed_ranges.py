@@ -101,6 +101,10 @@ max = 0.9
 key = "smart_lines.max_per_firm"
 min = 3
 max = 9
+[[sweep.param]]  # an integer key whose moves the rounding hides: every value runs as 1
+key = "schemes.nifs.approval_lag"
+min = 0.6
+max = 1.4
 """
 
 
@@ -116,7 +120,7 @@ def test_morris_of_the_share_and_of_the_effect(nisim_bin: Path, tmp_path: Path) 
     (tmp_path / "none.toml").write_text(f'inherit = "{SMALL}"\n[schemes.nifs]\nenabled = false\n')
     base = sweep(nisim_bin, tmp_path, "base", SMALL)
     cf = sweep(nisim_bin, tmp_path, "cf", tmp_path / "none.toml")
-    r = tool("morris", base, cf, "--top", "3")
+    r = tool("morris", base, cf, "--top", "4")
     assert r.returncode == 0, r.stderr
     with h5py.File(base) as f, h5py.File(cf) as g:
         x = f["sweep/design"][()]
@@ -124,14 +128,17 @@ def test_morris_of_the_share_and_of_the_effect(nisim_bin: Path, tmp_path: Path) 
         stored = f["sweep/morris_mu_star"][()]
     # the effect's elementary effects of schemes.nifs.cap, by hand: steps where only it moves
     effects = [(y[k + 1] - y[k]) / ((x[k + 1, 0] - x[k, 0]) / 25.0)
-               for t in range(3) for k in range(4 * t, 4 * t + 3) if x[k + 1, 0] != x[k, 0]]
+               for t in range(3) for k in range(5 * t, 5 * t + 4) if x[k + 1, 0] != x[k, 0]]
     assert len(effects) == 3
     lines = r.stdout.splitlines()
     effect_table = lines[lines.index(next(s for s in lines if "the policy effect" in s)):]
     row = next(s for s in effect_table if "`schemes.nifs.cap`" in s)
     assert float(row.split("|")[3]) == round(float(np.mean(np.abs(effects))), 4)
     share_table = lines[:lines.index(effect_table[0])]
-    for name, mu in zip(("schemes.nifs.cap", "firms.payout", "smart_lines.max_per_firm"), stored):
+    names = ("schemes.nifs.cap", "firms.payout", "smart_lines.max_per_firm",
+             "schemes.nifs.approval_lag")
+    assert stored[3] == 0.0  # the hidden moves: the same scenario, no effect
+    for name, mu in zip(names, stored):
         row = next(s for s in share_table if f"`{name}`" in s)
         assert float(row.split("|")[3]) == round(float(mu), 4)
 

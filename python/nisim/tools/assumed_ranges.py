@@ -167,29 +167,49 @@ def sweep_of(path: Path) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray,
         info = {"seed": int(f.attrs.get("seed", 0)), "replications": int(f.attrs["replications"]),
                 "output": g.attrs.get("output"), "year": int(g.attrs.get("year"))}
     params = sweep_params(text, f"{path} (batch_text)")
+    info["levels"] = int(tomllib.loads(text)["sweep"].get("levels", 4))
     if [p["key"] for p in params] != names:
         raise OutputError(f"{path}: the batch text's parameters differ from the sweep's")
     return names, x, y, mu_star, params, info
 
 
-def elementary_effects(x: np.ndarray, y: np.ndarray, lo: np.ndarray,
-                       hi: np.ndarray) -> list[list[float]]:
+def elementary_effects(x: np.ndarray, y: np.ndarray, lo: np.ndarray, hi: np.ndarray,
+                       levels: int) -> list[list[float]]:
     """Per parameter, the elementary effects of consecutive points of each trajectory (d + 1
-    points, one coordinate changed per step), per unit of the parameter's range."""
+    points, one coordinate moved by +-delta = levels / (2 (levels - 1)) of its range per step),
+    per unit of the parameter's range, as nisim's morris_indices computes them. The file stores
+    each point as run, integer keys rounded: a step whose move the rounding hides changes no
+    stored value, runs the same scenario twice and has an effect of 0; it belongs to the one
+    parameter the trajectory has not moved otherwise."""
     n, d = x.shape
     if n % (d + 1) != 0:
         raise OutputError(f"{n} design points are not trajectories of {d + 1} points")
+    delta = levels / (2.0 * (levels - 1))
     effects: list[list[float]] = [[] for _ in range(d)]
     u = (x - lo) / (hi - lo)
     for t in range(n // (d + 1)):
+        seen, hidden = set(), 0
         for k in range(t * (d + 1), (t + 1) * (d + 1) - 1):
             step = u[k + 1] - u[k]
-            changed = np.flatnonzero(np.abs(step) > 1e-12)
-            if len(changed) != 1:
-                raise OutputError(f"design points {k} and {k + 1} differ in {len(changed)} "
-                                  "parameters; not a Morris trajectory")
+            changed = np.flatnonzero(np.abs(step) > 1e-9)
+            if len(changed) > 1 or (len(changed) == 1 and changed[0] in seen):
+                raise OutputError(f"design points {k} and {k + 1}: not a one-at-a-time move; "
+                                  "not a Morris trajectory")
+            if len(changed) == 0:
+                if y[k + 1] != y[k]:
+                    raise OutputError(f"design points {k} and {k + 1} are the same scenario "
+                                      "but give different outputs")
+                hidden += 1
+                continue
             j = changed[0]
-            effects[j].append((y[k + 1] - y[k]) / step[j])
+            seen.add(j)
+            effects[j].append((y[k + 1] - y[k]) / (np.sign(step[j]) * delta))
+        unmoved = [j for j in range(d) if j not in seen]
+        if len(unmoved) != hidden:
+            raise OutputError(f"trajectory {t} moves {d - len(unmoved)} parameters in "
+                              f"{d - hidden} visible steps; not a Morris trajectory")
+        for j in unmoved:
+            effects[j].append(0.0)
     return effects
 
 
@@ -197,7 +217,7 @@ def morris(base: Path, cf: Path | None, top: int) -> str:
     names, x, y, stored, params, info = sweep_of(base)
     lo = np.array([p["min"] for p in params], dtype=float)
     hi = np.array([p["max"] for p in params], dtype=float)
-    ee = elementary_effects(x, y, lo, hi)
+    ee = elementary_effects(x, y, lo, hi, info["levels"])
     mu_star = np.array([np.mean(np.abs(e)) for e in ee])
     if not np.allclose(mu_star, stored, rtol=1e-9, atol=1e-12):
         raise OutputError(f"{base}: mu* recomputed from the design differs from morris_mu_star")
@@ -208,7 +228,7 @@ def morris(base: Path, cf: Path | None, top: int) -> str:
         if names_cf != names or not np.array_equal(x_cf, x) or info_cf["seed"] != info["seed"] \
                 or info_cf["replications"] != info["replications"]:
             raise OutputError(f"{cf}: not the same design, seed and replications as {base}")
-        ee_d = elementary_effects(x, y - y_cf, lo, hi)
+        ee_d = elementary_effects(x, y - y_cf, lo, hi, info["levels"])
         columns.append(("effect", np.array([np.mean(np.abs(e)) for e in ee_d]),
                         np.array([np.std(e, ddof=1) if len(e) > 1 else np.nan for e in ee_d])))
     runs = x.shape[0] * info["replications"] * (2 if cf is not None else 1)
