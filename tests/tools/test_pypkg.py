@@ -20,7 +20,8 @@ PYTHON = "/usr/bin/python3"
 EXIT_MODULE = 6
 ENTRY_POINTS = ["nisim-fan-chart", "nisim-kpi-table", "nisim-paired-diff", "nisim-plot-share",
                 "nisim-plot-policy", "nisim-sensitivity-chart", "nisim-knowledge-effect",
-                "nisim-attribution-table", "nisim-fit-chart", "nisim-calibration-report"]
+                "nisim-attribution-table", "nisim-fit-chart", "nisim-calibration-report",
+                "nisim-docs-numbers"]
 
 
 @pytest.fixture(scope="session")
