@@ -37,7 +37,7 @@ void bind_nias_params(NiasParams& n, EnterpriseParams& e, ParamBinder& b) {
   b.real("enterprises.investment_sigma", e.investment_sigma,
          {"", 0.0, 4.0, "s.d. of log facility investment; assumed (4.2)"});
   b.real("enterprises.margin_mean", e.margin_mean,
-         {"", -10.0, 10.0, "mean NPV per HK$ invested before grant; calibrated (4.2)"});
+         {"", -10.0, 10.0, "mean NPV per HK$ invested before grant; assumed (4.2)"});
   b.real("enterprises.margin_sigma", e.margin_sigma,
          {"", 0.0, 10.0, "s.d. of that margin; calibrated (4.2)"});
   b.real("enterprises.decide_rate", e.decide_rate,

@@ -19,7 +19,7 @@ void bind_nifs_params(NifsParams& p, ParamBinder& b) {
          {"fraction", 0.0, 1.0, "government share of project cost; 1:2 = 1/3 (4.1)"});
   b.real("schemes.nifs.cap", p.cap, {"HK$ M", 0.0, 1e5, "grant cap per project; HK$ 15 M (4.1)"});
   b.real("schemes.nifs.success_rate", p.success_rate,
-         {"fraction", 0.0, 1.0, "share of applications approved; calibrated: 30/50 lines 2022/23"});
+         {"fraction", 0.0, 1.0, "share of applications approved; estimated (4.1)"});
   b.integer("schemes.nifs.approval_lag", p.approval_lag,
             {"years", 0, 10, "years from application to decision; assumed (4.1)"});
   b.integer("schemes.nifs.build_years", p.build_years,
@@ -39,7 +39,7 @@ void bind_nifs_params(NifsParams& p, ParamBinder& b) {
   b.real("schemes.nifs.cost_sigma", p.cost_sigma,
          {"", 0.0, 3.0, "s.d. of log project cost per line; assumed, range 0-1 (4.1)"});
   b.real("schemes.nifs.uptake_start", p.uptake_start,
-         {"fraction", 0.0, 1.0, "share of planning firms applying at launch; calibrated (4.1)"});
+         {"fraction", 0.0, 1.0, "share of planning firms applying at launch; estimated (4.1)"});
   b.integer("schemes.nifs.uptake_years", p.uptake_years,
             {"years", 0, 50, "years from launch to full uptake; calibrated (4.1)"});
 }

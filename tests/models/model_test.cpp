@@ -162,11 +162,14 @@ TEST(Invariants, NonFiniteValueStopsTheRunNamingPhaseAndFirm) {
   // Wages halving every year and TFP drifting up 20% a year for two centuries drive value added
   // past the range of a double: valid parameters, impossible economy. Rents are held at base,
   // the knowledge channel and the demand side (whose falling prices would absorb the growth,
-  // docs/model.md section 3.9) off, so nothing damps the explosion. The run must stop with a
-  // ModelError naming year, phase and the first firm holding the value, not write NaN.
+  // docs/model.md section 3.9) off, so nothing damps the explosion; the random exit hazards are
+  // 0 so that the firms live long enough whatever the estimated defaults are (at the estimated
+  // mature hazard, 0.076, the last of the 2,000 firms exits before a value overflows). The run
+  // must stop with a ModelError naming year, phase and the first firm holding the value.
   const Scenario sc = test::scenario_text(
       "inherit = \"small.toml\"\n[run]\nhorizon = 2200\n[labour]\nwage_growth = [[2017, -0.5]]\n"
-      "[firms]\ntfp_drift = 0.2\n[land]\nrent_factor_min = 1.0\nrent_factor_max = 1.0\n"
+      "[firms]\ntfp_drift = 0.2\nexit_hazard_young = 0.0\nexit_hazard_mature = 0.0\n"
+      "[land]\nrent_factor_min = 1.0\nrent_factor_max = 1.0\n"
       "[knowledge]\nrd_elasticity = 0.0\ntraining_elasticity = 0.0\n[demand]\nenabled = false\n");
   try {
     run(sc, {});
