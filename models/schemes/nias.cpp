@@ -39,7 +39,7 @@ void bind_nias_params(NiasParams& n, EnterpriseParams& e, ParamBinder& b) {
   b.real("enterprises.margin_mean", e.margin_mean,
          {"", -10.0, 10.0, "mean NPV per HK$ invested before grant; assumed (4.2)"});
   b.real("enterprises.margin_sigma", e.margin_sigma,
-         {"", 0.0, 10.0, "s.d. of that margin; calibrated (4.2)"});
+         {"", 0.0, 10.0, "s.d. of that margin; assumed (4.2)"});
   b.real("enterprises.decide_rate", e.decide_rate,
          {"1/year", 0.0, 1.0, "chance per year in talks of deciding; assumed (4.2)"});
   b.integer("enterprises.max_talks", e.max_talks,
