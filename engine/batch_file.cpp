@@ -185,7 +185,8 @@ class BatchParser : TomlInput {
     for (auto&& [name, value] : *table) {
       const std::string key = "parameters." + std::string(name.str());
       if (key == "parameters.fit") {
-        p.fit = path_.parent_path() / checked_path(value, string(value, key), key);
+        p.fit =
+            (path_.parent_path() / checked_path(value, string(value, key), key)).lexically_normal();
         p.fit_pos = pos_of(value);
         if (!std::filesystem::is_regular_file(p.fit)) {
           fail(p.fit_pos, "key 'parameters.fit': no such file: " + p.fit.string() +
