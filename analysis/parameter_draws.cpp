@@ -101,7 +101,7 @@ Eigen::MatrixXd covariance_factor(const Eigen::MatrixXd& c, const std::string& w
   const Eigen::LLT<Eigen::MatrixXd> llt(c);
   if (llt.info() == Eigen::Success) return llt.matrixL();
   const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(c);
-  const Eigen::VectorXd l = eig.eigenvalues();
+  const Eigen::VectorXd& l = eig.eigenvalues();
   const double scale = std::max(1e-300, l.cwiseAbs().maxCoeff());
   if (l.minCoeff() < -1e-9 * scale) {
     throw ScenarioError(where + ": the covariance is not positive semi-definite (eigenvalue " +
