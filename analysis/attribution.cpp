@@ -161,6 +161,8 @@ struct Prepared {
 Prepared prepare(const Attribution& a) {
   Scenario base = load_scenario(a.base);
   Scenario cf = load_scenario(a.counterfactual);
+  apply_overrides(base, a.overrides);
+  apply_overrides(cf, a.overrides);
   for (const auto& [key, value] : a.set) {
     for (const AttributionGroup& g : a.groups) {
       if (g.off.contains(key)) {

@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "analysis/shapley.hpp"
+#include "engine/overrides.hpp"
 #include "engine/scenario.hpp"
 
 namespace nisim::hk {
@@ -58,6 +59,9 @@ struct Attribution {
   std::int64_t permutations = 0;  ///< 0: exact Shapley over 2^k coalitions
   bool common_random_numbers = true;
   KeyValues set;  ///< keys set in the base, the counterfactual and every coalition
+  /// `--set key=value` from the command line, applied to the base and the counterfactual after
+  /// their files are read (and recorded in their texts in the output)
+  std::vector<Override> overrides;
   std::vector<AttributionGroup> groups;
   SourcePos pos;  ///< the [attribution] table
 };

@@ -224,6 +224,7 @@ int optimise(Problem& pr, nlopt_algorithm algorithm, std::int64_t budget, std::v
 /// draws make the years before identical), with shocks after it dropped.
 Scenario calibration_scenario(const Calibration& c, int& base_year) {
   Scenario sc = load_scenario(c.scenario);
+  apply_overrides(sc, c.overrides);
   const Params p = validate(sc);
   base_year = static_cast<int>(p.base_year);
   int last = base_year + 1;

@@ -33,6 +33,7 @@
 
 #include "analysis/observed_data.hpp"
 #include "engine/batch_file.hpp"
+#include "engine/overrides.hpp"
 
 namespace nisim::hk {
 
@@ -71,6 +72,8 @@ struct Calibration {
   std::vector<Moment> moments;
   std::vector<ObservedData> data;  ///< every data file the moments read
   SourcePos pos;                   ///< the [calibration] table
+  /// `--set key=value` from the command line, applied to the scenario after its file is read
+  std::vector<Override> overrides;
 };
 
 /// Read and check a calibration file and the data files it names (every row of each checked).

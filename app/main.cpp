@@ -109,9 +109,14 @@ void print_variance_split(const nisim::hk::BatchSummary& s) {
 }
 
 /// `nisim report`: read the batch, write the page atomically (docs/report.md).
-void make_report(const std::string& path, const std::string& out, bool force, bool quiet) {
+void make_report(const std::string& path, const std::string& attribution, const std::string& out,
+                 bool force, bool quiet) {
   namespace report = nisim::hk::report;
-  const report::BatchReport r = report::read_batch_report(path);
+  report::BatchReport r = report::read_batch_report(path);
+  if (!attribution.empty()) {
+    r.attribution = report::read_attribution_panel(attribution);
+    r.has_attribution = true;
+  }
   report::write_text_atomic(out, report::render_html(r), force);
   if (!quiet) {
     std::printf("nisim report: %zu scenarios, %lld replications, base %s; wrote %s\n",
@@ -270,6 +275,17 @@ void print_summary(const nisim::hk::RunResult& r, const std::string& out) {
 
 /// mpirun binds each rank to one core by default (for 2 ranks or fewer): then a rank's threads
 /// share that core. Say so once, from rank 0 (docs/cluster.md, "Sizing ranks and threads").
+/// --replications N for attribute (at least 1) and calibrate (at least 2, for the moments'
+/// variance): the same range as the file's key, else a usage error (exit 2).
+std::int64_t checked_replications(std::int64_t n, std::int64_t min, std::int64_t max) {
+  if (n < min || n > max) {
+    throw nisim::Error(nisim::ExitCode::usage,
+                       "--replications " + std::to_string(n) + ": expected an integer in [" +
+                           std::to_string(min) + ", " + std::to_string(max) + "]");
+  }
+  return n;
+}
+
 void warn_if_bound(int threads) {
   const nisim::World& w = nisim::world();
   if (!w.mpi || w.rank != 0) return;
@@ -415,6 +431,9 @@ int run_cli(int argc, char** argv) {
       ->required();
   attribute->add_option("--threads", threads, "Worker threads, one run each (0 = all cores)")
       ->check(CLI::Range(0, 4096));
+  attribute->add_option("--set", set_args, set_help)->allow_extra_args(false);
+  attribute->add_option("--replications", replications,
+                        "Replications per coalition (replaces [attribution] replications)");
   attribute->add_flag("--force", force, "Overwrite an existing output file");
   attribute->add_flag("-q,--quiet", quiet, "No progress and no table");
 
@@ -426,6 +445,9 @@ int run_cli(int argc, char** argv) {
   calib->add_option("-o,--output", out_path, "Output HDF5 file (FIT.h5)")->required();
   calib->add_option("--threads", threads, "Worker threads, one run each (0 = all cores)")
       ->check(CLI::Range(0, 4096));
+  calib->add_option("--set", set_args, set_help)->allow_extra_args(false);
+  calib->add_option("--replications", replications,
+                    "Runs per evaluation (replaces [calibration] replications)");
   calib->add_flag("--force", force, "Overwrite an existing output file");
   calib->add_flag("-q,--quiet", quiet, "No progress and no summary");
 
@@ -443,6 +465,9 @@ int run_cli(int argc, char** argv) {
   auto* report_cmd = app.add_subcommand(
       "report", "Write a self-contained HTML report of a batch file (scorecard and charts)");
   report_cmd->add_option("file", report_path, "Batch file written by `nisim batch`")->required();
+  std::string report_attribution;
+  report_cmd->add_option("--attribution", report_attribution,
+                         "An attribution file written by `nisim attribute`: adds its panel");
   report_cmd->add_option("-o,--output", out_path, "Output HTML file (written atomically)")
       ->required();
   report_cmd->add_flag("--force", force, "Overwrite an existing output file");
@@ -483,13 +508,15 @@ int run_cli(int argc, char** argv) {
     }
     if (app.got_subcommand("report")) {
       nisim::check_output_target(out_path, force, false);
-      nisim::check_not_input(out_path, {report_path});
+      nisim::check_not_input(out_path, {report_path, report_attribution});
       if (w.mpi) {
-        make_report(report_path, out_path, force, quiet);
+        make_report(report_path, report_attribution, out_path, force, quiet);
         return 0;
       }
       try {
-        return in_child([&] { make_report(report_path, out_path, force, quiet); }, report_path);
+        return in_child(
+            [&] { make_report(report_path, report_attribution, out_path, force, quiet); },
+            report_attribution.empty() ? report_path : report_path + " or " + report_attribution);
       } catch (const nisim::Error&) {  // the child crashed: remove its temporary file
         nisim::h5::remove_stale_temps(out_path);
         throw;
@@ -497,7 +524,11 @@ int run_cli(int argc, char** argv) {
     }
     if (app.got_subcommand("attribute")) {
       nisim::check_output_target(out_path, force, false);
-      const nisim::hk::Attribution a = nisim::hk::load_attribution(attribution_path);
+      nisim::hk::Attribution a = nisim::hk::load_attribution(attribution_path);
+      a.overrides = nisim::parse_overrides(set_args);
+      if (replications != k_no_replications) {
+        a.replications = checked_replications(replications, 1, 1'000'000);
+      }
       nisim::hk::AttributionOptions options;
       options.threads = threads;
       options.force = force;
@@ -516,7 +547,11 @@ int run_cli(int argc, char** argv) {
     }
     if (app.got_subcommand("calibrate")) {
       nisim::check_output_target(out_path, force, false);
-      const nisim::hk::Calibration c = nisim::hk::load_calibration(calib_path);
+      nisim::hk::Calibration c = nisim::hk::load_calibration(calib_path);
+      c.overrides = nisim::parse_overrides(set_args);
+      if (replications != k_no_replications) {
+        c.replications = checked_replications(replications, 2, 100'000);
+      }
       std::vector<std::filesystem::path> inputs = {calib_path, c.scenario};
       for (const auto& d : c.data) inputs.push_back(d.path);
       nisim::check_not_input(out_path, inputs);

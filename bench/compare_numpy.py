@@ -101,6 +101,11 @@ def main(argv: list[str] | None = None) -> int:
                          "numpy repeat (default 0.5)")
     ap.add_argument("--repeats", type=int, default=3,
                     help="repeats of each measurement, nisim and numpy, best kept (default 3)")
+    ap.add_argument("--block", type=int, default=peer_numpy.DEFAULT_BLOCK,
+                    help=f"rows per block of the numpy peer (default {peer_numpy.DEFAULT_BLOCK})")
+    ap.add_argument("--normals", choices=peer_numpy.NORMALS, default=peer_numpy.DEFAULT_NORMALS,
+                    help="how the numpy peer draws its normals "
+                         f"(default {peer_numpy.DEFAULT_NORMALS})")
     ap.add_argument("--json", type=Path, metavar="OUT", help="also write the numbers to OUT")
     args = ap.parse_args(argv)
 
@@ -125,7 +130,8 @@ def main(argv: list[str] | None = None) -> int:
         row["nisim_1"] = rates[1]["items_per_second"]
         row["nisim_all"] = rates[all_cores]["items_per_second"]
         row["numpy_load_avg_before"] = os.getloadavg()[0]
-        row["numpy"] = peer_numpy.measure(n, args.repeats, args.min_time)
+        row["numpy"] = peer_numpy.measure(n, args.repeats, args.min_time, block=args.block,
+                                          normals=args.normals)
         rows.append(row)
         print(f"n = {n}: numpy {row['numpy']:.3g}, nisim 1 thread {row['nisim_1']:.3g}, "
               f"{all_cores} threads {row['nisim_all']:.3g} firm updates/s", file=sys.stderr)
@@ -141,6 +147,7 @@ def main(argv: list[str] | None = None) -> int:
             "nisim_bench_mtime_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ",
                                                    time.gmtime(bench.stat().st_mtime)),
             "min_time": args.min_time, "numpy_repeats": args.repeats,
+            "numpy_block": args.block, "numpy_normals": args.normals,
             "unit": "firm updates per second", "rows": rows,
         }
         args.json.write_text(json.dumps(doc, indent=2) + "\n")

@@ -1,17 +1,28 @@
 #!/usr/bin/python3
 """Numpy peer of nisim's yearly firm update (the BM_FirmUpdate benchmark).
 
-The same per-year equations as models/firms.cpp (update_firm_rows, KernelConstants;
-docs/model.md eqs. 3.2a-e, 3.3a-c, 3.4b-d, 3.6a) on the same struct-of-arrays firm table
-(FirmTable in models/firms.hpp: same columns, same dtypes), written as vectorised numpy the
-way a capable economist would write it: preallocated arrays, in-place ufuncs with ``out=``,
-``np.take`` for the sector and line lookups, and numpy's own ``Generator`` for the draws.
+The same per-year equations as models/firms.cpp (update_firm_rows, KernelConstants,
+update_chunk; docs/model.md eqs. 3.2a-e, 3.3a-c, 3.4a-c and e, 3.6a, 3.8e, 3.9d) on the same
+struct-of-arrays firm table (FirmTable in models/firms.hpp: same columns, same dtypes),
+written as fast as numpy honestly allows:
+
+* the table is updated in blocks of `block` rows (16,384 by default, chosen by measurement,
+  docs/performance.md), so that each of the ~70 whole-array passes of a block works on
+  operands in the core's L2 cache instead of streaming the whole table through memory
+  ~70 times;
+* every pass is an in-place ufunc with ``out=`` into scratch allocated once (no temporaries);
+* the per-sector and per-site terms of the year are folded into small tables once per update
+  (as KernelConstants does) and looked up with one ``np.take`` per table and block;
+* float64 throughout, and numpy's own ``Generator`` filling preallocated arrays:
+  per firm two standard normals (TFP shock, line-gain noise) and one uniform (exit), as nisim.
 
 It is not meant to reproduce nisim's numbers draw for draw: nisim keys one Philox block to
-each firm-year and takes both normals from one Box-Muller pair, this peer draws from
-``np.random.default_rng(seed)``. Everything else -- parameters, initial population, the
-benchmark's set-up (year 2017, n firms, 10.65 n persons engaged) and the in-place repetition
-of the update -- follows nisim.
+each firm-year and takes both normals from one Box-Muller pair; this peer draws from one
+``np.random.Generator`` stream (PCG64 by default). Everything else -- parameters, initial
+population, the benchmark's set-up (year 2017, n firms, 10.65 n persons engaged) and the in-place
+repetition of the update -- follows nisim. The land market and the demand side are not part of
+the peer: its environment has every site's floor factor 1, rents at base and last year's
+prices at their base level, which changes values, not the work per firm.
 
     /usr/bin/python3 bench/peer_numpy.py --firms 1000000 --repeats 3
 
@@ -22,332 +33,282 @@ from __future__ import annotations
 import argparse
 import math
 import time
-from dataclasses import dataclass, field
 
 import numpy as np
 
-# models/params.hpp: k_sector_names, k_first_strategic_sector, k_sites.
-SECTOR_NAMES = (
-    "food",
-    "textiles_clothing",
-    "printing_publishing",
-    "metals_machinery",
-    "electronics",
-    "chemicals_plastics",
-    "other",
-    "life_health_tech",
-    "ai_data",
-    "advanced_mfg_new_energy",
-)
-N_SECTORS = len(SECTOR_NAMES)
-FIRST_STRATEGIC_SECTOR = 7
+from peer_numpy_table import (  # the peer's table and parameters (bench/peer_numpy_table.py)
+    DEFAULT_SECTORS, FIRST_STRATEGIC_SECTOR, INDUSTRIAL_BUILDINGS, INNOPARK_ESTATES, N_SECTORS,
+    N_SITES, SECTOR_NAMES, Environment, FirmTable, Params, SectorParams, environment, series_at,
+    synthesise_firms)
 
+__all__ = [  # the update and its benchmark, and the table and parameters it re-exports
+    "DEFAULT_BLOCK", "DEFAULT_NORMALS", "DEFAULT_SECTORS", "FIRST_STRATEGIC_SECTOR",
+    "INDUSTRIAL_BUILDINGS", "INNOPARK_ESTATES", "N_SECTORS", "N_SITES", "NORMALS", "SECTOR_NAMES",
+    "Environment", "FirmTable", "FirmUpdate", "Params", "SectorParams", "benchmark_setup",
+    "environment", "measure", "restore", "series_at", "synthesise_firms"]
 
-@dataclass(frozen=True)
-class SectorParams:
-    """One sector's parameters (struct SectorParams, models/params.hpp)."""
-
-    firm_share: float
-    size_median: float
-    entry_share: float
-    tfp_drift_extra: float
-    floor_per_worker: float
-
-
-# Params::default_sectors() in models/params.cpp, same order as SECTOR_NAMES.
-DEFAULT_SECTORS = (
-    SectorParams(0.15, 5.0, 0.14, 0.0, 45.0),
-    SectorParams(0.12, 5.0, 0.08, 0.0, 40.0),
-    SectorParams(0.25, 4.0, 0.20, 0.0, 35.0),
-    SectorParams(0.17, 4.5, 0.15, 0.0, 45.0),
-    SectorParams(0.08, 6.0, 0.08, 0.0, 40.0),
-    SectorParams(0.06, 5.0, 0.05, 0.0, 50.0),
-    SectorParams(0.12, 4.0, 0.12, 0.0, 40.0),
-    SectorParams(0.02, 8.0, 0.07, 0.0, 60.0),
-    SectorParams(0.01, 8.0, 0.05, 0.0, 60.0),
-    SectorParams(0.02, 8.0, 0.06, 0.0, 60.0),
-)
-
-
-def series_at(series: tuple[tuple[int, ...], tuple[float, ...]], year: int) -> float:
-    """Value in force at `year` (Series::at, engine/params.cpp): the last point at or before
-    `year`, or the first point if `year` precedes them all."""
-    years, values = series
-    k = int(np.searchsorted(years, year, side="right"))
-    return values[max(k, 1) - 1]
-
-
-@dataclass
-class Params:
-    """Defaults of nisim::hk::Params: scalars from the member initialisers in
-    models/params.hpp, the series from Params::Params() and the sectors from
-    Params::default_sectors() in models/params.cpp. Units as there (HK$ M, persons, 1/year)."""
-
-    # Run (section 2.1)
-    seed: int = 20240916
-    base_year: int = 2016
-    horizon: int = 2040
-    # Macro (section 3.5)
-    gdp_base: float = 2_418_000.0
-    mfg_share_base: float = 0.011
-    real_growth: tuple = (
-        (2017, 2018, 2019, 2020, 2021, 2022, 2023, 2024, 2025, 2026, 2031),
-        (0.038, 0.030, -0.017, -0.065, 0.064, -0.035, 0.032, 0.025, 0.025, 0.029, 0.025),
-    )
-    inflation: tuple = ((2017, 2018, 2019, 2025), (0.017, 0.037, 0.020, 0.025))
-    # Labour (section 3.3)
-    wage_growth: tuple = ((2017,), (0.030,))
-    # Firms (sections 3.1-3.4)
-    firm_count: int = 8600
-    employment: float = 91_600.0
-    size_sigma: float = 1.3
-    alpha: float = 0.25
-    beta: float = 0.60
-    user_cost: float = 0.15
-    tfp_drift: float = 0.0195
-    tfp_sigma: float = 0.02
-    adjust_speed: float = 0.3
-    cash_init: float = 0.15
-    payout: float = 0.6
-    credit_limit: float = 0.5
-    exit_hazard_young: float = 0.18
-    exit_hazard_mature: float = 0.04
-    young_age: int = 4
-    entry_rate: float = 0.04
-    entrant_size_median: float = 3.0
-    entrant_size_sigma: float = 1.0
-    # Smart production lines (section 3.4)
-    line_cost: float = 15.0
-    line_output_gain: float = 0.22
-    line_gain_decay: float = 0.5
-    line_max: int = 6
-    line_horizon: float = 10.0
-    discount_rate: float = 0.08
-    line_noise_sigma: float = 0.5
-    # New Industrialisation Funding Scheme (section 4.1)
-    nifs_enabled: bool = True
-    nifs_start: int = 2020
-    nifs_end: int = 2040
-    nifs_share: float = 1.0 / 3.0
-    nifs_cap: float = 15.0
-    sectors: tuple[SectorParams, ...] = field(default=DEFAULT_SECTORS)
-
-
-@dataclass
-class Environment:
-    """Prices and terms every firm faces in a year (FirmEnvironment, models/firms.hpp)."""
-
-    year: int
-    wage: float  # w, HK$ M per person per year
-    line_grant: float = 0.0  # grant per smart line, HK$ M
-
-
-class FirmTable:
-    """Struct of arrays with FirmTable's columns and dtypes (models/firms.hpp)."""
-
-    COLUMNS = (
-        ("id", np.uint64),
-        ("sector", np.uint8),
-        ("site", np.uint8),
-        ("employment", np.float64),
-        ("capital", np.float64),
-        ("log_tfp", np.float64),
-        ("value_added", np.float64),
-        ("cash", np.float64),
-        ("floor_space", np.float64),
-        ("subsidy", np.float64),
-        ("smart_lines", np.int32),
-        ("age", np.int32),
-        ("new_lines", np.uint8),
-        ("exiting", np.uint8),
-    )
-
-    def __init__(self, n: int) -> None:
-        for name, dtype in self.COLUMNS:
-            setattr(self, name, np.zeros(n, dtype=dtype))
-
-    def __len__(self) -> int:
-        return len(self.id)
-
-    def copy(self) -> "FirmTable":
-        t = FirmTable(0)
-        for name, _ in self.COLUMNS:
-            setattr(t, name, getattr(self, name).copy())
-        return t
-
-
-def log_tfp_for_size(employment: np.ndarray, wage: float, p: Params) -> np.ndarray:
-    """Log TFP at which a firm of `employment` persons is at its optimum (inverse of eqs.
-    3.2b-c; log_tfp_for_size in models/firms.cpp)."""
-    log_va = np.log(wage * employment / p.beta)
-    c0 = p.alpha * math.log(p.alpha / p.user_cost) + p.beta * math.log(p.beta / wage)
-    return (1.0 - p.alpha - p.beta) * log_va - c0
-
-
-def synthesise_firms(p: Params, rng: np.random.Generator) -> tuple[FirmTable, float]:
-    """Base-year population (section 3.1; synthesise_firms and init_firm_row in
-    models/firms.cpp). Returns the table and the calibrated base wage w0."""
-    n = int(p.firm_count)
-    f = FirmTable(n)
-    f.id[:] = np.arange(1, n + 1, dtype=np.uint64)
-    # Sector by cumulative firm shares: the first s with u < cumulative[s] (sector_for).
-    cumulative = np.cumsum([s.firm_share for s in p.sectors])
-    sector = np.minimum(np.searchsorted(cumulative, rng.random(n), side="right"), N_SECTORS - 1)
-    f.sector[:] = sector
-    # Size lognormal around the sector median, scaled to total employment.
-    log_median = np.log([s.size_median for s in p.sectors])
-    size = np.exp(log_median[sector] + p.size_sigma * rng.standard_normal(n))
-    size *= p.employment / size.sum()
-    # eq. 3.1a: w0 = beta * s0 * GDP0 / L0 makes base value added equal s0 * GDP0.
-    wage = p.beta * p.mfg_share_base * p.gdp_base / p.employment
-    f.age[:] = (rng.random(n) * 30.0).astype(np.int32)  # uniform on 0..29 years
-    # site_for: traditional sectors in industrial buildings (0), strategic ones in one of the
-    # three innovation parks, equally likely.
-    park = 1 + np.minimum(2, (rng.random(n) * 3.0).astype(np.int64))
-    f.site[:] = np.where(sector < FIRST_STRATEGIC_SECTOR, 0, park)
-    # init_firm_row: every firm at its optimum given its size and the wage.
-    va = wage * size / p.beta  # eq. 3.2c
-    f.employment[:] = size
-    f.capital[:] = p.alpha * va / p.user_cost  # eq. 3.2c: K* = alpha Y* / u
-    f.log_tfp[:] = log_tfp_for_size(size, wage, p)
-    f.value_added[:] = va
-    f.cash[:] = p.cash_init * va  # section 3.3
-    floor_per_worker = np.array([s.floor_per_worker for s in p.sectors])
-    f.floor_space[:] = floor_per_worker[sector] * size  # eq. 3.6a
-    return f, wage
-
-
-def environment(year: int, previous_wage: float, p: Params) -> Environment:
-    """The year's wage and grant terms (set_environment, models/phases.cpp)."""
-    wage = previous_wage * (1.0 + series_at(p.wage_growth, year))  # eq. 3.3d
-    nifs_open = p.nifs_enabled and p.nifs_start <= year <= p.nifs_end
-    grant = min(p.nifs_share * p.line_cost, p.nifs_cap) if nifs_open else 0.0  # eq. 4.1a
-    return Environment(year, wage, grant)
+DEFAULT_BLOCK = 16_384  # rows per block: docs/performance.md, "numpy peer"
+NORMALS = ("box-muller", "ziggurat")  # how the two normals per firm are drawn (FirmUpdate)
+DEFAULT_NORMALS = "box-muller"
 
 
 class FirmUpdate:
     """The yearly firm update (update_firm_rows in models/firms.cpp) for tables of up to n
-    rows, with its scratch arrays allocated once."""
+    rows, block by block, with every scratch array allocated once.
 
-    def __init__(self, n: int, p: Params, rng: np.random.Generator) -> None:
+    `rng` is anything with numpy Generator's ``random(out=)`` (and ``standard_normal(out=)``
+    for ziggurat normals). Per block of m rows and per firm, two standard normals (TFP shock
+    eta_A, line-gain noise eta_nu) and one uniform (exit):
+
+    * ``normals="box-muller"`` (default, as nisim): one ``random`` call fills 3m uniforms
+      [u_1 | u_2 | u_exit]; eta_A = R cos(2 pi u_2), eta_nu = R sin(2 pi u_2) with
+      R = sqrt(-2 ln(1 - u_1)) (1 - u_1 is in (0, 1]);
+    * ``normals="ziggurat"``: ``standard_normal`` fills 2m normals [eta_A | eta_nu], then
+      ``random`` m uniforms u_exit."""
+
+    # Rows of the per-sector table (one np.take per block gives all of them).
+    _BY_SECTOR = ("drift", "log_y_star_0", "lam_inv_rts", "lam_c_l", "lam_c_k", "alpha", "beta",
+                  "log_price", "wage", "log_value_0")
+
+    def __init__(self, n: int, p: Params, rng, block: int = DEFAULT_BLOCK,
+                 normals: str = DEFAULT_NORMALS) -> None:
+        if not 0 <= p.line_max <= 64:
+            raise ValueError("line_max must be in 0..64 (smart_lines.max_per_firm's range)")
+        if normals not in NORMALS:
+            raise ValueError(f"normals must be one of {NORMALS}")
         self.p = p
         self.rng = rng
-        self._z = np.empty(n)  # standard normals / uniforms
-        self._t = np.empty(n)  # general scratch
-        self._log_y_star = np.empty(n)
-        self._log_l = np.empty(n)
-        self._log_k = np.empty(n)
-        self._log_y = np.empty(n)
-        self._profit = np.empty(n)
-        self._b1 = np.empty(n, dtype=bool)
-        self._b2 = np.empty(n, dtype=bool)
-        self._adopt = np.empty(n, dtype=bool)
-        # Per-sector tables (KernelConstants).
-        self.drift = np.array([p.tfp_drift + s.tfp_drift_extra for s in p.sectors])
-        self.floor_per_worker = np.array([s.floor_per_worker for s in p.sectors])
-        # Line tables by lines already installed, k = 0..64 (indices clipped at 64):
-        # gain g_k = g_1 d^k below line_max, 0 at the cap; eq. 3.4d TFP step (1-a-b) ln(1+g_k).
-        rts = 1.0 - p.alpha - p.beta
-        k = np.arange(65)
-        gain = np.where(k < p.line_max, p.line_output_gain * p.line_gain_decay ** k, 0.0)
-        with np.errstate(divide="ignore"):
-            self.log_gain = np.log(gain)  # -inf at the cap: never worth it
-        self.dlog_tfp = rts * np.log1p(gain)
-        # Exit hazard by age after ageing (eq. 3.3c): young below young_age, then mature;
-        # ages beyond the table are clipped onto its last (mature) entry.
+        self.normals = normals
+        self.block = b = max(1, min(int(block), max(n, 1)))
+        f8 = lambda: np.empty(b)  # noqa: E731
+        self._z = np.empty(2 * b)  # the block's normals: TFP shocks, then line-gain noise
+        self._u = np.empty(3 * b)  # uniforms: Box-Muller radius and angle, then exit
+        self._t, self._t2, self._log_l, self._log_k, self._log_y = f8(), f8(), f8(), f8(), f8()
+        self._profit, self._ck = f8(), f8()
+        self._zeros = np.zeros(b)  # max(x, 0) against an array: faster than against a scalar
+        self._sector_idx = np.empty(b, dtype=np.intp)
+        self._site_idx = np.empty(b, dtype=np.intp)
+        self._cell_idx = np.empty(b, dtype=np.intp)  # sector * N_SITES + site
+        self._n_next = np.empty(b, dtype=np.intp)  # lines + projects
+        self._n_next_f = f8()  # the same as float64
+        self._age_idx = np.empty(b, dtype=np.intp)
+        self._by_sector = np.empty((len(self._BY_SECTOR), b))
+        self._floor_pw, self._rent_x = f8(), f8()
+        self._b1 = np.empty(b, dtype=bool)
+        self._b2 = np.empty(b, dtype=bool)
+        self._b3 = np.empty(b, dtype=bool)
         young = int(p.young_age)
-        self.hazard_by_age = np.where(np.arange(young + 1) < young,
+        # Exit hazard by age after ageing (eq. 3.3c), ages clipped onto the last (mature) entry.
+        self.hazard_by_age = np.where(np.arange(max(young, 0) + 1) < young,
                                       p.exit_hazard_young, p.exit_hazard_mature)
 
-    def __call__(self, f: FirmTable, env: Environment) -> None:
+    def constants(self, env: Environment) -> dict:
+        """The year's constants (KernelConstants in models/firms.cpp) and lookup tables."""
         p = self.p
-        n = len(f)
-        z, t = self._z[:n], self._t[:n]
-        log_y_star, log_l, log_k, log_y = (self._log_y_star[:n], self._log_l[:n],
-                                           self._log_k[:n], self._log_y[:n])
-        profit, b1, b2, adopt = self._profit[:n], self._b1[:n], self._b2[:n], self._adopt[:n]
-        alpha, beta, u, w = p.alpha, p.beta, p.user_cost, env.wage
-        rts = 1.0 - alpha - beta
-        lam, credit = p.adjust_speed, p.credit_limit
-        c0 = alpha * (math.log(alpha) - math.log(u)) + beta * (math.log(beta) - math.log(w))
-        c_l = math.log(beta) - math.log(w)  # ln L* = ln(beta/w) + ln Y*   (eq. 3.2c)
-        c_k = math.log(alpha) - math.log(u)  # ln K* = ln(alpha/u) + ln Y*  (eq. 3.2c)
-        net_cost = p.line_cost - env.line_grant
-        rho, horizon = p.discount_rate, p.line_horizon
-        annuity = (1.0 - (1.0 + rho) ** -horizon) / rho if rho > 0.0 else horizon  # eq. 3.4b
+        lam = p.adjust_speed
+        rho = p.discount_rate
+        annuity = (1.0 - (1.0 + rho) ** -p.line_horizon) / rho if rho > 0.0 else p.line_horizon
         sn = p.line_noise_sigma
-        # eq. 3.4b in logs: adopt iff ln Y + ln g_k + sn z > ln(C - G) - ln(a (1-a-b)) + sn^2/2.
-        log_net_cost = math.log(net_cost) if net_cost > 0.0 else -math.inf
-        threshold = log_net_cost - math.log(annuity * rts) + 0.5 * sn * sn
+        tab = np.zeros((len(self._BY_SECTOR), N_SECTORS))
+        row = {name: tab[k] for k, name in enumerate(self._BY_SECTOR)}
+        log_u = math.log(p.user_cost)
+        for s in range(N_SECTORS):
+            a, b, v = p.tech(s)
+            rts = 1.0 - a - b
+            w = env.wage * v
+            log_w = math.log(w)
+            c0 = a * (math.log(a) - log_u) + b * (math.log(b) - log_w)  # eq. 3.2b
+            row["drift"][s] = p.tfp_drift + p.sectors[s].tfp_drift_extra + env.tfp_bonus
+            row["log_y_star_0"][s] = env.log_price[s] + c0  # eq. 3.2b numerator less ln A
+            row["lam_inv_rts"][s] = lam / rts
+            row["lam_c_l"][s] = lam * (math.log(b) - log_w)  # ln L* = ln(beta/w) + ln Y*
+            row["lam_c_k"][s] = lam * (math.log(a) - log_u)  # ln K* = ln(alpha/u) + ln Y*
+            row["alpha"][s], row["beta"][s] = a, b
+            row["log_price"][s] = env.log_price[s]
+            row["wage"][s] = w
+            # eq. 3.4b in logs: ln(a(H, rho) (1 - alpha - beta)) - sn^2/2.
+            row["log_value_0"][s] = math.log(annuity * rts) - 0.5 * sn * sn
+        floor = np.array([q.floor_per_worker for q in p.sectors])
+        # eq. 3.6a, 3.6d: per-worker floor space by (sector, site) cell.
+        floor_by_cell = np.outer(floor, np.asarray(env.floor_factor, dtype=float)).ravel()
+        # eq. 3.4a in logs by k = lines + projects (0..255): ln g_1 + k ln(delta) below the cap,
+        # -inf from it on (and for k >= 1 when delta = 0).
+        k = np.arange(256)
+        with np.errstate(divide="ignore"):
+            log_gain = np.full(256, -np.inf)
+            if p.line_output_gain > 0.0:
+                if p.line_gain_decay > 0.0:
+                    log_gain = math.log(p.line_output_gain) + k * math.log(p.line_gain_decay)
+                else:
+                    log_gain[0] = math.log(p.line_output_gain)
+            log_gain = np.where(k < p.line_max, log_gain, -np.inf)
+        net_cost = p.line_cost - env.line_grant
+        neg_inf = -math.inf
+        return {
+            "by_sector": tab, "floor_by_cell": floor_by_cell,
+            "rent_extra": np.asarray(env.rent_extra, dtype=float), "log_gain": log_gain,
+            "log_net_cost": math.log(net_cost) if net_cost > 0.0 else neg_inf,
+            "log_cost": math.log(p.line_cost) if p.line_cost > 0.0 else neg_inf,
+            "line_floor": env.line_floor, "project_limit": env.project_limit,
+        }
 
-        la, L, K, cash = f.log_tfp, f.employment, f.capital, f.cash
-        rng = self.rng
+    def __call__(self, f: FirmTable, env: Environment) -> None:
+        k = self.constants(env)
+        n = len(f)
+        for s in range(0, n, self.block):
+            self._update_block(f, s, min(n, s + self.block), k)
 
-        # eq. 3.2a: log TFP random walk with sector drift.
-        rng.standard_normal(out=z)
-        z *= p.tfp_sigma
-        z += np.take(self.drift, f.sector, out=t, mode="clip")
-        la += z
-        # eq. 3.2b: optimal log value added.
-        np.add(la, c0, out=log_y_star)
-        log_y_star /= rts
-        # eq. 3.2c-d: log L and log K close a share lambda of the gap to their optimum.
+    def _update_block(self, f: FirmTable, begin: int, end: int, k: dict) -> None:
+        p = self.p
+        m = end - begin
+        sl = slice(begin, end)
+        la, L, K, cash = f.log_tfp[sl], f.employment[sl], f.capital[sl], f.cash[sl]
+        va, floor_space = f.value_added[sl], f.floor_space[sl]
+        sector, site, lines, projects = f.sector[sl], f.site[sl], f.smart_lines[sl], f.projects[sl]
+        age, ramp_years = f.age[sl], f.ramp_years[sl]
+        z_tfp, z_line = self._z[:m], self._z[m:2 * m]
+        t, t2, log_l, log_k, log_y = (self._t[:m], self._t2[:m], self._log_l[:m],
+                                      self._log_k[:m], self._log_y[:m])
+        profit, ck, zeros = self._profit[:m], self._ck[:m], self._zeros[:m]
+        si, wi, ci, nn, ai = (self._sector_idx[:m], self._site_idx[:m], self._cell_idx[:m],
+                              self._n_next[:m], self._age_idx[:m])
+        b1, b2, b3 = self._b1[:m], self._b2[:m], self._b3[:m]
+        lam, sn, credit = p.adjust_speed, p.line_noise_sigma, p.credit_limit
+
+        # Lookups: every per-sector term in one take, floor space per worker by (sector, site)
+        # cell, rent above base by site (lookup_sector_site in models/firms.cpp).
+        np.copyto(si, sector)
+        np.copyto(wi, site)
+        np.multiply(si, N_SITES, out=ci)
+        ci += wi
+        g = self._by_sector[:, :m]
+        np.take(k["by_sector"], si, axis=1, out=g, mode="wrap")
+        drift, log_y_star_0, lam_inv_rts, lam_c_l, lam_c_k, alpha, beta, log_price, wage, \
+            log_value_0 = g
+        np.take(k["floor_by_cell"], ci, out=self._floor_pw[:m], mode="wrap")
+        np.take(k["rent_extra"], wi, out=self._rent_x[:m], mode="wrap")
+        floor_pw, rent_x = self._floor_pw[:m], self._rent_x[:m]
+
+        # Section 2.3: two normals and one uniform per firm.
+        if self.normals == "box-muller":
+            self.rng.random(out=self._u[:3 * m])
+            radius, angle, u = self._u[:m], self._u[m:2 * m], self._u[2 * m:3 * m]
+            np.subtract(1.0, radius, out=radius)
+            np.log(radius, out=radius)
+            radius *= -2.0
+            np.sqrt(radius, out=radius)
+            angle *= 2.0 * math.pi
+            np.cos(angle, out=z_tfp)
+            np.sin(angle, out=z_line)
+            z_tfp *= radius
+            z_line *= radius
+        else:
+            self.rng.standard_normal(out=self._z[:2 * m])
+            u = self._u[:m]
+            self.rng.random(out=u)
+
+        # eq. 3.2a: log TFP random walk with drift.
+        z_tfp *= p.tfp_sigma
+        z_tfp += drift
+        la += z_tfp
+        # eq. 3.2b: ln Y* = (ln A + ln p + c0) / (1 - alpha - beta); t = lambda ln Y*.
+        np.add(la, log_y_star_0, out=t)
+        t *= lam_inv_rts
+        # eq. 3.2c-d: ln X += lambda (ln X* - ln X), X* from eq. 3.2c, for X = L and K.
         np.log(L, out=log_l)
-        np.add(log_y_star, c_l, out=t)
-        t -= log_l
-        t *= lam
+        log_l *= 1.0 - lam
+        log_l += lam_c_l
         log_l += t
         np.log(K, out=log_k)
-        np.add(log_y_star, c_k, out=t)
-        t -= log_k
-        t *= lam
+        log_k *= 1.0 - lam
+        log_k += lam_c_k
         log_k += t
         np.exp(log_l, out=L)
         np.exp(log_k, out=K)
-        # eq. 3.2e: value added Y = A K^alpha L^beta.
-        np.multiply(log_k, alpha, out=log_y)
+        # eq. 3.2e at the planned price: ln pY = ln p + ln A + alpha ln K + beta ln L.
+        np.multiply(alpha, log_k, out=log_y)
         log_y += la
-        log_y += np.multiply(log_l, beta, out=t)
-        np.exp(log_y, out=f.value_added)
-        # eq. 3.3a-b: profit after wages and the user cost of capital; the retained share of
-        # positive profit (all of a loss) goes to cash.
-        np.subtract(f.value_added, np.multiply(L, w, out=t), out=profit)
-        profit -= np.multiply(K, u, out=t)
-        cash += profit
-        np.maximum(profit, 0.0, out=t)
+        log_l *= beta
+        log_y += log_l
+        log_y += log_price
+        # eq. 3.8e: a plant in its ramp-up years (R > 1) produces the share min(1, (a + 2) / R)
+        # of it, a the age before this year's ageing; 1 for every other firm. Plants are rare
+        # (none in the benchmark's population), so only their rows are computed.
+        np.exp(log_y, out=va)
+        np.greater(ramp_years, 1, out=b3)
+        if b3.any():
+            plants = np.flatnonzero(b3)
+            va[plants] *= np.minimum(1.0, (age[plants] + 2.0) / ramp_years[plants])
+
+        # eq. 3.6a: floor space for workers and for lines held or in progress.
+        np.add(lines, projects, out=nn)
+        nnf = self._n_next_f[:m]
+        np.copyto(nnf, nn)
+        np.multiply(floor_pw, L, out=floor_space)
+        np.multiply(nnf, k["line_floor"], out=t)
+        floor_space += t
+        # eq. 3.3a: profit after wages, the user cost of capital and rent above base.
+        np.multiply(wage, L, out=profit)
+        np.subtract(va, profit, out=profit)
+        np.multiply(K, p.user_cost, out=t)
+        profit -= t
+        np.multiply(rent_x, floor_space, out=t)
+        profit -= t
+        # eq. 3.3b: the retained share of positive profit (all of a loss) goes to cash.
+        np.maximum(profit, zeros, out=t)
         t *= p.payout
+        cash += profit
         cash -= t
-        # eq. 3.4b-c: add a line if its valued gain beats its cost net of the grant (with a
-        # lognormal idiosyncratic gain) and cash plus credit pays for it.
-        rng.standard_normal(out=z)
-        z *= sn
-        z += log_y
-        z += np.take(self.log_gain, f.smart_lines, out=t, mode="clip")
-        np.greater(z, threshold, out=b1)
-        np.multiply(K, credit, out=t)
-        t += cash
-        np.greater_equal(t, net_cost, out=b2)
-        np.logical_and(b1, b2, out=adopt)
-        # eq. 3.4d: the line raises TFP from next year; the firm pays cost less grant now.
-        np.take(self.dlog_tfp, f.smart_lines, out=t, mode="clip")
-        np.add(la, t, out=la, where=adopt)
-        np.subtract(cash, net_cost, out=cash, where=adopt)
-        np.multiply(adopt, env.line_grant, out=f.subsidy)
-        np.copyto(f.new_lines, adopt)
-        f.smart_lines += f.new_lines
-        # eq. 3.3c: ageing, then exit by hazard or by insolvency beyond the credit limit.
-        f.age += 1
-        rng.random(out=z)
-        np.less(z, np.take(self.hazard_by_age, f.age, out=t, mode="clip"), out=b1)
-        np.multiply(K, -credit, out=t)
-        np.less(cash, t, out=b2)
-        np.logical_or(b1, b2, out=f.exiting)
-        # eq. 3.6a: floor space.
-        np.take(self.floor_per_worker, f.sector, out=f.floor_space, mode="clip")
-        f.floor_space *= L
+        np.multiply(K, credit, out=ck)
+        ck += cash  # C + kappa K: eqs. 3.3c and 3.4c
+
+        # eq. 3.4b in logs: ln V = ln pY + ln(a (1-alpha-beta) g_k) + sn eta - sn^2/2.
+        z_line *= sn
+        z_line += log_y
+        z_line += log_value_0
+        np.take(k["log_gain"], nn, out=t, mode="clip")
+        z_line += t
+        # eq. 3.4c: worth it at the grant, can pay the whole cost, room for a project.
+        np.greater(z_line, k["log_net_cost"], out=b1)
+        np.greater_equal(ck, p.line_cost, out=b2)
+        b1 &= b2
+        np.less(projects, k["project_limit"], out=b2)
+        b1 &= b2
+        # eq. 3.4e: lines from the next on that pay without a grant, at most those to the cap.
+        surplus = z_line
+        surplus -= k["log_cost"]
+        np.greater(surplus, 0.0, out=b2)
+        np.subtract(float(p.line_max), nnf, out=t2)  # lines left to the cap
+        decay = p.line_gain_decay
+        if 0.0 < decay < 1.0:
+            np.multiply(surplus, -1.0 / math.log(decay), out=t)
+            np.floor(t, out=t)
+            t += 1.0
+            np.minimum(t, t2, out=t)
+        elif decay == 1.0:
+            np.copyto(t, t2)
+        else:  # delta = 0: only the next line can pay
+            np.minimum(t2, 1.0, out=t)
+        np.logical_not(b2, out=b3)
+        np.copyto(t, 0.0, where=b3)  # o = 0 unless V > c
+        t += 1.0
+        t *= b1  # line_plan: 0 without a plan, 1 + o with one
+        np.copyto(f.line_plan[sl], t, casting="unsafe")
+
+        # eq. 3.3c: ageing, then exit by hazard or insolvency beyond the credit limit.
+        age += 1
+        np.copyto(ai, age)
+        np.take(self.hazard_by_age, ai, out=t, mode="clip")  # ages past a_Y clip onto h_M
+        np.less(u, t, out=b2)
+        np.less(ck, 0.0, out=b3)
+        b2 |= b3
+        np.copyto(f.exiting[sl], b2)
+        f.subsidy[sl] = 0.0  # grants received are set later in the year (eq. 4.1d)
+        f.new_lines[sl] = 0  # lines completed later in the year (eq. 4.1d)
 
 
-def benchmark_setup(n: int, seed: int = 1) -> tuple[FirmTable, Environment, FirmUpdate]:
+def benchmark_setup(n: int, seed: int = 1, block: int = DEFAULT_BLOCK,
+                    normals: str = DEFAULT_NORMALS) -> tuple[FirmTable, Environment, FirmUpdate]:
     """BM_FirmUpdate's set-up (bench/firm_update_bench.cpp): Params defaults with
     firm_count = n and employment = 10.65 n, the base-year population, then the 2017 environment."""
     # As BM_FirmUpdate: no TFP drift, so repeating one year's update stays finite.
@@ -355,7 +316,7 @@ def benchmark_setup(n: int, seed: int = 1) -> tuple[FirmTable, Environment, Firm
     rng = np.random.default_rng(seed)
     firms, w0 = synthesise_firms(p, rng)
     env = environment(2017, w0, p)
-    return firms, env, FirmUpdate(n, p, rng)
+    return firms, env, FirmUpdate(n, p, rng, block, normals)
 
 
 def restore(dst: FirmTable, src: FirmTable) -> None:
@@ -364,13 +325,16 @@ def restore(dst: FirmTable, src: FirmTable) -> None:
         np.copyto(getattr(dst, name), getattr(src, name))
 
 
-def measure(n: int, repeats: int = 3, min_time: float = 0.5, seed: int = 1) -> float:
-    """Firm updates per second: best of `repeats` after one warm-up update.
+def measure(n: int, repeats: int = 3, min_time: float = 0.5, seed: int = 1,
+            block: int = DEFAULT_BLOCK, normals: str = DEFAULT_NORMALS,
+            clock=time.perf_counter) -> float:
+    """Firm updates per second: best of `repeats` after one warm-up update, timed by `clock`
+    (wall time; ``time.process_time`` for CPU time on a shared machine).
 
     Like a Google Benchmark run of BM_FirmUpdate, each repeat starts from the freshly
     synthesised table (restored in place, not timed) and updates it again and again in place
     with the year fixed at 2017, whole updates until `min_time` seconds have passed."""
-    firms, env, update = benchmark_setup(n, seed)
+    firms, env, update = benchmark_setup(n, seed, block, normals)
     pristine = firms.copy()
     best = 0.0
     # With tfp_drift = 0 (as in BM_FirmUpdate) repeated updates stay finite; the errstate
@@ -380,11 +344,11 @@ def measure(n: int, repeats: int = 3, min_time: float = 0.5, seed: int = 1) -> f
         for _ in range(repeats):
             restore(firms, pristine)
             iterations = 0
-            start = time.perf_counter()
+            start = clock()
             while True:
                 update(firms, env)
                 iterations += 1
-                elapsed = time.perf_counter() - start
+                elapsed = clock() - start
                 if elapsed >= min_time:
                     break
             best = max(best, n * iterations / elapsed)
@@ -398,12 +362,22 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeats", type=int, default=3, help="timed repeats; the best is printed")
     ap.add_argument("--min-time", type=float, default=0.5,
                     help="seconds each repeat runs at least (whole updates)")
+    ap.add_argument("--block", type=int, default=DEFAULT_BLOCK,
+                    help=f"rows per block (default {DEFAULT_BLOCK})")
+    ap.add_argument("--normals", choices=NORMALS, default=DEFAULT_NORMALS,
+                    help=f"how the two normals per firm are drawn (default {DEFAULT_NORMALS})")
+    ap.add_argument("--cpu-time", action="store_true",
+                    help="time by the process's CPU time instead of wall time (shared machines)")
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args(argv)
-    if args.firms < 1 or args.repeats < 1:
-        ap.error("--firms and --repeats must be positive")
-    rate = measure(args.firms, args.repeats, args.min_time, args.seed)
-    print(f"{rate:.6g} firm updates/s (numpy {np.__version__}, n = {args.firms})")
+    if args.firms < 1 or args.repeats < 1 or args.block < 1:
+        ap.error("--firms, --repeats and --block must be positive")
+    clock = time.process_time if args.cpu_time else time.perf_counter
+    rate = measure(args.firms, args.repeats, args.min_time, args.seed, args.block, args.normals,
+                   clock)
+    print(f"{rate:.6g} firm updates/s{' of CPU time' if args.cpu_time else ''} "
+          f"(numpy {np.__version__}, n = {args.firms}, block = {min(args.block, args.firms)}, "
+          f"{args.normals} normals)")
     return 0
 
 

@@ -9,6 +9,7 @@ packages=(
   g++ cmake ninja-build pkg-config git
   libeigen3-dev libtbb-dev libhdf5-dev hdf5-tools libcli11-dev libtomlplusplus-dev
   librandom123-dev libnlopt-dev libboost-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libsleef-dev   # optional: SLEEF's exp and log in bench/math_bench.cpp (docs/performance.md)
   openmpi-bin libopenmpi-dev
   python3 python3-h5py python3-numpy python3-matplotlib python3-xarray python3-h5netcdf
   python3-pandas python3-pytest

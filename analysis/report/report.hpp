@@ -41,6 +41,23 @@ struct SweepPanel {
   std::vector<double> index, low, high;  ///< NaN bounds where the file has none
 };
 
+/// The attribution panel, read from a file `nisim attribute` wrote (`nisim report --attribution`):
+/// per scheme group, its Shapley value with 95% t interval, its additionality and its cost per
+/// percentage point, for the share and public money outcomes of the attribution's year.
+struct AttributionPanel {
+  std::string file;  ///< the path given
+  std::string attribution_path, method, version, commit;
+  std::int64_t year = 0, replications = 0;
+  std::vector<std::string> groups;
+  Estimate total_share;                   ///< base - counterfactual, pp
+  Estimate total_money;                   ///< public money of the package, HK$ M
+  std::vector<Estimate> shapley_share;    ///< per group, pp
+  std::vector<Estimate> shapley_money;    ///< per group, HK$ M (all schemes' money)
+  std::vector<Estimate> additionality;    ///< per group: package - package without it, pp
+  std::vector<Estimate> cost_per_pp;      ///< per group, all money, HK$ M per pp (delta method)
+  std::vector<Estimate> cost_per_pp_mfg;  ///< per group, manufacturing-relevant money
+};
+
 /// Everything the page shows, read from one batch file.
 struct BatchReport {
   std::string file;  ///< the path given
@@ -55,13 +72,19 @@ struct BatchReport {
   std::vector<ScenarioCard> scenarios;  ///< batch order
   bool has_sweep = false;
   SweepPanel sweep;
-  bool has_attribution = false;  ///< an `attribution` group (no `nisim batch` file has one)
+  bool has_attribution = false;  ///< an attribution file was given (--attribution)
+  AttributionPanel attribution;
 };
 
 /// Read `path` and compute the scorecard. IoError (exit 4) naming the file if it is not an
 /// HDF5 file `nisim batch` wrote (root attributes title "nisim batch: ...", scenarios, base,
 /// replications; per-scenario datasets of the documented shapes).
 BatchReport read_batch_report(const std::filesystem::path& path);
+
+/// Read a file `nisim attribute` wrote. IoError (exit 4) naming the file if it is not one (root
+/// title "nisim attribute: ...", the `group` and `outcome` scales, the *_mean/_ci_low/_ci_high
+/// datasets of docs/batches.md section 8) or has no mfg_share or public_money outcome.
+AttributionPanel read_attribution_panel(const std::filesystem::path& path);
 
 /// The whole page: provenance, scorecard, charts, sensitivity panel. Every string from the file
 /// is escaped.

@@ -149,14 +149,60 @@ std::string charts(const BatchReport& r) {
   return s;
 }
 
+std::string attribution_panel(const AttributionPanel& a) {
+  std::string s = R"(<p class="note" id="attribution-source">From )" + escape(a.file) + " (" +
+                  escape(a.attribution_path) + ", nisim " + escape(a.version) + ", commit " +
+                  escape(a.commit) + "): " + escape(a.method) + " Shapley values over " +
+                  std::to_string(a.replications) +
+                  " replications with common random numbers, year " + std::to_string(a.year) +
+                  ", means with 95% Student t intervals. The Shapley values add up to the "
+                  "whole package's effect; additionality is the package against the package "
+                  "without the group. Cost per percentage point: the group's Shapley share of "
+                  "public money over its Shapley share of the gain (delta-method interval).</p>\n";
+  std::vector<std::string> labels = a.groups;
+  std::vector<double> v, lo, hi;
+  for (const Estimate& e : a.shapley_share) {
+    v.push_back(e.mean), lo.push_back(e.low), hi.push_back(e.high);
+  }
+  labels.emplace_back("whole package");
+  v.push_back(a.total_share.mean), lo.push_back(a.total_share.low);
+  hi.push_back(a.total_share.high);
+  s += bar_chart("Share of the " + std::to_string(a.year) +
+                     " effect on the manufacturing share, "
+                     "by scheme group",
+                 "percentage points (95% CI)", labels, v, lo, hi);
+  s += "<table id=\"attribution\">\n<tr><th>group</th><th>Shapley value, pp [95% CI]</th>"
+       "<th>additionality, pp [95% CI]</th><th>public money (Shapley), HK$ M [95% CI]</th>"
+       "<th>HK$ M per pp, all money [95% CI]</th><th>HK$ M per pp, manufacturing money "
+       "[95% CI]</th></tr>\n";
+  for (std::size_t k = 0; k < a.groups.size(); ++k) {
+    const std::string id = "attribution:" + a.groups[k];
+    s += "<tr><th>" + escape(a.groups[k]) + "</th>" +
+         ci_cell(id + ":shapley_share", a.shapley_share[k], 4) +
+         ci_cell(id + ":additionality", a.additionality[k], 4) +
+         ci_cell(id + ":shapley_money", a.shapley_money[k], 0) +
+         ci_cell(id + ":cost_per_pp", a.cost_per_pp[k], 0) +
+         ci_cell(id + ":cost_per_pp_mfg", a.cost_per_pp_mfg[k], 0) + "</tr>\n";
+  }
+  s += "<tr><th>whole package</th>" + ci_cell("attribution:total:share", a.total_share, 4) +
+       "<td></td>" + ci_cell("attribution:total:money", a.total_money, 0) +
+       "<td></td><td></td></tr>\n";
+  return s + "</table>\n";
+}
+
 std::string panels(const BatchReport& r) {
   std::string s = "<h2>Attribution</h2>\n";
   if (!r.has_attribution) {
-    s += R"(<p class="absent" id="attribution-absent">Absent: this batch file holds no )"
-         "attribution results. `nisim attribute` writes them to a file of its own "
-         "(docs/batches.md section 8).</p>\n";
+    s += R"(<p class="absent" id="attribution-absent">Absent: no attribution file was given. )"
+         "`nisim attribute ATTR.toml -o ATTR.h5` computes one; `nisim report BATCH.h5 "
+         "--attribution ATTR.h5 -o REPORT.html` shows it here (docs/batches.md section 8).</p>\n";
   } else {
-    s += "<p class=\"absent\">The file has an attribution group this version cannot show.</p>\n";
+    s += attribution_panel(r.attribution);
+    if (r.attribution.year != r.score_year) {
+      s += R"(<p class="absent" id="attribution-year">The attribution is for )" +
+           std::to_string(r.attribution.year) + ", the scorecard for " +
+           std::to_string(r.score_year) + ".</p>\n";
+    }
   }
   s += "<h2>Sensitivity</h2>\n";
   if (!r.has_sweep) {

@@ -156,7 +156,6 @@ BatchReport read_batch_report(const std::filesystem::path& path) {
   const hsize_t T = r.years.size();
   const auto ts = static_cast<std::size_t>(r.score_year - r.years.front());
   r.has_sweep = root.exists("sweep");
-  r.has_attribution = root.exists("attribution");
 
   // Per scenario: the per-run share and public money, the stored summaries.
   std::vector<std::vector<double>> share(names.size()), money(names.size());

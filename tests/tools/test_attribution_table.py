@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import h5py
+import numpy as np
 import pytest
 
 from conftest import SMALL, TOOLS, run_tool
@@ -85,3 +86,30 @@ def test_bad_key_is_exit_3_and_writes_nothing(nisim_bin: Path, attribution: Path
     assert r.returncode == 3
     assert "bad.toml:14:" in r.stderr and "schemes.nittp.edn" in r.stderr
     assert not (d / "bad.h5").exists()
+
+
+def test_set_and_replications_on_the_command_line(nisim_bin: Path, attribution: Path) -> None:
+    """--replications replaces the file's count and --set changes base and counterfactual alike
+    (recorded in both texts); a bad override is exit 3 (unknown key) or 2 (malformed), no file."""
+    d = attribution.parent
+    out = d / "set.h5"
+    r = run_tool(nisim_bin, "attribute", d / "a.toml", "-o", out, "--threads", "2", "-q",
+                 "--replications", "2", "--set", "firms.count=1500")
+    assert r.returncode == 0, r.stderr
+    with h5py.File(out, "r") as f, h5py.File(attribution, "r") as g:
+        assert f.attrs["replications"] == 2 and g.attrs["replications"] == 3
+        for text in ("base_text", "counterfactual_text"):
+            assert "# ---- --set ----\nfirms.count=1500\n" in f.attrs[text]
+            assert "--set" not in g.attrs[text]
+        # the same two seeds, another firm count: other effects
+        assert f["total_effect"].shape[1] == 2
+        assert not np.array_equal(f["total_effect"][:, :2], g["total_effect"][:, :2])
+    for args, code, message in [
+        (["--set", "firms.cuont=1"], 3, "unknown key 'firms.cuont'"),
+        (["--set", "firms.count"], 2, "expected key=value"),
+        (["--replications", "0"], 2, "--replications 0"),
+    ]:
+        bad = d / "bad_set.h5"
+        r = run_tool(nisim_bin, "attribute", d / "a.toml", "-o", bad, *args)
+        assert r.returncode == code and message in r.stderr, (args, r.returncode, r.stderr)
+        assert not bad.exists()

@@ -142,3 +142,26 @@ def test_bad_input_exits_3_naming_file_line_and_key(nisim_bin: Path, tmp_path: P
     assert where in r.stderr and key in r.stderr, r.stderr
     assert not out.exists()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".fit.h5")] == []
+
+
+def test_set_and_replications_on_the_command_line(nisim_bin: Path, fit: Path,
+                                                   tmp_path: Path) -> None:
+    """--set changes the calibrated scenario (recorded in its text) and --replications the runs
+    per evaluation; bad values are refused before anything runs, with no output."""
+    out = tmp_path / "fit.h5"
+    r = run_tool(nisim_bin, "calibrate", write_case(tmp_path), "-o", out, "--threads", "2",
+                 "--quiet", "--replications", "3", "--set", "firms.count=1500")
+    assert r.returncode == 0, r.stderr
+    with h5py.File(out, "r") as f, h5py.File(fit, "r") as g:
+        assert f.attrs["replications"] == 3 and g.attrs["replications"] == 2
+        assert "# ---- --set ----\nfirms.count=1500\n" in f.attrs["scenario_text"]
+        assert "--set" not in g.attrs["scenario_text"]
+    for args, code, message in [
+        (["--set", "firms.cuont=1"], 3, "unknown key 'firms.cuont'"),
+        (["--set", "firms.count=abc"], 3, "key 'firms.count'"),
+        (["--replications", "1"], 2, "--replications 1"),
+    ]:
+        bad = tmp_path / "bad.h5"
+        r = run_tool(nisim_bin, "calibrate", write_case(tmp_path), "-o", bad, "--quiet", *args)
+        assert r.returncode == code and message in r.stderr, (args, r.returncode, r.stderr)
+        assert not bad.exists()

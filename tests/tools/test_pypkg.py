@@ -20,7 +20,8 @@ PYTHON = "/usr/bin/python3"
 EXIT_MODULE = 6
 ENTRY_POINTS = ["nisim-fan-chart", "nisim-kpi-table", "nisim-paired-diff", "nisim-plot-share",
                 "nisim-plot-policy", "nisim-sensitivity-chart", "nisim-knowledge-effect",
-                "nisim-attribution-table", "nisim-fit-chart", "nisim-calibration-report"]
+                "nisim-attribution-table", "nisim-fit-chart", "nisim-calibration-report",
+                "nisim-demand-effect", "nisim-assumed-ranges"]
 
 
 @pytest.fixture(scope="session")
@@ -257,3 +258,44 @@ def test_open_batch_gives_the_parameter_draws(installed: Path, nisim_bin: Path,
         np.testing.assert_array_equal(got["split"], f["small2032/share_2032_variance"][:])
         share = f["small2032/mfg_share"][:, list(f["year"][:]).index(2032)]
         np.testing.assert_allclose(got["draw_means"], share.reshape(4, 2).mean(axis=1))
+
+
+OPEN_SWEEP = """
+import json, sys, nisim
+ds = nisim.open_batch(sys.argv[1])
+print(json.dumps({"dims": list(ds["mfg_share"].dims), "point": ds["point"].values.tolist(),
+                  "scenario": [str(x) for x in ds["scenario"].values],
+                  "cap": ds["schemes.nifs.cap"].values.tolist(),
+                  "cap_dims": list(ds["schemes.nifs.cap"].dims),
+                  "design": ds["design"].values.tolist(),
+                  "mu_star": ds["sweep_morris_mu_star"].sel(parameter="firms.payout").item(),
+                  "output": ds["sweep_output_mean"].values.tolist(),
+                  "share": ds["mfg_share"].values.tolist(), "design_kind": ds.attrs["sweep_design"]}))
+"""
+
+
+def test_open_batch_gives_a_sweep_one_point_dimension(installed: Path, nisim_bin: Path,
+                                                      tmp_path: Path) -> None:
+    """A sweep opens as one array along `point`, each swept key a coordinate along it."""
+    from conftest import SMALL
+    (tmp_path / "sweep.toml").write_text(
+        '[batch]\nreplications = 2\nseed = 3\n[sweep]\nscenario = "%s"\ndesign = "morris"\n'
+        'points = 2\nlevels = 4\noutput = "mfg_share"\nyear = 2020\n'
+        '[[sweep.param]]\nkey = "schemes.nifs.cap"\nmin = 5.0\nmax = 30.0\n'
+        '[[sweep.param]]\nkey = "firms.payout"\nmin = 0.3\nmax = 0.9\n' % SMALL)
+    out = tmp_path / "sweep.h5"
+    r = run_tool(nisim_bin, "batch", tmp_path / "sweep.toml", "-o", out, "--threads", "2", "-q")
+    assert r.returncode == 0, r.stderr
+    got = in_package(installed, OPEN_SWEEP, out)
+    with h5py.File(out, "r") as f:
+        design = f["sweep/design"][()]
+        assert got["dims"] == ["point", "replication", "year"]
+        assert got["point"] == list(range(6))
+        assert got["scenario"] == [f"point_{k:05d}" for k in range(6)]
+        assert got["cap_dims"] == ["point"] and got["cap"] == design[:, 0].tolist()
+        assert got["design"] == design.tolist()
+        assert got["mu_star"] == f["sweep/morris_mu_star"][1]
+        assert got["output"] == f["sweep/output_mean"][()].tolist()
+        for k in range(6):
+            np.testing.assert_array_equal(got["share"][k], f[f"point_{k:05d}/mfg_share"][()])
+        assert got["design_kind"] == "morris"

@@ -171,3 +171,77 @@ def test_sweep_report_has_the_sensitivity_panel(nisim_bin: Path, tmp_path: Path,
     labels = open_and_check(browser, tmp_path / "sweep.html")
     assert "morris_mu_star per swept parameter" in labels
     assert "sensitivity-absent" not in (tmp_path / "sweep.html").read_text()
+
+
+@pytest.fixture(scope="module")
+def attribution_file(nisim_bin: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`nisim attribute` on the small scenario: two scheme groups, 3 replications, 2022."""
+    from conftest import SMALL
+
+    d = tmp_path_factory.mktemp("report_attribution")
+    (d / "base.toml").write_text(f'inherit = "{SMALL}"\n')
+    (d / "none.toml").write_text(f'inherit = "{SMALL}"\n[schemes.nifs]\nenabled = false\n'
+                                 "[schemes.rth]\nend = 2019\n")
+    (d / "a.toml").write_text(
+        '[attribution]\nbase = "base.toml"\ncounterfactual = "none.toml"\nreplications = 3\n'
+        'seed = 9\nyear = 2022\n[[group]]\nname = "lines"\n'
+        'off = { "schemes.nifs.enabled" = false }\n[[group]]\nname = "talent <posts>"\n'
+        'off = { "schemes.rth.end" = 2019 }\n')
+    out = d / "a.h5"
+    r = run_tool(nisim_bin, "attribute", d / "a.toml", "-o", out, "--threads", "2", "-q")
+    assert r.returncode == 0, r.stderr
+    return out
+
+
+def test_report_with_an_attribution_file_shows_its_chart_and_numbers(
+        nisim_bin: Path, batch_2032: Path, attribution_file: Path, tmp_path: Path,
+        browser) -> None:
+    """--attribution adds the Shapley chart and table; every number is the attribution file's
+    (group names are escaped: one holds '<' and '>')."""
+    from selenium.webdriver.common.by import By
+
+    page = tmp_path / "with_attribution.html"
+    r = run_tool(nisim_bin, "report", batch_2032, "--attribution", attribution_file, "-o", page)
+    assert r.returncode == 0, r.stderr
+    text = page.read_text()
+    assert "attribution-absent" not in text and "talent &lt;posts&gt;" in text
+    assert "The attribution is for 2022, the scorecard for 2032." in text
+    labels = open_and_check(browser, page)
+    assert any(label.startswith("Share of the 2022 effect") for label in labels), labels
+    want: dict[str, float] = {}
+    with h5py.File(attribution_file, "r") as f:
+        groups = list(f["group"].asstr()[:])
+        outcomes = list(f["outcome"].asstr()[:])
+        s, m = outcomes.index("mfg_share"), outcomes.index("public_money")
+        for k, g in enumerate(groups):
+            for name, ds, o in (("shapley_share", "shapley", s), ("shapley_money", "shapley", m),
+                                ("additionality", "additionality", s)):
+                for suffix, part in (("", "_mean"), (":low", "_ci_low"), (":high", "_ci_high")):
+                    want[f"attribution:{g}:{name}{suffix}"] = f[ds + part][k, o]
+            for name, ds in (("cost_per_pp", "cost_per_pp_all"),
+                             ("cost_per_pp_mfg", "cost_per_pp_mfg")):
+                for suffix, part in (("", ""), (":low", "_ci_low"), (":high", "_ci_high")):
+                    want[f"attribution:{g}:{name}{suffix}"] = f[ds + part][k]
+        for name, o in (("share", s), ("money", m)):
+            for suffix, part in (("", "_mean"), (":low", "_ci_low"), (":high", "_ci_high")):
+                want[f"attribution:total:{name}{suffix}"] = f["total_effect" + part][o]
+    # the Shapley values add up to the whole package's effect (the chart's last bar)
+    total = sum(want[f"attribution:{g}:shapley_share"] for g in groups)
+    assert total == pytest.approx(want["attribution:total:share"], abs=1e-9)
+    seen = set()
+    for td in browser.find_elements(By.CSS_SELECTOR, "td[data-id^='attribution:']"):
+        key = td.get_attribute("data-id")
+        seen.add(key)
+        assert same(float(td.get_attribute("data-value")), want[key]), key
+        for bound in ("low", "high"):
+            assert same(float(td.get_attribute(f"data-{bound}")), want[f"{key}:{bound}"]), key
+    assert seen == {k for k in want if not k.endswith((":low", ":high"))}
+
+
+def test_report_refuses_an_attribution_file_that_is_not_one(nisim_bin: Path, batch_2032: Path,
+                                                            tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    r = run_tool(nisim_bin, "report", batch_2032, "--attribution", batch_2032, "-o", out)
+    assert r.returncode == 4, r.stderr
+    assert "not an attribution file" in r.stderr and str(batch_2032) in r.stderr
+    assert list(tmp_path.iterdir()) == []  # no output, no temporary file
