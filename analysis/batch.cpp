@@ -404,6 +404,7 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
   std::string summary_note;
   if (!batch.parameters.fit.empty()) {
     std::vector<const Scenario*> list;
+    list.reserve(scenarios.size());
     for (const LoadedScenario& s : scenarios) list.push_back(&s.scenario);
     draws = make_parameter_draws(batch, list);
   }
