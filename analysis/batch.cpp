@@ -11,10 +11,12 @@
 #include <cstdio>
 #include <ctime>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 
 #include "analysis/batch_provenance.hpp"
 #include "analysis/batch_record.hpp"
+#include "analysis/parameter_draws.hpp"
 #include "engine/design.hpp"
 #include "engine/error.hpp"
 #include "engine/file_guard.hpp"
@@ -339,15 +341,23 @@ std::vector<BatchVariable> variables_of(const Batch& batch,
 /// The job function of a batch: job k runs replication k / S of scenario k % S with common
 /// random numbers (seed derive_seed(master, r) for every scenario) on one thread, and returns
 /// every variable's series followed by the run's indicator projections.
+/// With parameter draws, replication r of every scenario runs with draw r's parameter vector
+/// (analysis/parameter_draws.hpp), beside the same seed.
 JobFn run_job(const std::vector<LoadedScenario>& scenarios, const Batch& batch, std::size_t n_scen,
-              const std::vector<BatchVariable>& variables) {
-  return [&scenarios, &batch, n_scen, &variables](std::uint64_t k, std::vector<double>& values) {
+              const std::vector<BatchVariable>& variables, const ParameterDraws* draws) {
+  return [&scenarios, &batch, n_scen, &variables, draws](std::uint64_t k,
+                                                         std::vector<double>& values) {
     const std::size_t r = k / n_scen, s = k % n_scen;
     RunOptions ro;
     ro.seed = derive_seed(batch.seed, r);
     ro.threads = 1;
     try {
-      values = run_record(run(scenarios[s].scenario, ro).history, variables);
+      values =
+          draws == nullptr
+              ? run_record(run(scenarios[s].scenario, ro).history, variables)
+              : run_record(
+                    run(with_draw(scenarios[s].scenario, *draws, draws->draw_of(r)), ro).history,
+                    variables);
     } catch (const ModelError& e) {  // name the run: the message names only the year
       throw ModelError(run_name(scenarios[s], r, *ro.seed) + ": " + e.what());
     }
@@ -358,9 +368,12 @@ JobFn run_job(const std::vector<LoadedScenario>& scenarios, const Batch& batch, 
 /// replications, every scenario's text (its whole inheritance chain and its overrides) and
 /// name, the record size and the program version.
 std::uint64_t batch_fingerprint(const Batch& batch, const std::vector<LoadedScenario>& scenarios,
-                                std::size_t per_run) {
+                                std::size_t per_run, const ParameterDraws* draws) {
   std::uint64_t h = fnv1a(batch.text + "\n--set\n" + overrides_text(batch.overrides) +
                           "--replications " + std::to_string(batch.replications));
+  if (draws != nullptr) {  // the fit's content and the number of draws (--fit, --draws)
+    h = fnv1a("--fit " + draws->fit.sha256 + " --draws " + std::to_string(draws->draws), h);
+  }
   for (const LoadedScenario& s : scenarios) {
     h = fnv1a(s.entry.name + "\n" + s.scenario.text, h);
   }
@@ -386,6 +399,23 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
           std::to_string(first.horizon) + "; all scenarios of a batch must share their years");
     }
   }
+  // Parameter draws from a fit ([parameters] or --fit), checked against every scenario.
+  std::optional<ParameterDraws> draws;
+  std::string summary_note;
+  if (!batch.parameters.fit.empty()) {
+    std::vector<const Scenario*> list;
+    list.reserve(scenarios.size());
+    for (const LoadedScenario& s : scenarios) list.push_back(&s.scenario);
+    draws = make_parameter_draws(batch, list);
+  }
+  const ParameterDraws* const drawn = draws ? &*draws : nullptr;
+  if (drawn != nullptr) {
+    summary_note = std::to_string(drawn->draws) + " parameter draws from " +
+                   drawn->fit.path.string() + " (" + std::to_string(drawn->per_draw) +
+                   " replications each)";
+    const std::string fixed = drawn->not_drawn();
+    if (!fixed.empty()) summary_note += "; not drawn (not identified by the fit): " + fixed;
+  }
   const std::vector<BatchVariable> variables = variables_of(batch, scenarios, options.threads);
   const auto reps = static_cast<std::size_t>(batch.replications);
   const std::size_t n_scen = scenarios.size();
@@ -402,6 +432,7 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
   const std::size_t per_run = record_size(years.size(), variables);
   const std::size_t total = n_scen * reps;
   BatchSummary summary;
+  summary.draws_note = summary_note;
   // The run's record, checked alike whether just computed or replayed from the journal.
   const auto check_job = [&](std::uint64_t k, std::span<const double> values,
                              const std::string& from) {
@@ -413,7 +444,7 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
   if (world().rank != 0) {
     // A worker rank: run the jobs rank 0 hands out; rank 0 writes everything.
     summary.runs_by_rank =
-        run_jobs({}, per_run, arena, run_job(scenarios, batch, n_scen, variables), {});
+        run_jobs({}, per_run, arena, run_job(scenarios, batch, n_scen, variables, drawn), {});
     summary.runs = summary.runs_by_rank.front();
     return summary;
   }
@@ -439,6 +470,7 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
   root.set_attr("scenarios", names);
   write_dims(root, batch.replications, years);
   write_replication_seeds(root, batch.seed, batch.replications);
+  if (drawn != nullptr) write_parameter_draws(root, *drawn, reps);
 
   std::vector<h5::Location> groups;
   std::vector<std::vector<h5::RowWriter>> writers(n_scen);
@@ -473,7 +505,7 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
   };
   std::vector<char> finished(total, 0);
   RunJournal journal(
-      journal_path(out), {batch_fingerprint(batch, scenarios, per_run), total, per_run},
+      journal_path(out), {batch_fingerprint(batch, scenarios, per_run, drawn), total, per_run},
       options.resume, options.force, [&](std::uint64_t k, std::span<const double> values) {
         check_job(k, values, "journal '" + journal_path(out).string() + "', record of ");
         write_job(k, values);
@@ -501,7 +533,7 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
   std::size_t done = 0;
   const auto t0 = std::chrono::steady_clock::now();
   summary.runs_by_rank =
-      run_jobs(pending, per_run, arena, run_job(scenarios, batch, n_scen, variables),
+      run_jobs(pending, per_run, arena, run_job(scenarios, batch, n_scen, variables, drawn),
                [&](std::uint64_t k, std::span<const double> values) {
                  check_job(k, values, "");
                  write_job(k, values);
@@ -579,6 +611,18 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
                        {"indicator unit", "mean projected value at the target year"});
     }
     summary.p_share_target.emplace_back(scenarios[s].entry.name, p_target);
+    const bool split = drawn != nullptr && !std::isnan(p_target);  // 2032 simulated
+    std::vector<double> y(reps), dy(reps);
+    for (std::size_t r = 0; split && r < reps; ++r) {
+      y[r] = share[r * T + t_target];
+      dy[r] = y[r] - base_share[r * T + t_target];
+    }
+    if (split) {
+      const VarianceSplit v = write_variance_split(
+          g, "share_2032_variance", y, drawn->draws, "percentage points squared",
+          "variance of the 2032 share by source (docs/batches.md, parameter uncertainty)");
+      summary.variance_2032.push_back({scenarios[s].entry.name, v.parameters, v.draws, v.total});
+    }
     if (batch.has_sweep || s == base_index) continue;
     // Paired differences (variant - base) per year, with the unpaired standard error beside it
     // so the variance reduction of common random numbers is visible (docs/batches.md).
@@ -624,6 +668,13 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
                      {"percentage points", "95% confidence bound (low), paired" + what});
     h5::write_double(cmp, "mfg_share_diff_ci_high", hi, {T}, {"year"},
                      {"percentage points", "95% confidence bound (high), paired" + what});
+    if (split) {
+      const VarianceSplit v = write_variance_split(
+          cmp, "diff_2032_variance", dy, drawn->draws, "percentage points squared",
+          "variance of the paired 2032 effect" + what + ", by source (docs/batches.md)");
+      summary.variance_2032.push_back(
+          {scenarios[s].entry.name + " - " + batch.base, v.parameters, v.draws, v.total});
+    }
   }
   if (batch.has_sweep) {
     write_sweep(root, batch, design, groups, first, scenarios.front().scenario.shocks);

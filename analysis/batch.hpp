@@ -33,6 +33,14 @@ struct BatchSummary {
   double seconds = 0.0;                   ///< wall time of the runs (not of the summaries)
   /// Per scenario, in batch order: probability that the share reaches 5% by 2032.
   std::vector<std::pair<std::string, double>> p_share_target;
+  /// With parameter draws ([parameters]): what was drawn, and the variance split of the 2032
+  /// share per scenario and of the paired effect per non-base scenario (empty without draws).
+  struct Variance {
+    std::string what;  ///< "baseline" or "no_new_policy - baseline"
+    double parameters = 0.0, draws = 0.0, total = 0.0;
+  };
+  std::string draws_note;  ///< "K parameter draws from FIT (m replications each); not drawn: ..."
+  std::vector<Variance> variance_2032;
 };
 
 /// Percentiles stored for every summarised variable.

@@ -94,6 +94,20 @@ int kpi_in_child(const std::string& path, const std::string& against) {
                   path + (against.empty() ? "" : " or " + against));
 }
 
+/// With parameter draws: where the variance of the 2032 share (and of each paired effect)
+/// comes from (docs/batches.md, "Parameter uncertainty").
+void print_variance_split(const nisim::hk::BatchSummary& s) {
+  if (s.draws_note.empty()) return;
+  std::printf("  %s\n", s.draws_note.c_str());
+  if (s.variance_2032.empty()) return;
+  std::printf(
+      "  variance in 2032 (pp^2)              parameters     random draws          total\n");
+  for (const auto& v : s.variance_2032) {
+    std::printf("  %-32s %10.4g (%3.0f%%) %10.4g (%3.0f%%) %12.4g\n", v.what.c_str(), v.parameters,
+                100.0 * v.parameters / v.total, v.draws, 100.0 * v.draws / v.total, v.total);
+  }
+}
+
 /// `nisim report`: read the batch, write the page atomically (docs/report.md).
 void make_report(const std::string& path, const std::string& attribution, const std::string& out,
                  bool force, bool quiet) {
@@ -382,6 +396,13 @@ int run_cli(int argc, char** argv) {
   batch->add_option("--set", set_args, set_help)->allow_extra_args(false);
   batch->add_option("--replications", replications,
                     "Runs per scenario (replaces [batch] replications)");
+  std::string fit_path;
+  std::int64_t draws = -1;
+  batch->add_option("--fit", fit_path,
+                    "Draw each replication's parameters from FIT.h5 of `nisim calibrate` "
+                    "(replaces [parameters] fit)");
+  batch->add_option("--draws", draws,
+                    "Parameter draws K; R / K replications each (replaces [parameters] draws)");
   bool resume = false;
   batch->add_flag("--force", force,
                   "Overwrite an existing output file (and discard an interrupted batch's journal)");
@@ -600,7 +621,8 @@ int run_cli(int argc, char** argv) {
                              "replace it (a --force batch), use --resume --force");
       }
       nisim::check_output_target(out_path, force, true);
-      const nisim::Batch b = load_batch(batch_path);
+      nisim::Batch b = load_batch(batch_path);
+      nisim::set_parameter_fit(b, fit_path, draws);
       nisim::hk::BatchOptions options;
       options.threads = threads;
       options.force = force;
@@ -632,6 +654,7 @@ int run_cli(int argc, char** argv) {
         for (const auto& [name, p] : summary.p_share_target) {
           std::printf("  %-24s P(share >= 5%% in 2032) = %.3f\n", name.c_str(), p);
         }
+        print_variance_split(summary);
         std::printf("  wrote %s\n", out_path.c_str());
       }
       return 0;

@@ -38,9 +38,12 @@ class BatchParser : TomlInput {
         parse_target(node, b);
       } else if (key == "record") {
         parse_records(node, b);
+      } else if (key == "parameters") {
+        parse_parameters(node, b);
       } else {
-        fail(pos_of(node), "key '" + key + "': unknown key (a batch file has [batch], " +
-                               "[[scenario]], [sweep], [target] and [[record]] tables)");
+        fail(pos_of(node),
+             "key '" + key + "': unknown key (a batch file has [batch], " +
+                 "[[scenario]], [sweep], [target], [[record]] and [parameters] tables)");
       }
     }
     const char* const one_of =
@@ -49,6 +52,11 @@ class BatchParser : TomlInput {
       fail(b.scenarios.front().pos, std::string("key 'scenario'") + one_of);
     }
     if (b.has_sweep && b.has_target) fail(b.target.pos, std::string("key 'target'") + one_of);
+    if (!b.parameters.fit.empty() && (b.has_sweep || b.has_target)) {
+      fail(b.parameters.fit_pos,
+           "key 'parameters.fit': parameter draws are for a list of "
+           "[[scenario]]s; a sweep or target sets its parameters itself");
+    }
     if (b.has_target) {
       if (!b.base.empty()) fail(base_pos_, "key 'batch.base': a target has no base scenario");
       if (!b.records.empty()) {
@@ -167,6 +175,36 @@ class BatchParser : TomlInput {
       }
       b.records.push_back(std::move(r));
     }
+  }
+
+  /// [parameters]: fit (FIT.h5 of `nisim calibrate`, must exist) and draws.
+  void parse_parameters(const toml::node& node, Batch& b) {
+    const auto* table = node.as_table();
+    if (table == nullptr) fail(pos_of(node), "key 'parameters': expected a table [parameters]");
+    ParameterFit& p = b.parameters;
+    for (auto&& [name, value] : *table) {
+      const std::string key = "parameters." + std::string(name.str());
+      if (key == "parameters.fit") {
+        p.fit =
+            (path_.parent_path() / checked_path(value, string(value, key), key)).lexically_normal();
+        p.fit_pos = pos_of(value);
+        if (!std::filesystem::is_regular_file(p.fit)) {
+          fail(p.fit_pos, "key 'parameters.fit': no such file: " + p.fit.string() +
+                              " (make it with `nisim calibrate CALIB.toml -o FIT.h5`)");
+        }
+      } else if (key == "parameters.draws") {
+        p.draws = integer(value, key, 1, k_max_replications);
+        p.draws_pos = pos_of(value);
+      } else {
+        fail(pos_of(value), "key '" + key + "': unknown key (parameters keys: fit, draws)");
+      }
+    }
+    if (p.fit.empty()) {
+      fail(pos_of(node),
+           "key 'parameters.fit': [parameters] needs the fit to draw from, "
+           "a FIT.h5 of `nisim calibrate`");
+    }
+    if (p.draws == 0) p.draws_pos = p.fit_pos;
   }
 
   /// [[PREFIX]] tables of key, min, max (swept parameters, levers).
@@ -294,6 +332,37 @@ void set_replications(Batch& batch, std::int64_t replications) {
                                      std::to_string(k_max_replications) + "]");
   }
   batch.replications = replications;
+}
+
+void set_parameter_fit(Batch& batch, const std::filesystem::path& fit, std::int64_t draws) {
+  ParameterFit& p = batch.parameters;
+  if (!fit.empty()) {
+    if (!std::filesystem::is_regular_file(fit)) {
+      throw ScenarioError("--fit: no such file: " + fit.string());
+    }
+    p.fit = fit;
+    p.fit_pos = {"--fit", 1, 1};
+    if (p.draws == 0) p.draws_pos = p.fit_pos;
+  }
+  if (draws >= 0) {
+    if (draws < 1 || draws > k_max_replications) {
+      throw Error(ExitCode::usage, "--draws " + std::to_string(draws) +
+                                       ": expected an integer in [1, " +
+                                       std::to_string(k_max_replications) + "]");
+    }
+    if (p.fit.empty()) {
+      throw Error(ExitCode::usage, "--draws " + std::to_string(draws) +
+                                       ": draws need a fit (--fit FIT.h5 or "
+                                       "[parameters] fit in the batch file)");
+    }
+    p.draws = draws;
+    p.draws_pos = {"--draws", 1, 1};
+  }
+  if (!p.fit.empty() && (batch.has_sweep || batch.has_target)) {
+    throw Error(ExitCode::usage,
+                "--fit: parameter draws are for a list of [[scenario]]s; a "
+                "sweep or target sets its parameters itself");
+  }
 }
 
 }  // namespace nisim

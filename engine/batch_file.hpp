@@ -92,6 +92,18 @@ struct Target {
   SourcePos pos;
 };
 
+/// Parameter uncertainty (docs/batches.md, "Parameter uncertainty"): each replication's
+/// parameter vector drawn from the fit of `nisim calibrate`.
+///   [parameters]
+///   fit = "../out/fit_ci.h5"  # FIT.h5, relative to this batch file
+///   draws = 10                # parameter vectors K; K divides replications (R / K runs each)
+struct ParameterFit {
+  std::filesystem::path fit;  ///< empty: no parameter uncertainty
+  std::int64_t draws = 0;     ///< K; 0 until set (then it defaults to the replications)
+  SourcePos fit_pos;          ///< where the fit is named (the batch file, or --fit)
+  SourcePos draws_pos;        ///< where draws is set (or fit_pos)
+};
+
 /// A loaded batch file.
 struct Batch {
   std::filesystem::path path;            ///< the batch file
@@ -105,6 +117,7 @@ struct Batch {
   bool has_target = false;
   Target target;
   std::vector<RecordSeries> records;  ///< [[record]] tables, in file order
+  ParameterFit parameters;            ///< [parameters]: draws from a fit (empty fit: none)
   /// `--set key=value` from the command line (engine/overrides.hpp), applied to every scenario
   /// after it is read (for a sweep or target, to its base scenario).
   std::vector<Override> overrides;
@@ -120,5 +133,11 @@ Batch load_batch(const std::filesystem::path& path);
 /// `--replications N` from the command line: replaces [batch] replications. A usage error
 /// (exit 2) outside [1, k_max_replications].
 void set_replications(Batch& batch, std::int64_t replications);
+
+/// `--fit FIT.h5` and `--draws K` from the command line: replace [parameters] fit and draws
+/// (`fit` relative to the working directory; empty or `draws` < 0 leaves the file's value).
+/// ScenarioError (exit 3) if the fit file does not exist, a usage error (exit 2) for `draws`
+/// outside [1, k_max_replications] or `--draws` without a fit.
+void set_parameter_fit(Batch& batch, const std::filesystem::path& fit, std::int64_t draws);
 
 }  // namespace nisim

@@ -141,7 +141,11 @@ def open_batch(path: str | Path) -> xr.Dataset:
     the paired differences against the base (group vs_base: mfg_share_diff_mean, _se,
     _se_unpaired, _ci_low, _ci_high; `ci_multiplier`) are [scenario, year], NaN for the base
     scenario; `p_share_5pct_by_2032` is [scenario]. Coordinates `scenario_path` and
-    `scenario_text` hold each scenario's file and text. Raises nisim.h5.OutputError naming the
+    `scenario_text` hold each scenario's file and text. A batch with parameter draws adds the
+    coordinate `draw` (the parameter draw of each replication), `parameter_draws` [replication,
+    fit_parameter], `parameter_drawn`, `fit_estimate` and `fit_se` [fit_parameter], and the
+    variance split of the 2032 share `share_2032_variance` and of the paired effect
+    `diff_2032_variance` [scenario, variance_source]. Raises nisim.h5.OutputError naming the
     file if it is missing or not a batch file (a run file: use open_run).
 
     A sweep (docs/batches.md section 6) is one array along `point` instead of `scenario` (which
@@ -157,7 +161,8 @@ def open_batch(path: str | Path) -> xr.Dataset:
               if isinstance(f[n].get("vs_base"), h5py.Group) else None for n in names}
         vs_attrs = {n: _attrs(f[n]["vs_base"]) if vs[n] is not None else {} for n in names}
         group_attrs = {n: _attrs(f[n]) for n in names}
-        coords = {k: v.variable for k, v in _group_dataset(f, path).coords.items()}
+        root_ds = _group_dataset(f, path)
+        coords = {k: v.variable for k, v in root_ds.coords.items()}
         sweep = _sweep(f, path, len(names)) if isinstance(f.get("sweep"), h5py.Group) else None
     for g in groups.values():  # the groups' own scales (replication, year, percentile)
         for k, v in g.coords.items():
@@ -197,6 +202,14 @@ def open_batch(path: str | Path) -> xr.Dataset:
     for k in ("scenario_path", "scenario_text"):
         coords[k] = xr.Variable(("scenario",), np.array(
             [str(group_attrs[n].get(k, "")) for n in names], dtype=object))
+    # Parameter uncertainty (docs/batches.md, section 9): the draw of each replication as a
+    # coordinate along replication, the drawn vectors [replication, fit_parameter] and the fit's
+    # estimate and s.e. [fit_parameter] as variables.
+    if "draw" in root_ds:
+        coords["draw"] = root_ds["draw"].variable
+    for k in ("parameter_draws", "parameter_drawn", "fit_estimate", "fit_se"):
+        if k in root_ds:
+            data_vars[k] = root_ds[k].variable
     if "replication" in coords:
         coords["replication"].attrs.setdefault(
             "long_name", "replication (common random numbers across scenarios)")

@@ -180,4 +180,59 @@ TEST_F(BatchFileTest, MissingBatchFileIsAnIoError) {
   EXPECT_THROW(load_batch(dir_ / "nope.toml"), IoError);
 }
 
+TEST_F(BatchFileTest, ParametersTableNamesAFitRelativeToTheBatchFile) {
+  fs::create_directories(dir_ / "out");
+  write("out/fit.h5", "");  // only its existence is checked here (analysis/parameter_draws.cpp)
+  const std::string head = "[[scenario]]\nfile = \"a.toml\"\n[parameters]\n";
+  const Batch b =
+      load_batch(write("batch.toml", head + "fit = \"out/../out/fit.h5\"\ndraws = 3\n"));
+  EXPECT_EQ(b.parameters.fit, dir_ / "out" / "fit.h5");  // relative to the batch file, normalised
+  EXPECT_EQ(b.parameters.draws, 3);
+  EXPECT_EQ(b.parameters.fit_pos.line, 4);
+  EXPECT_EQ(b.parameters.draws_pos.line, 5);
+  // Without draws the count is left to the runner (one replication per draw), at the fit's line.
+  const Batch c = load_batch(write("batch.toml", head + "fit = \"out/fit.h5\"\n"));
+  EXPECT_EQ(c.parameters.draws, 0);
+  EXPECT_EQ(c.parameters.draws_pos.line, 4);
+  const std::string file = (dir_ / "batch.toml").string();
+  EXPECT_EQ(error_of(head + "fit = \"out/fit.h5\"\ndraws = 0\n"),
+            file + ":5:9: key 'parameters.draws': expected an integer in [1, 10000000]");
+  EXPECT_EQ(error_of(head + "draws = 2\n"),
+            file +
+                ":3:1: key 'parameters.fit': [parameters] needs the fit to draw from, a "
+                "FIT.h5 of `nisim calibrate`");
+  EXPECT_EQ(error_of(head + "fit = \"out/fit.h5\"\nseed = 2\n"),
+            file + ":5:8: key 'parameters.seed': unknown key (parameters keys: fit, draws)");
+  EXPECT_NE(error_of(head + "fit = \"out/none.h5\"\n")
+                .find(file + ":4:7: key 'parameters.fit': no such file: "),
+            std::string::npos);
+}
+
+TEST_F(BatchFileTest, CommandLineFitAndDraws) {
+  write("fit.h5", "");
+  Batch b = load_batch(write("batch.toml",
+                             "[batch]\nreplications = 4\n[[scenario]]\nfile = "
+                             "\"a.toml\"\n"));
+  try {
+    set_parameter_fit(b, {}, 2);  // --draws without a fit
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::usage);
+  }
+  EXPECT_THROW(set_parameter_fit(b, dir_ / "none.h5", -1), ScenarioError);
+  set_parameter_fit(b, dir_ / "fit.h5", -1);
+  EXPECT_EQ(b.parameters.fit, dir_ / "fit.h5");
+  EXPECT_EQ(b.parameters.draws_pos.file, "--fit");
+  set_parameter_fit(b, {}, 2);
+  EXPECT_EQ(b.parameters.draws, 2);
+  EXPECT_EQ(b.parameters.draws_pos.file, "--draws");
+  try {
+    set_parameter_fit(b, {}, 0);
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::usage);
+    EXPECT_EQ(std::string(e.what()), "--draws 0: expected an integer in [1, 10000000]");
+  }
+}
+
 }  // namespace nisim

@@ -218,6 +218,48 @@ def test_every_checkout_script_is_executable_with_env_python3() -> None:
         assert s.read_text().splitlines()[0] == "#!/usr/bin/env python3", s
 
 
+OPEN_DRAWS = """
+import json, sys, numpy as np, nisim
+ds = nisim.open_batch(sys.argv[1])
+s = ds["mfg_share"].sel(year=2032, scenario="small2032")
+print(json.dumps({"draw_dims": list(ds["draw"].dims), "draw": ds["draw"].values.tolist(),
+                  "draws_dims": list(ds["parameter_draws"].dims),
+                  "draws": ds["parameter_draws"].values.tolist(),
+                  "keys": [str(k) for k in ds["fit_parameter"].values],
+                  "split_dims": list(ds["share_2032_variance"].dims),
+                  "sources": [str(k) for k in ds["variance_source"].values],
+                  "split": ds["share_2032_variance"].sel(scenario="small2032").values.tolist(),
+                  "draw_means": s.groupby("draw").mean().values.tolist()}))
+"""
+
+
+def test_open_batch_gives_the_parameter_draws(installed: Path, nisim_bin: Path,
+                                              policy_dir: Path) -> None:
+    """A batch with --fit/--draws (docs/batches.md section 9): the draw of each replication is a
+    coordinate along replication, the drawn vectors and the variance split are variables."""
+    fit = policy_dir / "fit_ci.h5"
+    if not fit.exists():
+        r = run_tool(nisim_bin, "calibrate", SOURCE / "calibration" / "ci.toml", "-o", fit,
+                     "--threads", "2", "--quiet")
+        assert r.returncode == 0, r.stderr
+    out = policy_dir / "draws_batch.h5"
+    r = run_tool(nisim_bin, "batch", policy_dir / "policy_batch.toml", "-o", out, "--fit", fit,
+                 "--draws", "4", "--threads", "2", "--quiet", "--force")
+    assert r.returncode == 0, r.stderr
+    got = in_package(installed, OPEN_DRAWS, out)
+    with h5py.File(out, "r") as f:
+        assert got["draw_dims"] == ["replication"]
+        assert got["draw"] == f["draw"][:].tolist() == [0, 0, 1, 1, 2, 2, 3, 3]
+        assert got["draws_dims"] == ["replication", "fit_parameter"]
+        np.testing.assert_array_equal(got["draws"], f["parameter_draws"][:])
+        assert got["keys"] == f["fit_parameter"].asstr()[:].tolist()
+        assert got["split_dims"] == ["scenario", "variance_source"]
+        assert got["sources"] == ["parameters", "random_draws", "total"]
+        np.testing.assert_array_equal(got["split"], f["small2032/share_2032_variance"][:])
+        share = f["small2032/mfg_share"][:, list(f["year"][:]).index(2032)]
+        np.testing.assert_allclose(got["draw_means"], share.reshape(4, 2).mean(axis=1))
+
+
 OPEN_SWEEP = """
 import json, sys, nisim
 ds = nisim.open_batch(sys.argv[1])
