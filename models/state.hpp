@@ -7,6 +7,7 @@
 #include "engine/parallel.hpp"
 #include "engine/rng.hpp"
 #include "models/demand.hpp"
+#include "models/factors/tech_staff.hpp"
 #include "models/firms.hpp"
 #include "models/funds/funds.hpp"
 #include "models/history.hpp"
@@ -28,6 +29,7 @@ struct FirmTotals {
   std::array<double, k_sectors> firms{};        ///< establishments active during the year
   std::array<double, k_sectors> exits{};        ///< establishments exiting at year end
   std::array<double, k_sites> floor_space{};    ///< m2
+  std::array<double, k_sectors * k_sites> floor_sector_site{};  ///< m2 by [sector][site] (3.6h)
   double capital = 0.0;                         ///< HK$ M
   double cash = 0.0;                            ///< HK$ M
   double smart_lines = 0.0;                     ///< lines installed, all firms
@@ -83,6 +85,7 @@ struct State {
   Nifs nifs;                         ///< NIFS ledger and line projects (section 4.1)
   Enterprises enterprises;           ///< strategic enterprises and NIAS (section 4.2)
   Talent talent;                     ///< technical staff and talent schemes (sections 4.3-4.4)
+  TechMarket tech;                   ///< technical wage and incumbents' staff (section 4.6)
   Knowledge knowledge;               ///< R&D and trained stocks, next year's TFP bonus (4.5)
   Demand demand;                     ///< sector prices, demand levels and supply (3.8)
   double mfg_va_base = 0.0;          ///< manufacturing value added at the base year, HK$ M
