@@ -102,8 +102,8 @@ void check_prices_and_volumes(const State& st) {
 void check_factor_markets(const State& st) {
   const Talent& tl = st.talent;
   const TechMarket& m = st.tech;
-  const double flows = m.pool_start - tl.left + tl.inflow - tl.hired - m.incumbent_hired +
-                       m.returned;
+  const double flows =
+      m.pool_start - tl.left + tl.inflow - tl.hired - m.incumbent_hired + m.returned;
   const double tol = 1e-9 * (1.0 + std::abs(m.pool_start) + std::abs(tl.inflow) +
                              std::abs(m.released) + std::abs(m.incumbent_hired));
   if (std::abs(tl.pool - flows) > tol || tl.pool < -tol) {

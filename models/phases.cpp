@@ -168,7 +168,8 @@ void staff_and_knowledge(State& st, const Params& p) {
   st.talent.mfg_firms = static_cast<double>(rows(st.firms));  // the RTH cap (eq. 4.4d)
   st.tech.pool_start = st.talent.pool;
   talent_year(st.talent, st.year, p.talent, st.startups.innohk_researchers);
-  incumbents_hire(st.tech, st.talent, p.tech.release_to_pool);  // eq. 4.6b: incumbents draw first, before any project
+  incumbents_hire(st.tech, st.talent,
+                  p.tech.release_to_pool);  // eq. 4.6b: incumbents draw first, before any project
 }
 
 void fund_lines(State& st, const Params& p) {
@@ -351,8 +352,7 @@ void account_firms(State& st, const Params& p) {
   st.totals = st.parallel->reduce(rows(f), FirmTotals{}, st.partials, block_sum,
                                   [](FirmTotals& acc, const FirmTotals& b) { acc += b; });
   // eqs. 4.6a, 4.6c: technical staff employed and the free share at year end.
-  tech_year_end(st.tech,
-                tech_employment(st.totals.employment, st.totals.outside_employment, p),
+  tech_year_end(st.tech, tech_employment(st.totals.employment, st.totals.outside_employment, p),
                 st.talent.pool, st.year == static_cast<int>(p.base_year));
 }
 
@@ -614,7 +614,7 @@ void record_year(State& st, const Params&) {
   h.put("talent_refused", "persons", "staff wanted by projects refused for want of staff",
         tl.refused);
   record_tech(st.tech, st.macro.wage, h);  // section 4.6
-  record_floor(st.land, h);                 // eqs. 3.6f, 3.6h
+  record_floor(st.land, h);                // eqs. 3.6f, 3.6h
   h.put("rth_posts_cum", "posts", "Research Talent Hub posts approved, cumulative",
         tl.rth_posts_cum);
   h.put("rth_active_mfg", "posts", "RTH posts active in manufacturing firms", tl.rth_active_mfg);

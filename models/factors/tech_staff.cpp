@@ -78,8 +78,8 @@ void incumbents_hire(TechMarket& m, Talent& talent, double release_to_pool) {
 }
 
 void record_tech(const TechMarket& m, double wage, History& h) {
-  h.put("tech_wage_factor", "ratio",
-        "technical wage over its base level, omega (eq. 4.6d)", m.wage_factor);
+  h.put("tech_wage_factor", "ratio", "technical wage over its base level, omega (eq. 4.6d)",
+        m.wage_factor);
   h.put("tech_wage", "HK$ M per person-year",
         "technical staff wage at the average manufacturing wage, omega w (eq. 4.6e)",
         m.wage_factor * wage);

@@ -13,18 +13,18 @@ struct Talent;
 
 /// State of the technical-staff market (section 4.6).
 struct TechMarket {
-  double wage_factor = 1.0;    ///< omega_t: technical wage over its base level (eq. 4.6d)
-  double employed = 0.0;       ///< E_t: technical staff employed by firms at year end, persons
-  double employed_prev = 0.0;  ///< E_{t-1}, persons
-  double plant_hires = 0.0;    ///< staff hired from the pool this year by new plants, persons
+  double wage_factor = 1.0;       ///< omega_t: technical wage over its base level (eq. 4.6d)
+  double employed = 0.0;          ///< E_t: technical staff employed by firms at year end, persons
+  double employed_prev = 0.0;     ///< E_{t-1}, persons
+  double plant_hires = 0.0;       ///< staff hired from the pool this year by new plants, persons
   double plant_hires_prev = 0.0;  ///< the same, last year, persons
-  double demand = 0.0;          ///< D_t: incumbents' net technical hiring wanted (eq. 4.6b)
-  double incumbent_hired = 0.0;  ///< drawn from the pool by incumbents this year, persons
-  double incumbent_short = 0.0;  ///< incumbents' hiring the pool could not fill, persons
-  double released = 0.0;         ///< released by shrinking and exiting firms, persons
-  double returned = 0.0;         ///< of them, joining the pool (rho_X released), persons
-  double free_share = 0.0;       ///< u_t = P_t / (P_t + E_t) at year end (eq. 4.6c)
-  double pool_start = 0.0;       ///< P_{t-1}: the pool at the start of the year, persons
+  double demand = 0.0;            ///< D_t: incumbents' net technical hiring wanted (eq. 4.6b)
+  double incumbent_hired = 0.0;   ///< drawn from the pool by incumbents this year, persons
+  double incumbent_short = 0.0;   ///< incumbents' hiring the pool could not fill, persons
+  double released = 0.0;          ///< released by shrinking and exiting firms, persons
+  double returned = 0.0;          ///< of them, joining the pool (rho_X released), persons
+  double free_share = 0.0;        ///< u_t = P_t / (P_t + E_t) at year end (eq. 4.6c)
+  double pool_start = 0.0;        ///< P_{t-1}: the pool at the start of the year, persons
   // Staff wanted by claims refused this year for want of staff, by claimant, persons.
   double refused_nifs = 0.0, refused_nias = 0.0, refused_graduates = 0.0;
 };

@@ -90,10 +90,10 @@ TEST(FloorMarket, ScarcityRentOnlyWhereRentIsAboveBase) {
   land.floor_factor[site::innopark_estates] = xi;
   land.rent[site::industrial_buildings] = 0.5 * p.land.sites[site::industrial_buildings].rent_base;
   const auto cost = floor_scarcity_cost(floor, land, p.land, p);
-  EXPECT_NEAR(cost[7],
-              p.sector[7].floor_per_worker * 0.75 * p.land.sites[site::innopark_estates].rent_base *
-                  xi,
-              1e-15);
+  EXPECT_NEAR(
+      cost[7],
+      p.sector[7].floor_per_worker * 0.75 * p.land.sites[site::innopark_estates].rent_base * xi,
+      1e-15);
   EXPECT_EQ(cost[0], 0.0);
   EXPECT_EQ(cost[3], 0.0);  // a sector with no floor space: 0, not a division by zero
 }
@@ -115,8 +115,7 @@ TEST(FloorMarket, FullSiteRaisesRentBeyondFullOccupancy) {
   const double full = std::pow(1.0 / (1.0 - lp.natural_vacancy), lp.rent_response);
   EXPECT_NEAR(land.rent_factor[1], full, 1e-12);
   EXPECT_NEAR(land.rent_factor[0],
-              std::min(lp.rent_factor_max, std::pow(1.5 / (1.0 - lp.natural_vacancy), 2.0)),
-              1e-12);
+              std::min(lp.rent_factor_max, std::pow(1.5 / (1.0 - lp.natural_vacancy), 2.0)), 1e-12);
   EXPECT_GT(land.rent_factor[0], land.rent_factor[1]);
 }
 
@@ -147,8 +146,8 @@ TEST(FloorMarket, FullSiteLimitsAnIncumbentsGrowth) {
   EXPECT_LT(full.floor_space[0], free.floor_space[0]);
   // The hiring condition uses the wage plus the floor cost: L* = beta Y* / (w + c) (eq. 3.6h).
   const double w = 0.2, c = env.floor_cost[0];
-  const double log_l_star = std::log(p.beta) + optimal_log_va(full.log_tfp[0], w + c, p, 0, 0.0) -
-                            std::log(w + c);
+  const double log_l_star =
+      std::log(p.beta) + optimal_log_va(full.log_tfp[0], w + c, p, 0, 0.0) - std::log(w + c);
   EXPECT_NEAR(std::log(full.employment[0]),
               std::log(30.0) + p.adjust_speed * (log_l_star - std::log(30.0)), 1e-9);
 }

@@ -77,7 +77,7 @@ TEST(TechStaff, IncumbentsDrawFirstSoALaterClaimBeyondThePoolIsRefused) {
   Talent t;
   t.pool = 100.0;
   m.employed_prev = 1000.0;
-  m.employed = 1090.0;       // firms employ 90 more technical staff than a year earlier,
+  m.employed = 1090.0;        // firms employ 90 more technical staff than a year earlier,
   m.plant_hires_prev = 10.0;  // 10 of whom new plants already took from the pool
   incumbents_hire(m, t, 0.3);
   EXPECT_DOUBLE_EQ(m.demand, 80.0);  // eq. 4.6b
