@@ -340,7 +340,7 @@ void account_firms(State& st, const Params& p) {
       t.outside_firms += out;
       t.outside_exits += out * f.exiting[i];
       t.floor_space[f.site[i]] += f.floor_space[i];
-      t.floor_sector_site[static_cast<std::size_t>(s * k_sites + f.site[i])] += f.floor_space[i];
+      t.floor_sector_site[static_cast<std::size_t>(s) * k_sites + f.site[i]] += f.floor_space[i];
       t.capital += f.capital[i];
       t.cash += f.cash[i];
       t.smart_lines += f.smart_lines[i];

@@ -29,12 +29,13 @@ struct FirmTotals {
   std::array<double, k_sectors> firms{};        ///< establishments active during the year
   std::array<double, k_sectors> exits{};        ///< establishments exiting at year end
   std::array<double, k_sites> floor_space{};    ///< m2
-  std::array<double, k_sectors * k_sites> floor_sector_site{};  ///< m2 by [sector][site] (3.6h)
-  double capital = 0.0;                                         ///< HK$ M
-  double cash = 0.0;                                            ///< HK$ M
-  double smart_lines = 0.0;                                     ///< lines installed, all firms
-  double new_lines = 0.0;                                       ///< lines installed this year
-  double grants = 0.0;  ///< line grants paid this year, HK$ M
+  double capital = 0.0;                         ///< HK$ M
+  double cash = 0.0;                            ///< HK$ M
+  double smart_lines = 0.0;                     ///< lines installed, all firms
+  double new_lines = 0.0;                       ///< lines installed this year
+  double grants = 0.0;                          ///< line grants paid this year, HK$ M
+  /// m2 of firms by [sector][site] (eq. 3.6h)
+  std::array<double, std::size_t{k_sectors} * k_sites> floor_sector_site{};
   // Plants outside official manufacturing (AI/data, section 7.1); the arrays above count
   // official manufacturing only.
   double outside_va = 0.0;          ///< value added, HK$ M

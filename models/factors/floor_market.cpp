@@ -12,7 +12,7 @@ std::array<double, k_sectors> floor_scarcity_cost(const FloorBySectorSite& floor
   for (int s = 0; s < k_sectors; ++s) {
     double total = 0.0, weighted = 0.0;
     for (int k = 0; k < k_sites; ++k) {
-      const double m2 = floor[static_cast<std::size_t>(s * k_sites + k)];
+      const double m2 = floor[static_cast<std::size_t>(s) * k_sites + static_cast<std::size_t>(k)];
       // eq. 3.6h: only the premium over the base rent, per m2 of a worker's space (xi_k).
       const double premium = std::max(0.0, land.rent[k] - lp.sites[k].rent_base);
       total += m2;

@@ -12,7 +12,7 @@
 namespace nisim::hk {
 
 /// Floor space of firms by sector and site, m2, row-major [sector * k_sites + site].
-using FloorBySectorSite = std::array<double, k_sectors * k_sites>;
+using FloorBySectorSite = std::array<double, std::size_t{k_sectors} * k_sites>;
 
 /// Scarcity rent per person engaged that each sector's firms weigh when they hire, HK$ M per
 /// person-year (eq. 3.6h): f_s times the floor-weighted mean over the sector's sites of
