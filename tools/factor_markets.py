@@ -9,7 +9,7 @@ land (totals), the run-years with floor-space rationing of incumbents, and the p
 2032 share against `no_new_policy` when that scenario is in the list.
 
 Usage: tools/factor_markets.py NISIM OUTDIR SEEDS SCENARIO.toml...   e.g.
-       tools/factor_markets.py build/debug/app/nisim /tmp/fm 1-10 scenarios/baseline.toml \
+       tools/factor_markets.py nisim out/fm 1-10 scenarios/baseline.toml \
            scenarios/no_new_policy.toml scenarios/nias_doubled.toml
 Exit codes: 0 ok, 2 usage, 4 a run failed. Needs python3-h5py and python3-numpy (Debian).
 """
