@@ -118,7 +118,7 @@ void clear_markets(State& st, const Params& p) {
     const SectorTech t = sector_tech(p, s);
     phi[s] = supply_elasticity(t.alpha, t.beta, p.adjust_speed);
     rts[s] = 1.0 - t.alpha - t.beta;
-    wage_s[s] = st.env.wage * t.wage_relative;
+    wage_s[s] = st.env.wage * t.wage_relative * st.env.wage_factor[s];  // eq. 4.6e
   }
   clear_prices(d, p.demand, phi, planned);
 

@@ -187,7 +187,11 @@ struct KernelConstants {
     for (int s = 0; s < k_sectors; ++s) {
       const SectorTech t = sector_tech(p, s);
       const double a = t.alpha, b = t.beta, rts = 1.0 - a - b;
-      const double w = env.wage * t.wage_relative, log_w = std::log(w);
+      // eq. 4.6e: the sector's wage includes its technical staff's wage factor; eq. 3.6h: the
+      // cost of hiring also counts the scarcity rent of a worker's floor space, which the
+      // profit of eq. 3.3a already charges (rent above base times floor space).
+      const double w = env.wage * t.wage_relative * env.wage_factor[s];
+      const double log_w = std::log(w + env.floor_cost[s]);
       alpha[s] = a;
       beta[s] = b;
       inv_rts[s] = 1.0 / rts;  // eq. 3.2b divides by rts: a product per row, not a division

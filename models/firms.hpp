@@ -90,6 +90,11 @@ struct FirmEnvironment {
   std::array<double, k_sites> floor_factor{1, 1, 1, 1, 1, 1};  ///< per-worker floor multiplier
   std::array<double, k_sites> rent_extra{};   ///< rent above base by site, HK$ M/m2/year
   std::array<double, k_sectors> log_price{};  ///< ln p_s firms plan with: last year's (eq. 3.9d)
+  /// Factor markets (sections 3.6, 4.6): each sector's wage over v_s w_t, from the technical
+  /// wage (eq. 4.6e), and the scarcity rent per person its firms weigh when they hire, HK$ M
+  /// per person-year (eq. 3.6h).
+  std::array<double, k_sectors> wage_factor{1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+  std::array<double, k_sectors> floor_cost{};
 };
 
 /// Log-TFP gain of a firm's (k+1)-th smart line in `sector` (eq. 3.4d): (1 - alpha_s - beta_s)

@@ -1,6 +1,7 @@
 // Run-time accounting identities (models/invariants.hpp; docs/model.md section 2.2).
 #include "models/invariants.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -95,6 +96,42 @@ void check_prices_and_volumes(const State& st) {
   }
 }
 
+/// Sections 3.6 and 4.6: the technical pool is last year's pool plus its flows (eqs. 4.3a,
+/// 4.6b) and never negative; incumbents' wanted hiring is split exactly into drawn and short,
+/// or released; rationing only cuts firms' floor-space demand.
+void check_factor_markets(const State& st) {
+  const Talent& tl = st.talent;
+  const TechMarket& m = st.tech;
+  const double flows =
+      m.pool_start - tl.left + tl.inflow - tl.hired - m.incumbent_hired + m.returned;
+  const double tol = 1e-9 * (1.0 + std::abs(m.pool_start) + std::abs(tl.inflow) +
+                             std::abs(m.released) + std::abs(m.incumbent_hired));
+  if (std::abs(tl.pool - flows) > tol || tl.pool < -tol) {
+    broken(st, "technical pool " + num(tl.pool) + " != last year's " + num(m.pool_start) +
+                   " - left " + num(tl.left) + " + inflow " + num(tl.inflow) + " - hired by " +
+                   "projects " + num(tl.hired) + " - hired by incumbents " +
+                   num(m.incumbent_hired) + " + returned " + num(m.returned) + ", or negative");
+  }
+  const double wanted = std::max(0.0, m.demand), freed = std::max(0.0, -m.demand);
+  if (m.incumbent_hired < -tol || m.incumbent_short < -tol ||
+      std::abs(m.incumbent_hired + m.incumbent_short - wanted) > tol ||
+      std::abs(m.released - freed) > tol || m.returned < -tol || m.returned > m.released + tol) {
+    broken(st, "incumbents' technical hiring: drawn " + num(m.incumbent_hired) + " + short " +
+                   num(m.incumbent_short) + " and released " + num(m.released) +
+                   " (returned to the pool " + num(m.returned) +
+                   ") do not split their net demand " + num(m.demand));
+  }
+  const Land& land = st.land;
+  for (int s = 0; s < k_sites; ++s) {
+    if (land.firms[s] > land.demand[s] * (1.0 + 1e-9) + 1e-6 || land.rationed[s] < 0.0 ||
+        land.rationed[s] > 1.0) {
+      broken(st, "site " + std::string(k_site_names[s]) + ": firms' floor space " +
+                     num(land.firms[s]) + " m2 above their demand " + num(land.demand[s]) +
+                     " m2, or rationing factor " + num(land.rationed[s]) + " outside [0, 1]");
+    }
+  }
+}
+
 }  // namespace
 
 void check_identities(const State& st) {
@@ -144,6 +181,7 @@ void check_identities(const State& st) {
   }
   check_knowledge_stocks(st);
   check_prices_and_volumes(st);
+  check_factor_markets(st);
   if (!st.history.firms.empty() && st.history.firms.back() != static_cast<double>(rows(st.firms))) {
     broken(st, "firms recorded " + num(st.history.firms.back()) + " != rows of the firm table " +
                    std::to_string(rows(st.firms)));

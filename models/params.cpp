@@ -23,16 +23,19 @@ std::array<SectorParams, k_sectors> Params::default_sectors() {
   // Traditional sectors take firms.alpha and firms.beta (0 = inherit). The strategic sectors
   // are assumed capital-intensive (alpha 0.40, beta 0.45, wages 1.5 times the average), so a
   // plant books about HK$ 2 M of capital per person engaged (section 3.8).
-  return {{{0.15, 5.0, 0.14, 0.0, 45.0, 0.0, 0.0, 1.0},
-           {0.12, 5.0, 0.08, 0.0, 40.0, 0.0, 0.0, 1.0},
-           {0.25, 4.0, 0.20, 0.0, 35.0, 0.0, 0.0, 1.0},
-           {0.17, 4.5, 0.15, 0.0, 45.0, 0.0, 0.0, 1.0},
-           {0.08, 6.0, 0.08, 0.0, 40.0, 0.0, 0.0, 1.0},
-           {0.06, 5.0, 0.05, 0.0, 50.0, 0.0, 0.0, 1.0},
-           {0.12, 4.0, 0.12, 0.0, 40.0, 0.0, 0.0, 1.0},
-           {0.02, 8.0, 0.07, 0.0, 60.0, 0.40, 0.45, 1.5},
-           {0.01, 8.0, 0.05, 0.0, 60.0, 0.40, 0.45, 1.5},
-           {0.02, 8.0, 0.06, 0.0, 60.0, 0.40, 0.45, 1.5}}};
+  // tech_share and ib_suitable (sections 3.6, 4.6): assumed, see docs/model.md section 4.6
+  // and eq. 3.6i; heavy advanced manufacturing and new energy (vibration, ceiling height,
+  // hazardous goods) is the one sector that flatted factories do not suit.
+  return {{{0.15, 5.0, 0.14, 0.0, 45.0, 0.0, 0.0, 1.0, 0.10, 1.0},
+           {0.12, 5.0, 0.08, 0.0, 40.0, 0.0, 0.0, 1.0, 0.10, 1.0},
+           {0.25, 4.0, 0.20, 0.0, 35.0, 0.0, 0.0, 1.0, 0.10, 1.0},
+           {0.17, 4.5, 0.15, 0.0, 45.0, 0.0, 0.0, 1.0, 0.10, 1.0},
+           {0.08, 6.0, 0.08, 0.0, 40.0, 0.0, 0.0, 1.0, 0.10, 1.0},
+           {0.06, 5.0, 0.05, 0.0, 50.0, 0.0, 0.0, 1.0, 0.10, 1.0},
+           {0.12, 4.0, 0.12, 0.0, 40.0, 0.0, 0.0, 1.0, 0.10, 1.0},
+           {0.02, 8.0, 0.07, 0.0, 60.0, 0.40, 0.45, 1.5, 0.30, 1.0},
+           {0.01, 8.0, 0.05, 0.0, 60.0, 0.40, 0.45, 1.5, 0.30, 1.0},
+           {0.02, 8.0, 0.06, 0.0, 60.0, 0.40, 0.45, 1.5, 0.30, 0.0}}};
 }
 
 Params::Params() {
@@ -83,6 +86,10 @@ void bind_sector(SectorParams& s, std::string_view name, ParamBinder& b) {
           "output elasticity of labour (labour share); 0 takes firms.beta; assumed (3.2)"});
   b.real(k + "wage_relative", s.wage_relative,
          {"", 0.05, 20.0, "sector wage over the average wage; assumed (3.2)"});
+  b.real(k + "tech_share", s.tech_share,
+         {"fraction", 0.0, 1.0, "technical staff per person engaged; assumed (4.6)"});
+  b.real(k + "ib_suitable", s.ib_suitable,
+         {"", 0.0, 1.0, "1 if converted industrial buildings suit the sector, else 0 (3.6)"});
 }
 
 }  // namespace
@@ -158,6 +165,7 @@ void bind_params(Params& p, ParamBinder& b) {
   bind_nifs_params(p.nifs, b);
   bind_nias_params(p.nias, p.enterprises, b);
   bind_talent_params(p.talent, b);
+  bind_tech_staff_params(p.tech, b);
   bind_knowledge_params(p.knowledge, b);
   bind_demand_params(p.demand, b);
   bind_startup_params(p.startups, b);

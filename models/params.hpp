@@ -11,6 +11,7 @@
 #include "engine/params.hpp"
 #include "engine/scenario.hpp"
 #include "models/demand.hpp"
+#include "models/factors/tech_staff_params.hpp"
 #include "models/funds/fund_params.hpp"
 #include "models/knowledge.hpp"
 #include "models/land/land.hpp"
@@ -61,6 +62,9 @@ struct SectorParams {
   double capital_elasticity = 0.0;  ///< alpha_s: output elasticity of capital (0: firms.alpha)
   double labour_share = 0.0;        ///< beta_s: output elasticity of labour (0: firms.beta)
   double wage_relative = 1.0;       ///< w_s / w: the sector's wage relative to the average
+  /// Factor markets (sections 3.6, 4.6).
+  double tech_share = 0.1;   ///< theta_s: technical staff per person engaged, fraction (4.6)
+  double ib_suitable = 1.0;  ///< 1 if converted industrial-building space suits it, else 0 (3.6)
 };
 
 /// The technology in effect in one sector (section 3.2).
@@ -125,6 +129,7 @@ struct Params {
   NiasParams nias;                   ///< New Industrialisation Acceleration Scheme (4.2)
   EnterpriseParams enterprises;      ///< strategic enterprises (4.2)
   TalentParams talent;               ///< technical staff, RTH, NITTP, ESS (4.3-4.4)
+  TechStaffParams tech;              ///< the technical-staff market (4.6)
   KnowledgeParams knowledge;         ///< the knowledge channel: R&D stock and training (4.5)
   DemandParams demand;               ///< prices, volumes and demand by sector (3.9)
   StartupParams startups;            ///< start-ups, TSSSU, RAISe+, accelerators, InnoHK (5)

@@ -6,6 +6,8 @@
 #include <span>
 
 #include "engine/table.hpp"
+#include "models/factors/floor_market.hpp"
+#include "models/factors/tech_staff.hpp"
 #include "models/ledgers.hpp"
 #include "models/plants.hpp"
 
@@ -19,6 +21,9 @@ FirmTotals& FirmTotals::operator+=(const FirmTotals& o) {
     exits[s] += o.exits[s];
   }
   for (int s = 0; s < k_sites; ++s) floor_space[s] += o.floor_space[s];
+  for (std::size_t k = 0; k < floor_sector_site.size(); ++k) {
+    floor_sector_site[k] += o.floor_sector_site[k];
+  }
   capital += o.capital;
   cash += o.cash;
   smart_lines += o.smart_lines;
@@ -115,6 +120,12 @@ void set_environment(State& st, const Params& p) {
     st.env.floor_factor[s] = st.land.floor_factor[s];
     st.env.rent_extra[s] = st.land.rent[s] - p.land.sites[s].rent_base;
   }
+  // eq. 3.6h: the scarcity rent each sector weighs when it hires, from last year's floor space
+  // by sector and site; eqs. 4.6d-e: the technical wage from last year's free share.
+  st.env.floor_cost = floor_scarcity_cost(st.totals.floor_sector_site, st.land, p.land, p);
+  tech_new_year(st.tech);
+  st.tech.wage_factor = tech_wage_factor(st.tech.free_share, p.tech);
+  st.env.wage_factor = sector_wage_factors(st.tech.wage_factor, p);
   st.nifs.new_year();
   st.enterprises.new_year();
   st.talent.new_year();
@@ -155,11 +166,16 @@ void allocate_floor(State& st, const Params&) {
 void staff_and_knowledge(State& st, const Params& p) {
   // eqs. 4.3a, 4.4a-c; InnoHK researchers of last year feed the knowledge channel (4.5).
   st.talent.mfg_firms = static_cast<double>(rows(st.firms));  // the RTH cap (eq. 4.4d)
+  st.tech.pool_start = st.talent.pool;
   talent_year(st.talent, st.year, p.talent, st.startups.innohk_researchers);
+  incumbents_hire(st.tech, st.talent,
+                  p.tech.release_to_pool);  // eq. 4.6b: incumbents draw first, before any project
 }
 
 void fund_lines(State& st, const Params& p) {
+  const double refused = st.talent.refused;
   nifs_year(st.nifs, st.firms, st.land, st.talent, st.year, p.nifs, p, st.rng);  // eqs. 4.1b-e
+  st.tech.refused_nifs += st.talent.refused - refused;
 }
 
 namespace {
@@ -191,8 +207,10 @@ void add_plant_firm(State& st, const Params& p, const PlantSpec& spec) {
   const std::size_t row = rows(st.firms);
   resize_rows(st.firms, row + 1);
   const std::uint64_t id = born_id(st.year, st.plants_started++);
-  init_plant_row(st.firms, row, id, spec.sector, spec.site, spec.investment, st.macro.wage, p,
-                 st.demand.log_price[spec.sector]);  // at this year's cleared price (3.9)
+  // At this year's cleared price (3.9) and the sector's wage with its technical wage (4.6e).
+  init_plant_row(st.firms, row, id, spec.sector, spec.site, spec.investment,
+                 st.macro.wage * st.env.wage_factor[spec.sector], p,
+                 st.demand.log_price[spec.sector]);
   st.next_id = id + 1;
   FirmTable& f = st.firms;
   if (spec.floor >= 0.0) f.floor_space[row] = spec.floor;
@@ -205,14 +223,20 @@ void add_plant_firm(State& st, const Params& p, const PlantSpec& spec) {
 }  // namespace
 
 void attract_enterprises(State& st, const Params& p) {
-  std::array<double, 10> floor{}, jobs{};
+  std::array<double, 10> floor{}, jobs{}, ib_ok{};
   for (int s = 0; s < k_sectors; ++s) {
     floor[s] = p.sector[s].floor_per_worker;
-    jobs[s] = plant_jobs_per_investment(s, st.macro.wage, p);  // eqs. 3.8a-c
+    // eqs. 3.8a-c at the sector's wage with its technical wage (eq. 4.6e).
+    jobs[s] = plant_jobs_per_investment(s, st.macro.wage * st.env.wage_factor[s], p);
+    ib_ok[s] = industrial_buildings_suit(s, p) ? 1.0 : 0.0;  // eq. 3.6i
   }
+  const double refused = st.talent.refused;
   enterprises_year(st.enterprises, st.land, st.talent, st.year, p.nias, p.enterprises, floor, jobs,
-                   st.rng);  // eqs. 4.2a-e
+                   st.rng, ib_ok);  // eqs. 4.2a-e
+  st.tech.refused_nias += st.talent.refused - refused;
   for (const NewPlant& plant : st.enterprises.plants) {
+    // The facility's technical staff, hired when it committed, join firms' employment now.
+    st.tech.plant_hires += p.enterprises.tech_share * plant.employment;
     // The facility's space passes from its reservation to the new firm (eq. 4.2e).
     add_plant_firm(st, p,
                    {.sector = plant.sector,
@@ -268,7 +292,9 @@ void graduate_startups(State& st, const Params& p) {
     // sized by the start-up's investment (eqs. 3.8a-d): its staff L and floor space
     // (startups.graduation.floor_per_worker per person) follow.
     const int sector = sector_of(g.field);
-    const double staff = g.investment * plant_jobs_per_investment(sector, st.macro.wage, p);
+    const double staff =
+        g.investment * plant_jobs_per_investment(sector, st.macro.wage * st.env.wage_factor[sector],
+                                                 p);  // eq. 4.6e
     const double floor = g.floor_space / g.employment * staff;
     int chosen = -1;
     for (int s : preferred_sites(sector)) {
@@ -277,12 +303,17 @@ void graduate_startups(State& st, const Params& p) {
         break;
       }
     }
-    if (chosen < 0 && st.land.vacant(site::industrial_buildings) >= floor) {
+    // eq. 3.6i: industrial buildings only for a sector they suit.
+    if (chosen < 0 && industrial_buildings_suit(sector, p) &&
+        st.land.vacant(site::industrial_buildings) >= floor) {
       chosen = site::industrial_buildings;
     }
-    if (chosen < 0 || !st.talent.hire(p.graduate_tech_share * staff)) {
+    if (chosen < 0) continue;
+    if (!st.talent.hire(p.graduate_tech_share * staff)) {
+      st.tech.refused_graduates += p.graduate_tech_share * staff;
       continue;
     }
+    st.tech.plant_hires += p.graduate_tech_share * staff;
     // The plant starts at its optimum for the capital its investment buys (section 3.8) with
     // the floor space it claims; both then adjust like any firm's (eqs. 3.2d, 3.6a).
     add_plant_firm(st, p,
@@ -292,7 +323,7 @@ void graduate_startups(State& st, const Params& p) {
   graduate(st.startups, st.accepted);
 }
 
-void account_firms(State& st, const Params&) {
+void account_firms(State& st, const Params& p) {
   const FirmTable& f = st.firms;
   auto block_sum = [&f](std::size_t begin, std::size_t end) {
     FirmTotals t;
@@ -309,6 +340,7 @@ void account_firms(State& st, const Params&) {
       t.outside_firms += out;
       t.outside_exits += out * f.exiting[i];
       t.floor_space[f.site[i]] += f.floor_space[i];
+      t.floor_sector_site[static_cast<std::size_t>(s) * k_sites + f.site[i]] += f.floor_space[i];
       t.capital += f.capital[i];
       t.cash += f.cash[i];
       t.smart_lines += f.smart_lines[i];
@@ -319,6 +351,9 @@ void account_firms(State& st, const Params&) {
   };
   st.totals = st.parallel->reduce(rows(f), FirmTotals{}, st.partials, block_sum,
                                   [](FirmTotals& acc, const FirmTotals& b) { acc += b; });
+  // eqs. 4.6a, 4.6c: technical staff employed and the free share at year end.
+  tech_year_end(st.tech, tech_employment(st.totals.employment, st.totals.outside_employment, p),
+                st.talent.pool, st.year == static_cast<int>(p.base_year));
 }
 
 void remove_exits(State& st, const Params&) {
@@ -347,6 +382,7 @@ void enter_firms(State& st, const Params& p) {
   const std::uint64_t first_id = born_id(t, k_entrant_offset);
   const Rng rng = st.rng;
   const double wage = st.macro.wage;
+  const std::array<double, k_sectors> wage_factor = st.env.wage_factor;  // eq. 4.6e
   const Demand::Sectors log_price = st.demand.log_price;  // this year's cleared prices (3.9)
   FirmTable& firms = st.firms;
   st.parallel->for_blocks(n_new, [&](std::size_t, std::size_t begin, std::size_t end) {
@@ -355,8 +391,10 @@ void enter_firms(State& st, const Params& p) {
       const int s = sector_for(cumulative, rng.uniform(t, id, purpose::entry_sector));
       const double size = std::exp(std::log(p.entrant_size_median) +
                                    p.entrant_size_sigma * rng.normal(t, id, purpose::entry_size));
-      const int site = site_for(s, rng.uniform(t, id, purpose::entry_site), p.innopark_share);
-      init_firm_row(firms, n0 + j, id, s, site, size, 0, wage, p, log_price[s]);
+      // eq. 3.6b; eq. 3.6i: a sector that industrial buildings do not suit goes to the estates.
+      const int site = entrant_site(
+          s, site_for(s, rng.uniform(t, id, purpose::entry_site), p.innopark_share), p);
+      init_firm_row(firms, n0 + j, id, s, site, size, 0, wage * wage_factor[s], p, log_price[s]);
     }
   });
   // eq. 3.6g: each entrant claims its floor space, at its site or else in industrial
@@ -366,6 +404,10 @@ void enter_firms(State& st, const Params& p) {
   for (std::size_t j = 0; j < n_new; ++j) {
     const std::size_t i = n0 + j;
     if (!st.land.claim(firms.site[i], firms.floor_space[i])) {
+      if (!industrial_buildings_suit(firms.sector[i], p)) {
+        st.keep[i] = 0;  // eq. 3.6i: no fallback for a sector industrial buildings do not suit
+        continue;
+      }
       firms.site[i] = site::industrial_buildings;
       if (!st.land.claim(site::industrial_buildings, firms.floor_space[i])) {
         st.keep[i] = 0;
@@ -571,6 +613,8 @@ void record_year(State& st, const Params&) {
   h.put("talent_left", "persons", "technical staff leaving the pool this year", tl.left);
   h.put("talent_refused", "persons", "staff wanted by projects refused for want of staff",
         tl.refused);
+  record_tech(st.tech, st.macro.wage, h);  // section 4.6
+  record_floor(st.land, h);                // eqs. 3.6f, 3.6h
   h.put("rth_posts_cum", "posts", "Research Talent Hub posts approved, cumulative",
         tl.rth_posts_cum);
   h.put("rth_active_mfg", "posts", "RTH posts active in manufacturing firms", tl.rth_active_mfg);
@@ -627,6 +671,8 @@ void initialise(State& st, const Params& p) {
   st.talent.nittp.budget = Budget(p.talent.nittp.budget);
   st.talent.ess.budget = Budget(p.talent.ess.budget);
   st.talent.pool = p.talent.initial_pool;
+  st.tech = TechMarket{};
+  st.tech.pool_start = st.talent.pool;  // the pool identity at the base year (section 4.6)
   initialise_startups(st.startups, p.startups, st.year, st.rng);  // section 5.1
   st.funds = make_fund_system(p.funds);                           // section 6.1
   set_scheme_purposes(st, p);                                     // section 7.3

@@ -7,6 +7,7 @@
 #include "engine/parallel.hpp"
 #include "engine/rng.hpp"
 #include "models/demand.hpp"
+#include "models/factors/tech_staff.hpp"
 #include "models/firms.hpp"
 #include "models/funds/funds.hpp"
 #include "models/history.hpp"
@@ -33,6 +34,8 @@ struct FirmTotals {
   double smart_lines = 0.0;                     ///< lines installed, all firms
   double new_lines = 0.0;                       ///< lines installed this year
   double grants = 0.0;                          ///< line grants paid this year, HK$ M
+  /// m2 of firms by [sector][site] (eq. 3.6h)
+  std::array<double, std::size_t{k_sectors} * k_sites> floor_sector_site{};
   // Plants outside official manufacturing (AI/data, section 7.1); the arrays above count
   // official manufacturing only.
   double outside_va = 0.0;          ///< value added, HK$ M
@@ -83,6 +86,7 @@ struct State {
   Nifs nifs;                         ///< NIFS ledger and line projects (section 4.1)
   Enterprises enterprises;           ///< strategic enterprises and NIAS (section 4.2)
   Talent talent;                     ///< technical staff and talent schemes (sections 4.3-4.4)
+  TechMarket tech;                   ///< technical wage and incumbents' staff (section 4.6)
   Knowledge knowledge;               ///< R&D and trained stocks, next year's TFP bonus (4.5)
   Demand demand;                     ///< sector prices, demand levels and supply (3.8)
   double mfg_va_base = 0.0;          ///< manufacturing value added at the base year, HK$ M

@@ -86,7 +86,10 @@ void set_land_year(Land& land, int year, const LandParams& p) {
   for (int s = 0; s < k_sites; ++s) {
     const SiteParams& sp = p.sites[s];
     // eq. 3.6c: rent moves with last year's occupancy rate against the natural rate.
-    const double occupied = land.occupied(s), last_supply = land.supply[s];
+    // Occupancy counts firms' demand before rationing (eq. 3.6f), so a site where firms want
+    // more than there is has occupancy above 1 and its rent keeps rising to the cap.
+    const double wanted = land.demand[s] + land.reserved[s] + land.claimed[s];
+    const double occupied = std::max(land.occupied(s), wanted), last_supply = land.supply[s];
     const double occupancy = last_supply > 0.0 ? occupied / last_supply : 0.0;
     const double ratio = occupancy / (1.0 - p.natural_vacancy);
     const double factor =
@@ -108,6 +111,7 @@ std::array<double, k_sites> ration_floor(Land& land, const std::array<double, k_
     const double available = std::max(0.0, land.supply[s] - land.reserved[s] - land.claimed[s]);
     kappa[s] = demand[s] > available ? available / demand[s] : 1.0;
     land.rationed[s] = kappa[s];
+    land.demand[s] = demand[s];
     land.firms[s] = demand[s] * kappa[s];
   }
   return kappa;

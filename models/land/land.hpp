@@ -54,6 +54,7 @@ struct Land {
   std::array<double, k_sites> floor_factor{};  ///< (r / r_base)^-eta: floor per worker multiplier
   std::array<double, k_sites> rationed{};      ///< kappa: share of firms' demand granted (1 = none)
   std::array<double, k_sites> refused{};       ///< m2 of claims refused this year for want of space
+  std::array<double, k_sites> demand{};  ///< D: firms' floor-space demand before rationing, m2
 
   double occupied(int s) const { return firms[s] + reserved[s] + claimed[s]; }
   double vacant(int s) const { return supply[s] - occupied(s); }

@@ -97,7 +97,8 @@ void oases_year(Enterprises& ent, int year, const EnterpriseParams& ep, const Rn
 
 void enterprises_year(Enterprises& ent, Land& land, Talent& talent, int year, const NiasParams& np,
                       const EnterpriseParams& ep, const std::array<double, 10>& floor_per_worker,
-                      const std::array<double, 10>& jobs_per_investment, const Rng& rng) {
+                      const std::array<double, 10>& jobs_per_investment, const Rng& rng,
+                      const std::array<double, 10>& ib_suitable) {
   Prospects& q = ent.prospects;
   oases_year(ent, year, ep, rng);
   // A landed enterprise plans a production facility with probability production_share.
@@ -167,6 +168,11 @@ void enterprises_year(Enterprises& ent, Land& land, Talent& talent, int year, co
         chosen = s;
         break;
       }
+    }
+    // eq. 3.6i: converted industrial-building space, last, for a sector it suits.
+    if (chosen < 0 && ib_suitable[q.sector[k]] > 0.0 &&
+        land.reserve(site::industrial_buildings, q.floor[k])) {
+      chosen = site::industrial_buildings;
     }
     if (chosen < 0) {
       ent.waiting_land += 1.0;

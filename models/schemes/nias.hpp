@@ -140,9 +140,12 @@ void oases_year(Enterprises& ent, int year, const EnterpriseParams& ep, const Rn
 /// of landed enterprises planning a facility (commit, wait, withdraw); completions (grant paid,
 /// plant listed in ent.plants).
 /// `floor_per_worker[s]` is the sector's floor need (section 3.1); `jobs_per_investment[s]` the
-/// persons a plant of the sector employs per HK$ M invested (eqs. 3.8a-c).
+/// persons a plant of the sector employs per HK$ M invested (eqs. 3.8a-c). A facility of a
+/// sector with `ib_suitable[s]` > 0 may take industrial-building space when none of its
+/// preferred sites has room (eq. 3.6i); by default none may.
 void enterprises_year(Enterprises& ent, Land& land, Talent& talent, int year, const NiasParams& np,
                       const EnterpriseParams& ep, const std::array<double, 10>& floor_per_worker,
-                      const std::array<double, 10>& jobs_per_investment, const Rng& rng);
+                      const std::array<double, 10>& jobs_per_investment, const Rng& rng,
+                      const std::array<double, 10>& ib_suitable = {});
 
 }  // namespace nisim::hk

@@ -164,11 +164,15 @@ void check_identities(const Scenario& sc, int threads, RunTotals& seen) {
     EXPECT_EQ(ent.talks_cum,
               ent.landed_cum + static_cast<double>(ent.talks.id.size()) + ent.talks_dropped);
 
-    // Talent (eq. 4.3a): P_t = (1 - a) P_{t-1} + inflow - hires.
+    // Talent (eqs. 4.3a, 4.6b): P_t = (1 - a) P_{t-1} + inflow - project hires - incumbents'
+    // draw + released staff who return.
     const Talent& t = st.talent;
+    const TechMarket& m = st.tech;
     EXPECT_NEAR(t.left, p.talent.attrition * pool_before, 1e-9 * (1.0 + pool_before));
-    EXPECT_NEAR(t.pool, (1.0 - p.talent.attrition) * pool_before + t.inflow - t.hired,
-                1e-9 * (1.0 + pool_before + t.inflow));
+    EXPECT_NEAR(t.pool,
+                (1.0 - p.talent.attrition) * pool_before + t.inflow - t.hired -
+                    m.incumbent_hired + m.returned,
+                1e-9 * (1.0 + pool_before + t.inflow + m.returned));
     EXPECT_GE(t.pool, -1e-9);
     EXPECT_EQ(series(h, "talent_pool")[k], t.pool);
 

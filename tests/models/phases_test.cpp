@@ -73,7 +73,9 @@ TEST(Accounting, IdentitiesHoldEveryYear) {
     for (std::size_t i = rows(st.firms) - static_cast<std::size_t>(st.entries); i < rows(st.firms);
          ++i) {
       ASSERT_EQ(st.firms.age[i], 0);
-      ASSERT_NEAR(p_beta_y_over_l(st, i), st.macro.wage, 1e-9 * st.macro.wage);
+      // At the sector's wage with its technical wage factor (eq. 4.6e).
+      const double w = st.macro.wage * st.env.wage_factor[st.firms.sector[i]];
+      ASSERT_NEAR(p_beta_y_over_l(st, i), w, 1e-9 * w);
     }
   }
   EXPECT_GT(entrants, 1000.0);  // the entrant checks above did run
