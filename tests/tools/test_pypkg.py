@@ -21,7 +21,8 @@ EXIT_MODULE = 6
 ENTRY_POINTS = ["nisim-fan-chart", "nisim-kpi-table", "nisim-paired-diff", "nisim-plot-share",
                 "nisim-plot-policy", "nisim-sensitivity-chart", "nisim-knowledge-effect",
                 "nisim-attribution-table", "nisim-fit-chart", "nisim-calibration-report",
-                "nisim-demand-effect", "nisim-assumed-ranges", "nisim-docs-numbers"]
+                "nisim-demand-effect", "nisim-assumed-ranges", "nisim-docs-numbers",
+                "nisim-factor-markets"]
 
 
 @pytest.fixture(scope="session")
