@@ -38,13 +38,24 @@ bool simd_target_built(SimdTarget target) noexcept {
 bool simd_target_runs(SimdTarget target) noexcept {
   if (!simd_target_built(target)) return false;
 #if defined(NISIM_SIMD_X86) && !defined(NISIM_SIMD_NATIVE)
-  // libgcc's checks include the OS's support (XGETBV) for the AVX and AVX-512 register state.
+  // The CPU checks include the OS's support (XGETBV) for the AVX and AVX-512 register state.
+  // GCC 12 knows the x86-64 levels by name; clang 14 (the fuzz preset) only their features.
   __builtin_cpu_init();
+#if defined(__clang__)
+  const bool v3 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
+                  __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2");
+  const bool v4 = v3 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                  __builtin_cpu_supports("avx512cd") && __builtin_cpu_supports("avx512dq") &&
+                  __builtin_cpu_supports("avx512vl");
+#else
+  const bool v3 = __builtin_cpu_supports("x86-64-v3") != 0;
+  const bool v4 = __builtin_cpu_supports("x86-64-v4") != 0;
+#endif
   switch (target) {
     case SimdTarget::avx2:
-      return __builtin_cpu_supports("x86-64-v3") != 0;
+      return v3;
     case SimdTarget::avx512:
-      return __builtin_cpu_supports("x86-64-v4") != 0;
+      return v4;
     default:
       return true;
   }
@@ -90,7 +101,7 @@ SimdTarget simd_target() {
   // A function-local static: initialised once, thread-safely; an exception leaves it
   // uninitialised, so every later call rethrows the same error.
   static const SimdTarget target = [] {
-    const char* value = std::getenv("NISIM_DISPATCH");
+    const char* value = std::getenv("NISIM_DISPATCH");  // NOLINT(concurrency-mt-unsafe): once
     return value != nullptr && *value != '\0' ? parse_simd_target(value) : best_simd_target();
   }();
   return target;

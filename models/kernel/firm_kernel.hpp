@@ -1,7 +1,7 @@
 #pragma once
 // The firm update's kernel (docs/model.md sections 3.2-3.4; docs/performance.md, "Runtime
 // dispatch"): the year's constants, and one build of the row loop per instruction-set target
-// (models/kernel/firm_kernel_impl.hpp, compiled by firm_kernel_<target>.cpp), picked at run time.
+// (models/kernel/firm_kernel_impl.inc, compiled by firm_kernel_<target>.cpp), picked at run time.
 #include <array>
 #include <cmath>
 #include <cstddef>
@@ -100,7 +100,7 @@ struct KernelConstants {
 static_assert(k_sectors <= 16 && k_sites <= 8, "lookups assume 16 sectors and 8 sites at most");
 
 /// The firm update of rows [begin, end) with the year's constants `k`: one instruction-set
-/// build of models/kernel/firm_kernel_impl.hpp.
+/// build of models/kernel/firm_kernel_impl.inc.
 using UpdateRowsFn = void (*)(FirmTable& f, std::size_t begin, std::size_t end,
                               const KernelConstants& k);
 

@@ -68,7 +68,7 @@ TEST(SimdTarget, ATargetThatDoesNotRunHereIsRefusedWithTheReason) {
 }
 
 TEST(SimdTarget, TheProcessUsesNisimDispatchOrElseTheBest) {
-  const char* value = std::getenv("NISIM_DISPATCH");
+  const char* value = std::getenv("NISIM_DISPATCH");  // NOLINT(concurrency-mt-unsafe)
   if (value == nullptr || *value == '\0') {
     EXPECT_EQ(simd_target(), best_simd_target());
   } else {

@@ -23,7 +23,7 @@ namespace {
 class SkipWhenTheForcedTargetCannotRun : public ::testing::Environment {
  public:
   void SetUp() override {
-    const char* value = std::getenv("NISIM_DISPATCH");
+    const char* value = std::getenv("NISIM_DISPATCH");  // NOLINT(concurrency-mt-unsafe)
     if (value == nullptr || *value == '\0') return;
     for (int k = 0; k < k_simd_targets; ++k) {
       const auto t = static_cast<SimdTarget>(k);
