@@ -38,6 +38,7 @@
 #include "engine/params.hpp"
 #include "engine/scenario.hpp"
 #include "engine/seed.hpp"
+#include "engine/simd_target.hpp"
 #include "engine/version.hpp"
 #include "models/kpi.hpp"
 #include "models/model.hpp"
@@ -320,6 +321,9 @@ int main(int argc, char** argv) {
   // SIGINT, SIGTERM, SIGHUP: remove the temporary output file, then die of the signal.
   nisim::install_temp_cleanup();
   try {
+    // The kernel build (runtime dispatch): a NISIM_DISPATCH this binary or CPU cannot run is a
+    // usage error (exit 2) here, before anything runs, never an illegal instruction later.
+    nisim::simd_target();
     const nisim::MpiSession mpi(argc, argv);
     const int rc = run_cli(argc, argv);
     // Under MPI a failure must stop every rank (some may wait for work that will not come).
@@ -338,9 +342,10 @@ namespace {
 
 int run_cli(int argc, char** argv) {
   CLI::App app{"nisim: agent-based simulation of Hong Kong's New Industrialisation policy"};
-  app.set_version_flag("--version", std::string("nisim ") + nisim::k_version + " (" +
-                                        nisim::k_git_commit + ")" +
-                                        (nisim::built_with_mpi() ? ", with MPI" : ", without MPI"));
+  app.set_version_flag(
+      "--version", std::string("nisim ") + nisim::k_version + " (" + nisim::k_git_commit + ")" +
+                       (nisim::built_with_mpi() ? ", with MPI" : ", without MPI") + ", kernel " +
+                       nisim::simd_target_description(nisim::simd_target()));
   app.require_subcommand(1);
   app.footer(
       "Exit codes: 0 ok, 1 internal error, 2 usage, 3 invalid scenario, 4 file error "

@@ -9,6 +9,7 @@
 #include "bench/triad.hpp"
 #include "engine/parallel.hpp"
 #include "engine/scenario.hpp"
+#include "engine/simd_target.hpp"
 #include "models/firms.hpp"
 #include "models/kpi.hpp"
 #include "models/model.hpp"
@@ -42,6 +43,7 @@ void BM_FirmUpdate(benchmark::State& bs) {
   bs.SetItemsProcessed(bs.iterations() * n);
   bs.SetBytesProcessed(bs.iterations() * n * static_cast<std::int64_t>(k_update_bytes));
   bs.counters["threads"] = threads;
+  bs.SetLabel(simd_target_name(simd_target()));  // the kernel build (NISIM_DISPATCH)
   bs.counters["bytes_per_firm"] = static_cast<double>(k_update_bytes);
   // Fraction of the triad bandwidth on the same threads: the highest measured in this process,
   // including a measurement made now, right after the timed loop (bench/triad.hpp).

@@ -18,6 +18,14 @@ build/release/bench/nisim_bench --benchmark_min_time=0.5 \
   --benchmark_filter='BM_Triad|BM_FirmUpdate|BM_YearlyStep|BM_Scenario|BM_Batch|BM_Lane' \
   --benchmark_out=out/perf/bench.json --benchmark_out_format=json
 
+echo "== firm update, default build (no preset: runtime dispatch), then forced to each target"
+cmake -S . -B build/plain -G Ninja -DCMAKE_BUILD_TYPE=Release -DNISIM_BUILD_TESTS=OFF >/dev/null
+cmake --build build/plain --target nisim_bench >/dev/null
+for target in "" baseline avx2 avx512; do  # "": the target the dispatcher picks
+  NISIM_DISPATCH=$target build/plain/bench/nisim_bench --benchmark_min_time=0.5 \
+    --benchmark_filter='BM_FirmUpdate/firms:(1000000|10000000)/' || echo "($target: not on this CPU)"
+done
+
 echo "== numpy peer (out/perf/numpy.json)"
 /usr/bin/python3 bench/compare_numpy.py --json out/perf/numpy.json
 

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <ctime>
 
+#include "engine/simd_target.hpp"
 #include "engine/version.hpp"
 
 namespace nisim {
@@ -21,6 +22,7 @@ void write_provenance(const h5::Location& root) {
   root.set_attr("nisim_version", std::string(k_version));
   root.set_attr("git_commit", std::string(k_git_commit));
   root.set_attr("created_utc", utc_now());
+  root.set_attr("simd_target", simd_target_description(simd_target()));
 }
 
 }  // namespace nisim

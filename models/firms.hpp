@@ -6,6 +6,7 @@
 
 #include "engine/parallel.hpp"
 #include "engine/rng.hpp"
+#include "engine/simd_target.hpp"
 #include "models/land/land.hpp"
 #include "models/params.hpp"
 
@@ -133,7 +134,15 @@ double synthesise_firms(FirmTable& firms, const Params& p, const Rng& rng, Paral
 /// The yearly firm update for rows [begin, end): TFP shock, targets, adjustment of L and K,
 /// value added, profit and cash, the smart-line decision, ageing and the exit flag
 /// (sections 3.2-3.4). Pure per row: rows are independent, so blocks can run in parallel.
+/// Runs the kernel of simd_target() (the CPU's best, or NISIM_DISPATCH's).
 void update_firm_rows(FirmTable& firms, std::size_t begin, std::size_t end,
                       const FirmEnvironment& env, const Params& p, const Rng& rng);
+
+/// The same with the kernel built for `target` (docs/performance.md, "Runtime dispatch"): every
+/// target gives bitwise the same result. Throws Error (ExitCode::usage) if this binary has no
+/// kernel for `target` or the CPU cannot run it (simd_target_runs).
+void update_firm_rows(FirmTable& firms, std::size_t begin, std::size_t end,
+                      const FirmEnvironment& env, const Params& p, const Rng& rng,
+                      SimdTarget target);
 
 }  // namespace nisim::hk
