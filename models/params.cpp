@@ -50,7 +50,7 @@ Params::Params() {
   inflation = {{2017, 2018, 2019, 2025}, {0.017, 0.037, 0.020, 0.025}};
   // Section 3.3: nominal manufacturing wage growth, one level from 2017; estimated
   // (docs/calibration.md 8.4: nisim calibrate calibration/baseline.toml). Was 0.030 by hand.
-  wage_growth = {{2017}, {0.0347}};
+  wage_growth = {{2017}, {0.04167}};
   // Section 4.2: enterprises entering talks with OASES: ~100 by mid 2024 and >130 by January
   // 2025 from its start in 2022-23; 30 a year afterwards (assumed).
   enterprises.talks = {{2016, 2022, 2023, 2024, 2025}, {0.0, 35.0, 55.0, 45.0, 30.0}};

@@ -96,7 +96,7 @@ struct Params {
   double alpha = 0.25;              ///< output elasticity of capital
   double beta = 0.60;               ///< output elasticity of labour (= labour share at optimum)
   double user_cost = 0.15;          ///< user cost of capital r + delta, 1/year
-  double tfp_drift = 0.03037;       ///< drift of log TFP, nominal, 1/year (estimated)
+  double tfp_drift = 0.0359;       ///< drift of log TFP, nominal, 1/year (estimated)
   double tfp_sigma = 0.02;          ///< s.d. of the yearly log-TFP shock
   double adjust_speed = 0.3;        ///< share of the log gap to target L, K closed per year
   double cash_init = 0.15;          ///< initial cash, years of value added
@@ -105,9 +105,9 @@ struct Params {
   double exit_hazard_young = 0.18;  ///< exit probability per year below firms.young_age
   // tfp_drift, exit_hazard_mature, entry_rate: estimated (docs/calibration.md 8.4: nisim calibrate
   // calibration/baseline.toml); the hazard was 0.055, set by hand (docs/calibration.md 2).
-  double exit_hazard_mature = 0.07624;  ///< exit probability per year from firms.young_age on
+  double exit_hazard_mature = 0.07481;  ///< exit probability per year from firms.young_age on
   std::int64_t young_age = 4;           ///< age (years) from which a firm is mature
-  double entry_rate = 0.04838;          ///< expected entrants per year per incumbent
+  double entry_rate = 0.05987;          ///< expected entrants per year per incumbent
   double entrant_size_median = 3.0;     ///< median persons engaged of an entrant
   double entrant_size_sigma = 1.0;      ///< s.d. of log entrant size
 
