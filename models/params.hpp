@@ -96,7 +96,7 @@ struct Params {
   double alpha = 0.25;              ///< output elasticity of capital
   double beta = 0.60;               ///< output elasticity of labour (= labour share at optimum)
   double user_cost = 0.15;          ///< user cost of capital r + delta, 1/year
-  double tfp_drift = 0.0359;       ///< drift of log TFP, nominal, 1/year (estimated)
+  double tfp_drift = 0.0359;        ///< drift of log TFP, nominal, 1/year (estimated)
   double tfp_sigma = 0.02;          ///< s.d. of the yearly log-TFP shock
   double adjust_speed = 0.3;        ///< share of the log gap to target L, K closed per year
   double cash_init = 0.15;          ///< initial cash, years of value added

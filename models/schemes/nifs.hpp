@@ -25,7 +25,7 @@ struct NifsParams {
   // Estimated with uptake_start (docs/calibration.md 8.4: nisim calibrate
   // calibration/baseline.toml; NIFS lines 2022-2024 and approvals 2024); weakly identified.
   // Was 0.70 by hand (~30 lines by 2022, >50 by mid 2023).
-  double success_rate = 0.47;          ///< share of applications approved (estimated)
+  double success_rate = 0.47;           ///< share of applications approved (estimated)
   std::int64_t approval_lag = 1;        ///< years from application to decision
   std::int64_t build_years = 2;         ///< years from approval to completion (~24 months)
   std::int64_t concurrent_before = 1;   ///< projects a firm may hold at once before the change

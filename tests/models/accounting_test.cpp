@@ -170,8 +170,8 @@ void check_identities(const Scenario& sc, int threads, RunTotals& seen) {
     const TechMarket& m = st.tech;
     EXPECT_NEAR(t.left, p.talent.attrition * pool_before, 1e-9 * (1.0 + pool_before));
     EXPECT_NEAR(t.pool,
-                (1.0 - p.talent.attrition) * pool_before + t.inflow - t.hired -
-                    m.incumbent_hired + m.returned,
+                (1.0 - p.talent.attrition) * pool_before + t.inflow - t.hired - m.incumbent_hired +
+                    m.returned,
                 1e-9 * (1.0 + pool_before + t.inflow + m.returned));
     EXPECT_GE(t.pool, -1e-9);
     EXPECT_EQ(series(h, "talent_pool")[k], t.pool);
