@@ -56,14 +56,9 @@ TEST_F(BatchTest, RowsAreSingleRunsWithCommonRandomNumbers) {
   for (std::size_t r : {0u, 5u}) {
     for (const char* name : {"with", "without"}) {
       const Scenario sc = load_scenario(dir_ / (std::string(name) + ".toml"));
-      RunOptions o;
-      o.seed = derive_seed(4242, r);
-      o.threads = 1;
-      const History h = run(sc, o).history;
-      const std::vector<double> rows = h5::read_double(f.open_group(name), "mfg_share");
-      const std::vector<double> row(rows.begin() + static_cast<long>(r * 7),
-                                    rows.begin() + static_cast<long>((r + 1) * 7));
-      EXPECT_EQ(row, h.mfg_share_pct) << name << " replication " << r;
+      EXPECT_EQ(test::replication_row(f.open_group(name), "mfg_share", r, 7),
+                test::replication_run(sc, 4242, r).mfg_share_pct)
+          << name << " replication " << r;
     }
   }
 }

@@ -127,14 +127,9 @@ TEST_F(ParameterDrawsTest, EveryScenarioOfAReplicationRunsItsDrawnVector) {
       Scenario sc = load_scenario(dir_ / (std::string(name) + ".toml"));
       sc.values["firms.tfp_drift"] = {draws[r * 3 + 0], SourcePos{}};
       sc.values["firms.exit_hazard_mature"] = {draws[r * 3 + 1], SourcePos{}};
-      RunOptions o;
-      o.seed = derive_seed(4242, r);
-      o.threads = 1;
-      const History h = run(sc, o).history;
-      const std::vector<double> rows = h5::read_double(f.open_group(name), "mfg_share");
-      const std::vector<double> row(rows.begin() + static_cast<long>(r * 7),
-                                    rows.begin() + static_cast<long>((r + 1) * 7));
-      EXPECT_EQ(row, h.mfg_share_pct) << name << " replication " << r;
+      EXPECT_EQ(test::replication_row(f.open_group(name), "mfg_share", r, 7),
+                test::replication_run(sc, 4242, r).mfg_share_pct)
+          << name << " replication " << r;
     }
   }
 }

@@ -8,7 +8,10 @@
 #include <string>
 
 #include "engine/error.hpp"
+#include "engine/hdf5.hpp"
+#include "engine/rng.hpp"
 #include "engine/scenario.hpp"
+#include "models/model.hpp"
 #include "models/params.hpp"
 
 namespace nisim::hk::test {
@@ -63,5 +66,21 @@ class TempDirTest : public ::testing::Test {
   }
   std::filesystem::path dir_;
 };
+
+/// Row r of a batch group's per-run series `name` ([replication, year], `years` columns).
+inline std::vector<double> replication_row(const h5::Location& group, const std::string& name,
+                                           std::size_t r, std::size_t years) {
+  const std::vector<double> rows = h5::read_double(group, name);
+  return {rows.begin() + static_cast<long>(r * years),
+          rows.begin() + static_cast<long>((r + 1) * years)};
+}
+
+/// The single run a batch makes as replication r of `scenario`: seed derive_seed(master, r).
+inline History replication_run(const Scenario& scenario, std::uint64_t master, std::size_t r) {
+  RunOptions o;
+  o.seed = derive_seed(master, r);
+  o.threads = 1;
+  return run(scenario, o).history;
+}
 
 }  // namespace nisim::hk::test

@@ -40,6 +40,7 @@ import h5py  # noqa: E402
 import numpy as np  # noqa: E402
 
 from nisim.h5 import OutputError, fail, guarded, labels, read  # noqa: E402
+from nisim.tools._blocks import replace_block  # noqa: E402
 
 try:
     import tomllib
@@ -70,18 +71,6 @@ def sweep_params(text: str, where: str) -> list[dict]:
                 raise OutputError(f"{where}: [[sweep.param]] number {n} has no valid '{k}'")
         p["basis"] = b.strip()
     return params
-
-
-def replace_block(doc: Path, name: str, body: str) -> None:
-    begin, end = f"<!-- {name}:begin -->", f"<!-- {name}:end -->"
-    try:
-        text = doc.read_text()
-    except OSError as e:
-        fail(f"{doc}: cannot read ({e.strerror})")
-    if text.count(begin) != 1 or text.count(end) != 1 or text.index(begin) > text.index(end):
-        fail(f"{doc}: needs one line {begin} followed by one line {end}")
-    start = text.index(begin) + len(begin)
-    doc.write_text(text[:start] + "\n" + body + text[text.index(end):])
 
 
 def read_text(path: Path) -> str:

@@ -25,10 +25,9 @@ need("numpy", "h5py")
 
 import h5py  # noqa: E402
 
-from nisim.h5 import guarded, OutputError, fail, labels, read  # noqa: E402
+from nisim.h5 import guarded, OutputError, labels, read  # noqa: E402
+from nisim.tools._blocks import replace_block  # noqa: E402
 
-BEGIN = "<!-- attribution-table:begin -->"
-END = "<!-- attribution-table:end -->"
 OUTCOMES = ["mfg_share", "employment", "public_money", "public_money_mfg"]
 
 
@@ -124,17 +123,6 @@ def _set_lines(text: str) -> list[str]:
     return out
 
 
-def update(doc: Path, body: str) -> None:
-    try:
-        text = doc.read_text()
-    except OSError as e:
-        fail(f"{doc}: cannot read ({e.strerror})")
-    if text.count(BEGIN) != 1 or text.count(END) != 1 or text.index(BEGIN) > text.index(END):
-        fail(f"{doc}: needs one line {BEGIN} followed by one line {END}")
-    start = text.index(BEGIN) + len(BEGIN)
-    doc.write_text(text[:start] + "\n" + body + text[text.index(END):])
-
-
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("files", nargs="+", type=Path, help="attribution files (nisim attribute)")
@@ -142,7 +130,7 @@ def main() -> int:
     args = ap.parse_args()
     body = "\n".join(table(p) for p in args.files)
     if args.update:
-        update(args.update, body)
+        replace_block(args.update, "attribution-table", body)
     else:
         sys.stdout.write(body)
     return 0

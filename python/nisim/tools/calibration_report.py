@@ -23,6 +23,7 @@ need("numpy", "h5py")
 
 from nisim.tools.fit_h5 import read_fit  # noqa: E402
 from nisim.h5 import guarded, OutputError, fail  # noqa: E402
+from nisim.tools._blocks import replace_block  # noqa: E402
 
 
 def g(x: float, digits: int = 4) -> str:
@@ -69,20 +70,6 @@ def tables(fit: dict, source: str) -> str:
     return "\n".join(out) + "\n"
 
 
-def splice(doc: Path, name: str, text: str) -> None:
-    begin = f"<!-- calibration-report:{name}:begin -->"
-    end = f"<!-- calibration-report:{name}:end -->"
-    try:
-        old = doc.read_text(encoding="utf-8")
-    except OSError as e:
-        fail(f"{doc}: cannot read ({e.strerror})")
-    if old.count(begin) != 1 or old.count(end) != 1 or old.index(begin) > old.index(end):
-        fail(f"{doc}: needs exactly one '{begin}' followed by one '{end}'")
-    head, rest = old.split(begin, 1)
-    tail = rest.split(end, 1)[1]
-    doc.write_text(f"{head}{begin}\n{text}{end}{tail}", encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("fit", help="FIT.h5 written by `nisim calibrate`")
@@ -95,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         fail(str(e))
     text = tables(fit, Path(args.fit).name)
     if args.doc:
-        splice(Path(args.doc), args.name, text)
+        replace_block(Path(args.doc), f"calibration-report:{args.name}", text)
         print(f"wrote the '{args.name}' tables into {args.doc}")
     else:
         sys.stdout.write(text)
