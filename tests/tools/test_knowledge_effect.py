@@ -46,3 +46,31 @@ def test_bad_arguments_are_usage_errors(nisim_bin: Path, tmp_path: Path) -> None
 def test_a_year_outside_the_run_is_an_error(nisim_bin: Path) -> None:
     r = run_tool(PYTHON, TOOL, "--bin", nisim_bin, "--seeds", "1-1", "--year", "2050")
     assert r.returncode == 4 and "2050 is not a simulated year" in r.stderr
+
+
+def test_parts_add_up_and_give_each_groups_share(nisim_bin: Path) -> None:
+    # --parts: the "sum of the groups" row is the sum of the four group rows, "all together"
+    # repeats the first table's effects, and each share is the group's effect over the whole's.
+    r = run_tool(PYTHON, TOOL, "--bin", nisim_bin, "--seeds", "1-1", "--year", "2030", "--parts")
+    assert r.returncode == 0, r.stderr
+    whole = {k: float(v[5]) for k, v in rows(r.stdout).items()}
+    parts = {}
+    for line in r.stdout.splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if len(cells) == 8 and cells[1][:1] in "+-" and cells[1][1:2].isdigit():
+            parts[cells[0]] = cells
+    groups = [k for k in parts if k not in ("sum of the groups", "all together (first table)")]
+    assert len(groups) == 4, r.stdout
+    for col in range(1, 6):
+        total = sum(float(parts[g][col]) for g in groups)
+        assert abs(total - float(parts["sum of the groups"][col])) <= 4 * 5e-5 + 1e-12, r.stdout
+    together = parts["all together (first table)"]
+    assert [float(together[c]) for c in (1, 2, 3)] == [whole["off"], whole["low"], whole["central"]]
+    assert together[6] == together[7] == "100%"
+    for g in groups:
+        want = 100 * float(parts[g][2]) / whole["low"]
+        assert abs(float(parts[g][6].rstrip("%")) - want) <= 0.5 + 100 * 5e-5 / abs(whole["low"])
+    stated = {line[2:].split(":")[0]: float(line.split(": ")[1].split(" pp")[0])
+              for line in r.stdout.splitlines() if line.startswith("- ")}
+    for label in ("low", "central", "high"):  # each printed effect rounded to 0.0001
+        assert abs(stated[label] - (whole[label] - whole["off"])) <= 1.5e-4, r.stdout

@@ -90,6 +90,19 @@ def mean_share(binary: str, scenario: Path, seeds: list[int], year: int, tmp: Pa
     return float(np.mean([share_in(binary, scenario, s, year, tmp) for s in seeds]))
 
 
+def percent(part: float, whole: float) -> str:
+    return f"{100 * part / whole:.0f}%" if abs(whole) > 1e-12 else "n/a"
+
+
+def row(group: str, effect: dict[str, float], whole: dict[str, float]) -> str:
+    """A --parts table row: the effect with the channel off, low and central, the knowledge part
+    (low and central minus off) and the group's share of the whole package's effect."""
+    return (f"| {group} | {effect['off']:+.4f} | {effect['low']:+.4f} | {effect['central']:+.4f} "
+            f"| {effect['low'] - effect['off']:+.4f} | {effect['central'] - effect['off']:+.4f} "
+            f"| {percent(effect['low'], whole['low'])} "
+            f"| {percent(effect['central'], whole['central'])} |")
+
+
 def parse_seeds(text: str) -> list[int]:
     first, _, last = text.partition("-")
     lo, hi = int(first), int(last or first)
@@ -116,6 +129,7 @@ def main() -> int:
     print("| knowledge channel | rd_elasticity | training_elasticity | baseline | no_new_policy "
           "| effect (pp) |")
     print("|---|---|---|---|---|---|")
+    whole: dict[str, float] = {}  # the policy effect by setting
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
         for label, setting in SETTINGS.items():
@@ -126,19 +140,26 @@ def main() -> int:
             n = mean_share(args.bin, none, seeds, args.year, tmp)
             print(f"| {label} | {setting['rd_elasticity']} | {setting['training_elasticity']} "
                   f"| {b:.4f} | {n:.4f} | {b - n:+.4f} |", flush=True)
+            whole[label] = b - n
+        print("\nthe knowledge channel's part of the effect (effect - effect with the channel off):")
+        for label in ("low", "central", "high"):
+            part = whole[label] - whole["off"]
+            print(f"- {label}: {part:+.4f} pp, {percent(part, whole[label])} of {whole[label]:+.4f}")
         if args.parts:
             print("\neach group of schemes switched on alone on top of no_new_policy; effect = "
                   "share - no_new_policy's (pp), with the channel off, low and central; "
                   "knowledge part = effect - effect with the channel off\n")
             print("| schemes on | effect, off | effect, low | effect, central "
-                  "| knowledge part, low | knowledge part, central |")
-            print("|---|---|---|---|---|---|")
+                  "| knowledge part, low | knowledge part, central | share of the effect, low "
+                  "| share of the effect, central |")
+            print("|---|---|---|---|---|---|---|---|")
             labels = ("off", "low", "central")
             nones = {}
             for label in labels:
                 knowledge = knowledge_toml(SETTINGS[label])
                 none = write_scenario(tmp, f"none_{label}", "no_new_policy.toml", knowledge)
                 nones[label] = mean_share(args.bin, none, seeds, args.year, tmp)
+            total = dict.fromkeys(labels, 0.0)
             for k, (group, text) in enumerate(PARTS.items()):
                 effect = {}
                 for label in labels:
@@ -146,9 +167,10 @@ def main() -> int:
                     part = write_scenario(tmp, f"part_{k}_{label}", "no_new_policy.toml",
                                           text + knowledge)
                     effect[label] = mean_share(args.bin, part, seeds, args.year, tmp) - nones[label]
-                print(f"| {group} | {effect['off']:+.4f} | {effect['low']:+.4f} "
-                      f"| {effect['central']:+.4f} | {effect['low'] - effect['off']:+.4f} "
-                      f"| {effect['central'] - effect['off']:+.4f} |", flush=True)
+                print(row(group, effect, whole), flush=True)
+                total = {label: total[label] + effect[label] for label in labels}
+            print(row("sum of the groups", total, whole))
+            print(row("all together (first table)", whole, whole))
     return 0
 
 
