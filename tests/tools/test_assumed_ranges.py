@@ -2,7 +2,8 @@
 every parameter docs/model.md marks assumed is swept by batches/sensitivity_assumed.toml (or
 cannot be swept), docs/model.md prints the batch's ranges, the two shipped batches share their
 design, and the Morris indices of the share and of the policy effect are computed from the
-design as nisim computes them."""
+design as nisim computes them; the Sobol' batches sweep assumed keys over the same ranges, and
+the Sobol' indices are right on an analytic model and equal to the ones nisim stores."""
 from __future__ import annotations
 
 import subprocess
@@ -151,3 +152,178 @@ def test_morris_refuses_files_that_do_not_pair(nisim_bin: Path, tmp_path: Path,
     assert r.returncode == 4 and "not the same design" in r.stderr, r.stderr
     r = tool("morris", small_run)
     assert r.returncode == 4 and "no sweep group" in r.stderr, r.stderr
+
+
+# Sobol' indices (`sobol`): the shipped Saltelli batches, an analytic check, nisim's own values.
+
+SOBOL = ROOT / "batches" / "sensitivity_sobol.toml"
+SOBOL_CF = ROOT / "batches" / "sensitivity_sobol_cf.toml"
+
+
+def test_the_shipped_sobol_batches_use_assumed_keys_and_ranges(tmp_path: Path) -> None:
+    """Both Sobol' batches sweep a subset of sensitivity_assumed.toml's keys over the same
+    ranges, as a Saltelli design, and differ only in the scenario (a paired design)."""
+    import tomllib
+    for b in (SOBOL, SOBOL_CF):
+        r = tool("subset", b, BATCH)
+        assert r.returncode == 0 and r.stdout == "", r.stdout + r.stderr
+    base, cf = tomllib.loads(SOBOL.read_text()), tomllib.loads(SOBOL_CF.read_text())
+    assert base["sweep"]["design"] == "saltelli"
+    keys = [p["key"] for p in base["sweep"]["param"]]
+    assert 10 <= len(keys) == len(set(keys))
+    assert base["sweep"].pop("scenario").endswith("baseline.toml")
+    assert cf["sweep"].pop("scenario").endswith("no_new_policy.toml")
+    assert base == cf
+    # and the check can fail: a range that is not the Morris batch's, a key that is not in it
+    text = SOBOL.read_text().replace('key = "firms.alpha"\nmin = 0.2',
+                                     'key = "firms.alpha"\nmin = 0.1')
+    text = text.replace('key = "firms.beta"', 'key = "firms.count"')
+    (tmp_path / "s.toml").write_text(text)
+    r = tool("subset", tmp_path / "s.toml", BATCH)
+    assert r.returncode == 1
+    assert r.stdout.splitlines() == [f"firms.alpha: range [0.1, 0.3], but [0.2, 0.3] in {BATCH}",
+                                     f"firms.count: not a parameter of {BATCH}"]
+
+
+def saltelli_file(path: Path, a: np.ndarray, b: np.ndarray, y_of, lo: np.ndarray,
+                  hi: np.ndarray, seed: int = 7) -> np.ndarray:
+    """A sweep file as `nisim batch` writes one for a Saltelli design with base samples A and B
+    (unit hypercube, scaled to [lo, hi]) and output_mean y_of(design); its sobol_* datasets are
+    the tool's own estimates (the analytic tests check the printed values, not these)."""
+    from nisim.tools.assumed_ranges import SOBOL_STORED, sobol_indices
+    n, d = a.shape
+    blocks = [a, b]
+    for i in range(d):
+        ab = a.copy()
+        ab[:, i] = b[:, i]
+        blocks.append(ab)
+    x = lo + np.vstack(blocks) * (hi - lo)
+    y = y_of(x)
+    text = "[batch]\nreplications = 1\n[sweep]\ndesign = \"saltelli\"\n" + "".join(
+        f"[[sweep.param]]\nkey = \"p.x{i}\"\nmin = {lo[i]!r}\nmax = {hi[i]!r}\n" for i in range(d))
+    with h5py.File(path, "w") as f:
+        f.attrs["seed"], f.attrs["replications"], f.attrs["batch_text"] = seed, 1, text
+        g = f.create_group("sweep")
+        g.attrs["design"], g.attrs["output"], g.attrs["year"] = "saltelli", "y", 2032
+        g["parameter"] = np.array([f"p.x{i}" for i in range(d)], dtype=h5py.string_dtype())
+        g["design"], g["output_mean"] = x, y
+        for k, v in sobol_indices(y, n, d, seed).items():
+            assert k in SOBOL_STORED
+            g[k] = v
+    return x
+
+
+def table_rows(text: str, what: str) -> dict[str, list[float]]:
+    """key -> [S1, S1 low, S1 high, ST, ST low, ST high] of the table after the line naming
+    `what`."""
+    lines = text.splitlines()
+    start = next(k for k, s in enumerate(lines) if s.startswith("Top") and what in s)
+    rows = {}
+    for s in lines[start + 4:]:
+        if not s.startswith("|"):
+            break
+        c = s.split("|")
+        nums = [float(v) for part in (c[3], c[4]) for v in part.replace("[", " ").replace(
+            "]", " ").replace(",", " ").split()]
+        rows[c[2].strip().strip("`")] = nums
+    return rows
+
+
+def test_sobol_of_a_linear_additive_model(tmp_path: Path) -> None:
+    """y = sum a_i x_i with independent uniform x_i: S1_i = ST_i = a_i^2 Var(x_i) / Var(y), and
+    exactly 0 for a parameter with no effect; the policy effect base - cf = sum c_i x_i has its
+    own analytic indices."""
+    import sys
+    sys.path.insert(0, str(ROOT / "python"))
+    rng = np.random.default_rng(11)
+    n, d = 4096, 4
+    a_unit, b_unit = rng.random((n, d)), rng.random((n, d))
+    lo, hi = np.array([0.0, 1.0, -2.0, 10.0]), np.array([1.0, 3.0, 2.0, 20.0])
+    coef_base = np.array([1.0, 2.0, 0.5, 0.0])
+    coef_effect = np.array([0.0, 0.0, 1.0, 0.1])
+    var_x = (hi - lo) ** 2 / 12.0
+    x = saltelli_file(tmp_path / "base.h5", a_unit, b_unit, lambda x: x @ coef_base + 3.0, lo, hi)
+    saltelli_file(tmp_path / "cf.h5", a_unit, b_unit,
+                  lambda x: x @ coef_base + 3.0 - x @ coef_effect, lo, hi)
+    assert x.shape == (n * (d + 2), d)
+    r = tool("sobol", tmp_path / "base.h5", tmp_path / "cf.h5", "--top", "4")
+    assert r.returncode == 0, r.stderr
+    for what, coef in (("the manufacturing share", coef_base), ("the policy effect", coef_effect)):
+        rows = table_rows(r.stdout, what)
+        assert len(rows) == 4
+        truth = coef ** 2 * var_x / np.sum(coef ** 2 * var_x)
+        for i in range(d):
+            s1, s1_lo, s1_hi, st, st_lo, st_hi = rows[f"p.x{i}"]
+            if truth[i] == 0.0:
+                assert s1 == 0.0 and st == 0.0, (what, i)
+                continue
+            assert abs(s1 - truth[i]) < 0.05 and abs(st - truth[i]) < 0.05, (what, i, s1, st)
+            assert s1_lo <= s1 <= s1_hi and st_lo <= st <= st_hi
+            assert s1_lo <= truth[i] + 0.01 and truth[i] - 0.01 <= s1_hi
+        ranked = [k for k in rows]
+        assert ranked[0] == f"p.x{int(np.argmax(truth))}"
+
+
+def test_sobol_refuses_what_is_not_a_paired_saltelli_sweep(tmp_path: Path) -> None:
+    rng = np.random.default_rng(3)
+    a_unit, b_unit = rng.random((16, 2)), rng.random((16, 2))
+    lo, hi = np.zeros(2), np.ones(2)
+    saltelli_file(tmp_path / "base.h5", a_unit, b_unit, lambda x: x.sum(axis=1), lo, hi)
+    # another design: not the same points
+    saltelli_file(tmp_path / "other.h5", b_unit, a_unit, lambda x: x.sum(axis=1), lo, hi)
+    r = tool("sobol", tmp_path / "base.h5", tmp_path / "other.h5")
+    assert r.returncode == 4 and "not the same design, seed and replications" in r.stderr, r.stderr
+    # another seed
+    saltelli_file(tmp_path / "seed.h5", a_unit, b_unit, lambda x: x.sum(axis=1), lo, hi, seed=8)
+    r = tool("sobol", tmp_path / "base.h5", tmp_path / "seed.h5")
+    assert r.returncode == 4 and "not the same design, seed and replications" in r.stderr, r.stderr
+    # rows that are not A, B, AB_1 .. AB_d
+    with h5py.File(tmp_path / "base.h5", "r+") as f:
+        x = f["sweep/design"][()]
+        x[40, 1] += 0.5
+        f["sweep/design"][...] = x
+    r = tool("sobol", tmp_path / "base.h5")
+    assert r.returncode == 4 and "not a Saltelli design" in r.stderr, r.stderr
+    # an output with no variance: no indices (rather than 0/0)
+    saltelli_file(tmp_path / "flat.h5", a_unit, b_unit, lambda x: 0.0 * x[:, 0] + 1.5, lo, hi)
+    r = tool("sobol", tmp_path / "flat.h5")
+    assert r.returncode == 4 and "has no variance to apportion" in r.stderr, r.stderr
+    # ranges that are not those of sensitivity_assumed.toml
+    saltelli_file(tmp_path / "b2.h5", a_unit, b_unit, lambda x: x.sum(axis=1), lo, hi)
+    r = tool("sobol", tmp_path / "b2.h5", "--ranges", BATCH)
+    assert r.returncode == 4 and "p.x0: not a parameter of" in r.stderr, r.stderr
+
+
+def test_sobol_agrees_with_nisim_and_refuses_a_morris_sweep(nisim_bin: Path,
+                                                            tmp_path: Path) -> None:
+    """On a real Saltelli sweep the tool's indices and bootstrap bounds of the share are the ones
+    nisim stores (the command checks all six datasets, and the table prints them); altering a
+    stored value makes it refuse the file; a Morris sweep is refused."""
+    (tmp_path / "none.toml").write_text(f'inherit = "{SMALL}"\n[schemes.nifs]\nenabled = false\n')
+    for name, scenario in (("base", SMALL), ("cf", tmp_path / "none.toml")):
+        text = SWEEP.format(seed=5, scenario=scenario).replace('design = "morris"',
+                                                               'design = "saltelli"')
+        text = text.replace("points = 3", "points = 8").replace("year = 2020", "year = 2022")
+        (tmp_path / f"{name}.toml").write_text(text)
+        r = run_tool(nisim_bin, "batch", tmp_path / f"{name}.toml", "-o", tmp_path / f"{name}.h5",
+                     "--threads", "2", "-q")
+        assert r.returncode == 0, r.stderr
+    r = tool("sobol", tmp_path / "base.h5", tmp_path / "cf.h5", "--top", "4")
+    assert r.returncode == 0, r.stderr
+    rows = table_rows(r.stdout, "the manufacturing share")
+    with h5py.File(tmp_path / "base.h5") as f:
+        names = [v.decode() if isinstance(v, bytes) else v for v in f["sweep/parameter"][()]]
+        stored = {k: f[f"sweep/{k}"][()] for k in ("sobol_first", "sobol_first_low",
+                                                     "sobol_first_high", "sobol_total",
+                                                     "sobol_total_low", "sobol_total_high")}
+    assert len(rows) == 4
+    for j, name in enumerate(names):
+        want = [round(float(stored[k][j]), 3) for k in stored]
+        assert rows[name] == want, (name, rows[name], want)
+    with h5py.File(tmp_path / "base.h5", "r+") as f:
+        f["sweep/sobol_total_high"][0] += 0.01
+    r = tool("sobol", tmp_path / "base.h5")
+    assert r.returncode == 4 and "sobol_total_high recomputed" in r.stderr, r.stderr
+    morris = sweep(nisim_bin, tmp_path, "morris", SMALL)
+    r = tool("sobol", morris)
+    assert r.returncode == 4 and "design is 'morris', not saltelli" in r.stderr, r.stderr

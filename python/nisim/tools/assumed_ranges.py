@@ -4,6 +4,8 @@
     /usr/bin/python3 tools/assumed_ranges.py table batches/sensitivity_assumed.toml [--update docs/model.md]
     /usr/bin/python3 tools/assumed_ranges.py check batches/sensitivity_assumed.toml docs/model.md PARAMS.md
     /usr/bin/python3 tools/assumed_ranges.py morris BASE.h5 [CF.h5] [--top 10] [--update docs/calibration.md]
+    /usr/bin/python3 tools/assumed_ranges.py sobol BASE.h5 [CF.h5] [--ranges ASSUMED.toml] [--top 10] [--update docs/calibration.md]
+    /usr/bin/python3 tools/assumed_ranges.py subset BATCH.toml ASSUMED.toml
 
 `table`: the range of every swept parameter of a sensitivity batch (a Morris sweep), with the
 basis of the range given in the `# ...` comment of its `[[sweep.param]]` line, as Markdown;
@@ -22,8 +24,21 @@ mean absolute elementary effect per unit of the parameter's range (pp of share o
 range), sigma their standard deviation. Ranks the parameters by mu* and prints the top ones (or
 rewrites the block between `<!-- assumed-sensitivity:begin -->` and `...:end -->`).
 
-Exit codes: 0 ok, 1 check found unlisted keys, 2 usage, 4 an input is missing, damaged or not
-of the kind expected, or FILE has no markers.
+`sobol`: Sobol' indices of each parameter of a Saltelli sweep (`design = "saltelli"`) on the
+same output and, with CF.h5 (the same design and seeds on the counterfactual), on the policy
+effect BASE - CF point by point: first-order S1 (Saltelli et al. 2010, outputs centred) and
+total-order ST (Jansen 1999), the estimators of engine/sensitivity.cpp, with 95% bootstrap
+percentile intervals from 1000 resamples of the base rows drawn as nisim draws them (Philox
+from the batch seed), so the share's indices and bounds equal the sweep group's `sobol_*`
+datasets, which the command checks. --ranges ASSUMED.toml: every swept key must be a key of that
+batch with the same min and max. Ranks the parameters by ST and prints the top ones (or rewrites
+the block between `<!-- assumed-sobol:begin -->` and `...:end -->`).
+
+`subset`: every [[sweep.param]] of BATCH.toml is one of ASSUMED.toml with the same min and max;
+prints each that is not, exit 1 if there is one.
+
+Exit codes: 0 ok, 1 check or subset found unlisted keys, 2 usage, 4 an input is missing,
+damaged or not of the kind expected, or FILE has no markers.
 """
 from __future__ import annotations
 
@@ -242,6 +257,207 @@ def morris(base: Path, cf: Path | None, top: int) -> str:
     return "\n".join(out)
 
 
+def sweep_group(path: Path, kind: str) -> tuple[h5py.File, h5py.Group, str]:
+    """The open file, its sweep group and its batch text; OutputError unless the sweep's design
+    is `kind`."""
+    try:
+        f = h5py.File(path, "r")
+    except (OSError, ValueError) as e:
+        raise OutputError(f"{path}: not a readable HDF5 file ({e})") from None
+    if "sweep" not in f:
+        f.close()
+        raise OutputError(f"{path}: no sweep group; not a sweep written by `nisim batch`")
+    g = f["sweep"]
+    design_kind = g.attrs.get("design", b"")
+    design_kind = design_kind.decode() if isinstance(design_kind, bytes) else design_kind
+    if design_kind != kind:
+        f.close()
+        raise OutputError(f"{path}: the sweep's design is '{design_kind}', not {kind}")
+    text = f.attrs.get("batch_text", b"")
+    return f, g, text.decode() if isinstance(text, bytes) else text
+
+
+SOBOL_STORED = ("sobol_first", "sobol_first_low", "sobol_first_high", "sobol_total",
+                "sobol_total_low", "sobol_total_high")
+
+
+def saltelli_of(path: Path) -> tuple[list[str], np.ndarray, np.ndarray, dict, list[dict], dict]:
+    """Names, design, output_mean, the stored indices, the swept parameters and the run info of
+    a Saltelli sweep; OutputError if the design is not A, B, AB_1 .. AB_d in blocks of n."""
+    f, g, text = sweep_group(path, "saltelli")
+    with f:
+        names = labels(g, path, "parameter")
+        x = read(g, path, "design", ndim=2)
+        y = read(g, path, "output_mean", ndim=1, length=x.shape[0])
+        stored = {k: read(g, path, k, ndim=1, length=len(names)) for k in SOBOL_STORED}
+        info = {"seed": int(f.attrs.get("seed", 0)), "replications": int(f.attrs["replications"]),
+                "output": g.attrs.get("output"), "year": int(g.attrs.get("year"))}
+    params = sweep_params(text, f"{path} (batch_text)")
+    if [p["key"] for p in params] != names:
+        raise OutputError(f"{path}: the batch text's parameters differ from the sweep's")
+    d = len(names)
+    n = x.shape[0] // (d + 2)
+    if x.shape[1] != d or n < 2 or n * (d + 2) != x.shape[0]:
+        raise OutputError(f"{path}: {x.shape[0]} design points of {x.shape[1]} parameters are not "
+                          f"n (d + 2) points of a Saltelli design with d = {d}")
+    a, b = x[:n], x[n:2 * n]
+    for i in range(d):
+        ab = x[(2 + i) * n:(3 + i) * n]
+        others = np.arange(d) != i
+        if not (np.array_equal(ab[:, others], a[:, others]) and np.array_equal(ab[:, i], b[:, i])):
+            raise OutputError(f"{path}: design rows {(2 + i) * n}-{(3 + i) * n - 1} are not A with "
+                              f"column {i} ({names[i]}) taken from B; not a Saltelli design")
+    info["n"] = n
+    return names, x, y, stored, params, info
+
+
+def philox_uniform(seed: int, agent: np.ndarray, purpose: int, index: int = 0,
+                   year: int = 0) -> np.ndarray:
+    """engine/rng.hpp's Rng(seed).uniform(year, agent, purpose, index) for an array of agents:
+    Philox4x32-10 on the counter (agent low, agent high, year, purpose << 16 | index), word 0
+    mapped to (k + 0.5) / 2^32."""
+    lo = np.uint64(0xFFFFFFFF)
+    agent = np.asarray(agent, dtype=np.uint64)
+    x0, x1 = agent & lo, agent >> np.uint64(32)
+    x2 = np.full_like(agent, year & 0xFFFFFFFF)
+    x3 = np.full_like(agent, (purpose << 16) | index)
+    k0, k1 = seed & 0xFFFFFFFF, (seed >> 32) & 0xFFFFFFFF
+    m0, m1 = np.uint64(0xD2511F53), np.uint64(0xCD9E8D57)
+    for _ in range(10):
+        p0, p1 = m0 * (x0 & lo), m1 * (x2 & lo)
+        x0 = (p1 >> np.uint64(32)) ^ x1 ^ np.uint64(k0)
+        x1 = p1 & lo
+        x2 = (p0 >> np.uint64(32)) ^ x3 ^ np.uint64(k1)
+        x3 = p0 & lo
+        k0, k1 = (k0 + 0x9E3779B9) & 0xFFFFFFFF, (k1 + 0xBB67AE85) & 0xFFFFFFFF
+    return (x0 & lo).astype(float) * 2.0 ** -32 + 2.0 ** -33
+
+
+BOOTSTRAP_ROWS = 6  # engine/sensitivity.cpp's Rng purpose for the resampled base rows
+
+
+def sobol_estimate(y: np.ndarray, n: int, d: int,
+                   rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """S1 and ST of each parameter from the base rows `rows` (r resamples x n rows, or one row of
+    n) of a Saltelli design's outputs y, as engine/sensitivity.cpp's sobol_estimate: f0 and Var
+    the mean and variance of f(A) and f(B); S1_i = mean((f(B) - f0)(f(AB_i) - f(A))) / Var,
+    ST_i = mean((f(A) - f(AB_i))^2) / (2 Var). Returns arrays [resample, parameter]."""
+    rows = np.atleast_2d(rows)
+    fa, fb = y[:n][rows], y[n:2 * n][rows]
+    f0 = (fa.sum(axis=1) + fb.sum(axis=1)) / (2 * rows.shape[1])
+    var = (((fa - f0[:, None]) ** 2).sum(axis=1) + ((fb - f0[:, None]) ** 2).sum(axis=1)) \
+        / (2 * rows.shape[1])
+    s1, st = np.empty((rows.shape[0], d)), np.empty((rows.shape[0], d))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for i in range(d):
+            fab = y[(2 + i) * n:(3 + i) * n][rows]
+            s1[:, i] = ((fb - f0[:, None]) * (fab - fa)).mean(axis=1) / var
+            st[:, i] = ((fa - fab) ** 2).mean(axis=1) / (2 * var)
+    return s1, st
+
+
+def sobol_indices(y: np.ndarray, n: int, d: int, seed: int, bootstrap: int = 1000,
+                  confidence: float = 0.95) -> dict[str, np.ndarray]:
+    """The six sobol_* arrays nisim stores: S1, ST and their percentile bounds over `bootstrap`
+    resamples of the n base rows, row k of resample b drawn from Rng(seed).uniform(0,
+    (b << 32) | k, 6) as engine/sensitivity.cpp draws it."""
+    s1, st = sobol_estimate(y, n, d, np.arange(n))
+    b, k = np.meshgrid(np.arange(bootstrap, dtype=np.uint64), np.arange(n, dtype=np.uint64),
+                       indexing="ij")
+    u = philox_uniform(seed, (b << np.uint64(32)) | k, BOOTSTRAP_ROWS)
+    rows = np.minimum((u * n).astype(np.int64), n - 1)
+    bs1, bst = sobol_estimate(y, n, d, rows)
+    q = [100 * (1 - confidence) / 2, 100 * (1 + confidence) / 2]
+
+    def bounds(v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        lo, hi = np.percentile(v, q, axis=0)  # linear interpolation, as nisim's percentile
+        bad = np.isnan(v).any(axis=0)
+        return np.where(bad, np.nan, lo), np.where(bad, np.nan, hi)
+
+    fl, fh = bounds(bs1)
+    tl, th = bounds(bst)
+    return dict(zip(SOBOL_STORED, (s1[0], fl, fh, st[0], tl, th)))
+
+
+def subset_problems(params: list[dict], assumed: Path) -> list[str]:
+    """Each swept parameter that is not a [[sweep.param]] of `assumed` with the same range."""
+    ranges = {p["key"]: (p["min"], p["max"]) for p in sweep_params(read_text(assumed),
+                                                                   str(assumed))}
+    out = []
+    for p in params:
+        if p["key"] not in ranges:
+            out.append(f"{p['key']}: not a parameter of {assumed}")
+        elif (float(p["min"]), float(p["max"])) != tuple(map(float, ranges[p["key"]])):
+            out.append(f"{p['key']}: range [{p['min']:g}, {p['max']:g}], but "
+                       f"[{ranges[p['key']][0]:g}, {ranges[p['key']][1]:g}] in {assumed}")
+    return out
+
+
+def subset(batch: Path, assumed: Path) -> int:
+    problems = subset_problems(sweep_params(read_text(batch), str(batch)), assumed)
+    for m in problems:
+        print(m)
+    return 1 if problems else 0
+
+
+def ci(v: float, lo: float, hi: float) -> str:
+    return f"{v:.3f} [{lo:.3f}, {hi:.3f}]"
+
+
+def sobol(base: Path, cf: Path | None, top: int, assumed: Path | None) -> str:
+    names, x, y, stored, params, info = saltelli_of(base)
+    if assumed is not None and (problems := subset_problems(params, assumed)):
+        raise OutputError(f"{base}: the swept parameters are not assumed parameters with the "
+                          f"ranges of {assumed}: " + "; ".join(problems))
+    n, d = info["n"], len(names)
+    if np.ptp(y[:2 * n]) == 0:
+        raise OutputError(f"{base}: the output is the same at every base sample (A and B); it "
+                          "has no variance to apportion")
+    share = sobol_indices(y, n, d, info["seed"])
+    for k in SOBOL_STORED:
+        if not np.allclose(share[k], stored[k], rtol=1e-9, atol=1e-12, equal_nan=True):
+            raise OutputError(f"{base}: {k} recomputed from output_mean differs from the "
+                              "sweep group's")
+    columns = [("share", y, share)]
+    if cf is not None:
+        names_cf, x_cf, y_cf, _, _, info_cf = saltelli_of(cf)
+        if names_cf != names or not np.array_equal(x_cf, x) or info_cf["seed"] != info["seed"] \
+                or info_cf["replications"] != info["replications"]:
+            raise OutputError(f"{cf}: not the same design, seed and replications as {base}")
+        if np.ptp((y - y_cf)[:2 * n]) == 0:
+            raise OutputError(f"{base} - {cf}: the policy effect is the same at every base sample "
+                              "(A and B); it has no variance to apportion")
+        columns.append(("effect", y - y_cf, sobol_indices(y - y_cf, n, d, info["seed"])))
+    runs = x.shape[0] * info["replications"] * (2 if cf is not None else 1)
+    command = " ".join([base.name] + ([cf.name] if cf is not None else [])
+                       + (["--ranges", assumed.name] if assumed is not None else []))
+    head = (f"Generated by `/usr/bin/python3 tools/assumed_ranges.py sobol {command}`: Sobol' "
+            f"indices of {d} assumed parameters, Saltelli design of {n} base samples, "
+            f"{x.shape[0]} design points x {info['replications']} replications (seed "
+            f"{info['seed']}; {runs} runs), output {info['output']} in {info['year']}. S1: "
+            "first-order index (the share of the output's variance over the design that the "
+            "parameter explains alone); ST: total-order index (with all its interactions); in "
+            "brackets the 95% bootstrap interval (1000 resamples of the base samples).")
+    out = [head, ""]
+    for label, v, ix in columns:
+        what = ("the manufacturing share" if label == "share"
+                else "the policy effect (baseline - no new policy)")
+        ab = v[:2 * n]
+        order = np.argsort(-ix["sobol_total"])
+        out += [f"Top {min(top, d)} by ST for {what}, of {d}; the output's mean over A and B "
+                f"is {ab.mean():.4f} and its standard deviation {ab.std():.4f} (pp); the S1 "
+                f"add up to {np.nansum(ix['sobol_first']):.2f}, the ST to "
+                f"{np.nansum(ix['sobol_total']):.2f}:", "",
+                "| rank | parameter | S1 [95% interval] | ST [95% interval] |",
+                "|---:|---|---:|---:|"]
+        for r, j in enumerate(order[:top], 1):
+            s1 = ci(ix["sobol_first"][j], ix["sobol_first_low"][j], ix["sobol_first_high"][j])
+            st = ci(ix["sobol_total"][j], ix["sobol_total_low"][j], ix["sobol_total_high"][j])
+            out.append(f"| {r} | `{names[j]}` | {s1} | {st} |")
+        out.append("")
+    return "\n".join(out)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = ap.add_subparsers(dest="command", required=True)
@@ -257,15 +473,29 @@ def main() -> int:
     m.add_argument("cf", type=Path, nargs="?")
     m.add_argument("--top", type=int, default=10)
     m.add_argument("--update", type=Path, help="replace the marked block of this file")
+    s = sub.add_parser("sobol", help="Sobol' indices of the share and the policy effect")
+    s.add_argument("base", type=Path)
+    s.add_argument("cf", type=Path, nargs="?")
+    s.add_argument("--ranges", type=Path, help="the Morris batch whose keys and ranges it must use")
+    s.add_argument("--top", type=int, default=10)
+    s.add_argument("--update", type=Path, help="replace the marked block of this file")
+    u = sub.add_parser("subset", help="a batch's parameters and ranges are those of another's")
+    u.add_argument("batch", type=Path)
+    u.add_argument("assumed", type=Path)
     args = ap.parse_args()
     if args.command == "check":
         return check(args.batch, args.model, args.params)
+    if args.command == "subset":
+        return subset(args.batch, args.assumed)
     if args.command == "table":
         body, block = table(args.batch), "assumed-ranges"
     else:
         if args.top < 1:
             ap.error("--top must be at least 1")
-        body, block = morris(args.base, args.cf, args.top), "assumed-sensitivity"
+        if args.command == "sobol":
+            body, block = sobol(args.base, args.cf, args.top, args.ranges), "assumed-sobol"
+        else:
+            body, block = morris(args.base, args.cf, args.top), "assumed-sensitivity"
     if args.update:
         replace_block(args.update, block, body)
     else:
