@@ -56,6 +56,14 @@ void sobol_estimate(const std::vector<double>& y, std::size_t n, std::size_t d,
     var += (fa[j] - mean) * (fa[j] - mean) + (fb[j] - mean) * (fb[j] - mean);
   }
   var /= 2.0 * static_cast<double>(rows.size());
+  // A constant output has no variance to share out: its indices are NaN. Its computed variance
+  // is rounding (the mean of equal values can differ from them in the last bit), so "constant"
+  // is a spread below 1e-12 of the mean.
+  if (!(var > 1e-24 * mean * mean)) {
+    std::fill(s1.begin(), s1.begin() + static_cast<std::ptrdiff_t>(d), nan);
+    std::fill(st.begin(), st.begin() + static_cast<std::ptrdiff_t>(d), nan);
+    return;
+  }
   const auto count = static_cast<double>(rows.size());
   for (std::size_t i = 0; i < d; ++i) {
     const double* fab = y.data() + (2 + i) * n;

@@ -247,6 +247,21 @@ TEST(SobolIndices, BootstrapIsReproducibleForASeed) {
   EXPECT_GE(wide[0].first_hi, a[0].first_hi);
 }
 
+TEST(SobolIndices, ConstantOutputGivesNaNIndices) {
+  // 0.1 * 3 is not exactly representable: the mean of the outputs can differ from them in the
+  // last bit, so the computed variance is rounding, not 0. The indices must still be NaN.
+  const std::size_t n = 64, d = 3;
+  const std::vector<double> y(n * (d + 2), 0.1 * 3.0);
+  for (const SobolIndex& s : sobol_indices(y, n, d, 50, 1)) {
+    EXPECT_TRUE(std::isnan(s.first));
+    EXPECT_TRUE(std::isnan(s.total));
+    EXPECT_TRUE(std::isnan(s.first_lo) && std::isnan(s.total_hi));
+  }
+  std::vector<double> z = y;
+  z[n] += 1e-6;  // one B row differs: not constant, finite indices
+  for (const SobolIndex& s : sobol_indices(z, n, d, 0)) EXPECT_TRUE(std::isfinite(s.total));
+}
+
 TEST(SobolIndices, RejectsInconsistentArguments) {
   EXPECT_THROW(sobol_indices(std::vector<double>(9), 2, 1), std::invalid_argument);
   EXPECT_THROW(sobol_indices(std::vector<double>(6), 2, 1, 10, 0, 1.0), std::invalid_argument);
