@@ -10,15 +10,15 @@ so the effect is the NIFS alone), mean over the seeds (common random numbers: th
 both runs). Each row of the first table neutralises one channel by setting keys in both runs
 (a channel of the whole economy: the technical wage, the floor space and staff a line takes, the
 credit limit, the demand side) or in the NIFS run only (the scheme's own terms: the approval lag
-and the success rate), and gives the effect in --year with its standard error over seeds, the
-mean effect over the years of --path, the change against the reference row (with its standard
-error over seeds, paired by seed) and the smart lines
-the NIFS adds in --year. Below it the reference effect is split into value added (at the
-GDP without the NIFS) and the GDP denominator, which add up to it, and a second table gives the
-reference runs' line counts and factor prices in --year.
+and the success rate; the last row instead sets the grant to zero, leaving only the queue), and
+gives the effect in --year with its standard error over seeds, the mean effect over the years of
+--path, the change against the reference row (with its standard error over seeds, paired by
+seed) and the smart lines the NIFS adds in --year. Below it the reference effect is split into
+value added (at the GDP without the NIFS) and the GDP denominator, which add up to it, and a
+second table gives the reference runs' line counts and factor prices in --year.
 
-Exit codes: 0 ok, 2 usage (bad --seeds, --year or --path, no binary), 4 the scenario is missing,
-a run failed or --year is not simulated.
+Exit codes: 0 ok, 2 usage (bad --seeds or --path, no binary), 4 the scenario is missing, a run
+failed or a year of --year or --path is not simulated.
 """
 from __future__ import annotations
 
@@ -53,6 +53,9 @@ CHANNELS: list[tuple[str, dict[str, object], dict[str, object]]] = [
     ("every application approved", {}, {"schemes.nifs.success_rate": 1.0}),
     ("no queue (no lag, every application approved)", {},
      {"schemes.nifs.approval_lag": 0, "schemes.nifs.success_rate": 1.0}),
+    # Not a neutralisation but the opposite: no grant, so every application is refused (eq.
+    # 4.1c) and what is left of the scheme is its queue.
+    ("the queue alone (no grant)", {}, {"schemes.nifs.share": 0.0}),
 ]
 
 SERIES = ("mfg_share", "mfg_va", "gdp", "smart_lines", "nifs_funded_lines",
