@@ -22,7 +22,7 @@ ENTRY_POINTS = ["nisim-fan-chart", "nisim-kpi-table", "nisim-paired-diff", "nisi
                 "nisim-plot-policy", "nisim-sensitivity-chart", "nisim-knowledge-effect",
                 "nisim-attribution-table", "nisim-fit-chart", "nisim-calibration-report",
                 "nisim-demand-effect", "nisim-assumed-ranges", "nisim-docs-numbers",
-                "nisim-factor-markets"]
+                "nisim-factor-markets", "nisim-nifs-channels"]
 
 
 @pytest.fixture(scope="session")
