@@ -559,6 +559,9 @@ void record_year(State& st, const Params&) {
         n.private_investment);
   h.put("nifs_unfunded_lines", "lines", "lines started this year at the firm's own cost",
         n.unfunded_lines);
+  h.put("nifs_refused_built_own", "lines",
+        "of nifs_unfunded_lines, lines refused applicants started at their own cost (4.1i)",
+        n.refused_built_own);
   h.put("nifs_refused_budget", "applications", "NIFS applications refused: budget",
         n.refused_budget);
   h.put("nifs_refused_land", "applications", "NIFS applications refused: no floor space",

@@ -42,6 +42,10 @@ void bind_nifs_params(NifsParams& p, ParamBinder& b) {
          {"fraction", 0.0, 1.0, "share of planning firms applying at launch; estimated (4.1)"});
   b.integer("schemes.nifs.uptake_years", p.uptake_years,
             {"years", 0, 50, "years from launch to full uptake; calibrated (4.1)"});
+  b.boolean("schemes.nifs.refused_build_own", p.refused_build_own,
+            {"", 0, 1,
+             "a refused applicant builds at its own cost the lines that pay without the grant "
+             "(4.1i); false: it builds nothing and may plan again"});
 }
 
 double nifs_grant(const NifsParams& p, int year, double cost) {
@@ -86,6 +90,25 @@ void add_project(LineProjects& q, std::uint64_t id, int applied, int done, doubl
   q.lines.push_back(static_cast<std::uint8_t>(lines));
   q.own.push_back(static_cast<std::uint8_t>(own));
   q.cost.push_back(cost);
+}
+
+/// Lines that pay without a grant, built at the firm's own cost with no wait (eqs. 4.1g, 4.1i):
+/// `own` lines of firm row i at `per_line` each, started this year if the firm finds the floor
+/// space and the staff; otherwise nothing is built and any floor space claimed is given back.
+/// Returns whether they were started.
+bool build_own_lines(Nifs& nifs, FirmTable& f, std::size_t i, Land& land, Talent& talent, int year,
+                     int own, double per_line, const NifsParams& np) {
+  if (own == 0 || !land.claim(f.site[i], own * np.line_floor)) return false;
+  if (!talent.hire(own * np.jobs_per_line)) {
+    land.unclaim(f.site[i], own * np.line_floor);
+    return false;
+  }
+  ++f.projects[i];
+  f.cash[i] -= own * per_line;
+  nifs.unfunded_lines += own;
+  add_project(nifs.projects, f.id[i], year, year + static_cast<int>(np.build_years), 0.0, f.site[i],
+              own, own, own * per_line);
+  return true;
 }
 
 /// Lines in the open projects of each firm, sorted by firm id (scratch reused every year).
@@ -139,18 +162,7 @@ void nifs_year(Nifs& nifs, FirmTable& f, Land& land, Talent& talent, int year, c
       continue;
     }
     if (open) nifs.not_applied += 1.0;
-    // No grant: the firm builds at its own cost, without a wait, the lines that pay without
-    // one, if it finds the floor space and the staff; otherwise nothing is built and any floor
-    // space claimed is given back.
-    if (own == 0 || !land.claim(f.site[i], own * np.line_floor)) continue;
-    if (!talent.hire(own * np.jobs_per_line)) {
-      land.unclaim(f.site[i], own * np.line_floor);
-      continue;
-    }
-    ++f.projects[i];
-    f.cash[i] -= own * per_line;
-    nifs.unfunded_lines += own;
-    add_project(q, f.id[i], year, year + build, 0.0, f.site[i], own, own, own * per_line);
+    build_own_lines(nifs, f, i, land, talent, year, own, per_line, np);  // no grant: eq. 4.1g
   }
   // 2. Decisions on applications made approval_lag years ago or earlier (eq. 4.1c).
   std::vector<std::uint8_t>& keep = nifs.keep;  // scratch: no allocation once warmed up
@@ -180,7 +192,15 @@ void nifs_year(Nifs& nifs, FirmTable& f, Land& land, Talent& talent, int year, c
     }
     if (!approved) {
       keep[k] = 0;
-      if (i < rows(f)) --f.projects[i];
+      if (i >= rows(f)) continue;
+      --f.projects[i];
+      // eq. 4.1i: a refused applicant goes ahead at its own cost with the project's lines that
+      // pay without the grant (q.own, eq. 3.4e at the plan), as a firm that did not apply does.
+      if (np.refused_build_own && q.own[k] > 0 &&
+          build_own_lines(nifs, f, i, land, talent, year, q.own[k], q.cost[k] / q.lines[k], np)) {
+        keep.push_back(1);  // the new own-cost project row
+        nifs.refused_built_own += q.own[k];
+      }
       continue;
     }
     nifs.scheme.budget.commit(grant);

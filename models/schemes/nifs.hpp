@@ -37,6 +37,7 @@ struct NifsParams {
   double cost_sigma = 0.5;        ///< s.d. of log project cost per line (eq. 4.1f; assumed)
   double uptake_start = 0.5842;   ///< share of planning firms applying at launch (estimated)
   std::int64_t uptake_years = 3;  ///< years from launch until every planning firm applies
+  bool refused_build_own = true;  ///< a refused applicant builds its self-paying lines (eq. 4.1i)
 };
 
 void bind_nifs_params(NifsParams& p, ParamBinder& b);
@@ -74,6 +75,7 @@ struct Nifs {
   double tech_jobs = 0.0;  ///< cumulative technical jobs of funded lines (KPI: 1,050 by 2027)
   double private_investment = 0.0;  ///< cumulative firm share of funded projects, HK$ M (KPI)
   double unfunded_lines = 0.0;      ///< lines started at the firm's own cost (this year)
+  double refused_built_own = 0.0;   ///< of which by refused applicants (eq. 4.1i), this year
   double not_applied = 0.0;         ///< plans of firms not (yet) applying this year (uptake)
   double refused_budget = 0.0;      ///< applications refused this year: budget exhausted
   double refused_land = 0.0;        ///< applications refused this year: no floor space at the site
@@ -83,7 +85,8 @@ struct Nifs {
   std::vector<std::pair<std::uint64_t, int>> open_lines;  ///< scratch: (firm id, lines open)
   void new_year() {
     scheme.new_year();
-    unfunded_lines = not_applied = refused_budget = refused_land = refused_talent = lapsed = 0.0;
+    unfunded_lines = refused_built_own = not_applied = refused_budget = refused_land =
+        refused_talent = lapsed = 0.0;
   }
 };
 

@@ -667,3 +667,67 @@ TEST(Nifs, AdditionalityCountsFundedLinesThatWouldHavePaidWithoutTheGrant) {
 }
 
 }  // namespace nisim::hk
+
+namespace nisim::hk {
+
+TEST(Nifs, ARefusedApplicantBuildsTheLinesThatPayAloneAtItsOwnCost) {
+  // eq. 4.1i: the project's lines that pay without the grant (line_plan - 1 of them) are built
+  // at the firm's own cost in the year of the refusal; lines that need the grant are not.
+  Params p = certain_params();
+  p.nifs.success_rate = 0.0;
+  p.nifs.lines_mean = 1e9;  // every project fills the room: 3 lines at cost c each
+  p.line_max = 3;
+  FirmTable f = planning_firms(2, p);
+  f.line_plan[0] = 1;  // no line pays alone: nothing to build after the refusal
+  f.line_plan[1] = 3;  // two lines pay alone
+  const double cash0 = f.cash[0], cash1 = f.cash[1];
+  Nifs nifs = nifs_with(p);
+  Land land = land_with(1e6);
+  Talent talent = talent_with(1e4);
+  nifs_year(nifs, f, land, talent, 2021, p.nifs, p, Rng(3));
+  EXPECT_EQ(nifs.scheme.approvals, 0.0);
+  EXPECT_EQ(nifs.funded_lines, 0.0);
+  EXPECT_EQ(nifs.unfunded_lines, 2.0);
+  EXPECT_EQ(nifs.refused_built_own, 2.0);
+  EXPECT_EQ(f.projects[0], 0);
+  EXPECT_EQ(f.projects[1], 1);  // the own-cost project replaces the refused application
+  EXPECT_DOUBLE_EQ(f.cash[0], cash0);
+  EXPECT_DOUBLE_EQ(f.cash[1], cash1 - 2.0 * p.line_cost);
+  EXPECT_DOUBLE_EQ(land.claimed[site::industrial_buildings], 2.0 * p.nifs.line_floor);
+  EXPECT_DOUBLE_EQ(talent.hired, 2.0 * p.nifs.jobs_per_line);
+  ASSERT_EQ(nifs.projects.firm_id.size(), 1U);
+  EXPECT_EQ(nifs.projects.grant[0], 0.0);
+  for (int year = 2022; year <= 2023; ++year) {  // build_years = 2: complete in 2023, no grant
+    next_year(f);
+    nifs_year(nifs, f, land, talent, year, p.nifs, p, Rng(3));
+  }
+  EXPECT_EQ(f.smart_lines[0], 0);
+  EXPECT_EQ(f.smart_lines[1], 2);
+  EXPECT_EQ(f.subsidy[1], 0.0);
+  EXPECT_TRUE(nifs.projects.firm_id.empty());
+}
+
+TEST(Nifs, WithoutTheRuleOrTheFloorSpaceARefusedApplicantBuildsNothing) {
+  Params p = certain_params();
+  p.nifs.success_rate = 0.0;
+  p.nifs.lines_mean = 1e9;
+  p.line_max = 3;
+  for (const bool rule : {false, true}) {
+    p.nifs.refused_build_own = rule;
+    FirmTable f = planning_firms(1, p, 3);
+    const double cash = f.cash[0];
+    Nifs nifs = nifs_with(p);
+    Land land = land_with(rule ? 0.0 : 1e6);  // with the rule on: no floor space for the lines
+    Talent talent = talent_with(1e4);
+    nifs_year(nifs, f, land, talent, 2021, p.nifs, p, Rng(3));
+    EXPECT_EQ(nifs.unfunded_lines, 0.0) << rule;
+    EXPECT_EQ(nifs.refused_built_own, 0.0) << rule;
+    EXPECT_EQ(f.projects[0], 0) << rule;
+    EXPECT_DOUBLE_EQ(f.cash[0], cash) << rule;
+    EXPECT_EQ(land.claimed[site::industrial_buildings], 0.0) << rule;
+    EXPECT_EQ(talent.hired, 0.0) << rule;
+    EXPECT_TRUE(nifs.projects.firm_id.empty()) << rule;
+  }
+}
+
+}  // namespace nisim::hk
