@@ -54,8 +54,11 @@ Params::Params() {
   // Section 4.2: enterprises entering talks with OASES: ~100 by mid 2024 and >130 by January
   // 2025 from its start in 2022-23; 30 a year afterwards (assumed).
   enterprises.talks = {{2016, 2022, 2023, 2024, 2025}, {0.0, 35.0, 55.0, 45.0, 30.0}};
-  // Section 4.3: technical staff joining the pool (assumed), non-local admissions (assumed).
-  talent.local_inflow = {{2016}, {1200.0}};
+  // Section 4.3, eq. 4.3b: local post-secondary graduates, UGC first-year-first-degree places
+  // (15,000) plus VTC graduates of 2017, 2022 and 2024 (about 21,000, 16,000, 13,000), derived
+  // in data/talent.csv; the share joining the pool is talent.graduate_share (assumed).
+  // Non-local admissions (assumed, at most the TechTAS ceiling of 1,000 a year).
+  talent.graduates = {{2016, 2022, 2024}, {36000.0, 31000.0, 28000.0}};
   talent.nonlocal_inflow = {{2016, 2023}, {200.0, 500.0}};
   // Section 4.4: RTH posts approved per year, calibrated to ~10,500 cumulative by 2022 and the
   // 18,500 target for 2027; NITTP trainees and ESS projects (assumed). The base year is not

@@ -164,12 +164,15 @@ void allocate_floor(State& st, const Params&) {
 }
 
 void staff_and_knowledge(State& st, const Params& p) {
-  // eqs. 4.3a, 4.4a-c; InnoHK researchers of last year feed the knowledge channel (4.5).
+  // eqs. 4.3a-b, 4.4a-e; InnoHK researchers of last year feed the knowledge channel (4.5).
   st.talent.mfg_firms = static_cast<double>(rows(st.firms));  // the RTH cap (eq. 4.4d)
   st.tech.pool_start = st.talent.pool;
-  talent_year(st.talent, st.year, p.talent, st.startups.innohk_researchers);
+  talent_inflow(st.talent, st.year, p.talent);
   incumbents_hire(st.tech, st.talent,
                   p.tech.release_to_pool);  // eq. 4.6b: incumbents draw first, before any project
+  const double refused = st.talent.refused;
+  talent_schemes(st.talent, st.year, p.talent, st.startups.innohk_researchers);
+  st.tech.refused_rth += st.talent.refused - refused;  // RTH posts in manufacturing (eq. 4.4e)
 }
 
 void fund_lines(State& st, const Params& p) {
@@ -625,6 +628,9 @@ void record_year(State& st, const Params&) {
         tl.rth_eligible);
   h.put("rth_capped", "posts", "RTH general posts refused at the 4-per-firm cap this year",
         tl.rth_capped);
+  h.put("rth_refused_talent", "posts",
+        "RTH posts refused this year because the pool could not staff them (eq. 4.4e)",
+        tl.rth_refused_talent);
   const Knowledge& k = st.knowledge;
   h.put("rd_spending", "HK$ M", "the schemes' R&D in manufacturing (RTH, ESS, InnoHK; no NITTP)",
         tl.rd_spending);

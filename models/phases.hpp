@@ -28,7 +28,8 @@ void clear_markets(State& state, const Params& p);
 /// Ration firms' floor space to each site's supply (eq. 3.6f). Out: state.land, floor_space.
 void allocate_floor(State& state, const Params& p);
 
-/// Technical-staff pool and talent schemes (eqs. 4.3a, 4.4a-c). Out: state.talent.
+/// Technical-staff pool, incumbents' hiring and talent schemes (eqs. 4.3a-b, 4.6b, 4.4a-e). Out:
+/// state.talent, state.tech.
 void staff_and_knowledge(State& state, const Params& p);
 
 /// NIFS applications, decisions and completions (eqs. 4.1b-e). Out: state.nifs, firms, land.

@@ -51,7 +51,7 @@ void tech_new_year(TechMarket& m) {
   m.plant_hires_prev = m.plant_hires;
   m.plant_hires = m.demand = m.incumbent_hired = m.incumbent_short = m.released = 0.0;
   m.returned = 0.0;
-  m.refused_nifs = m.refused_nias = m.refused_graduates = 0.0;
+  m.refused_nifs = m.refused_nias = m.refused_graduates = m.refused_rth = 0.0;
 }
 
 void tech_year_end(TechMarket& m, double employed, double pool, bool base) {
@@ -102,6 +102,9 @@ void record_tech(const TechMarket& m, double wage, History& h) {
         "staff wanted by NIAS facilities refused (delayed) for want of staff", m.refused_nias);
   h.put("talent_refused_graduates", "persons",
         "staff wanted by graduating start-ups refused for want of staff", m.refused_graduates);
+  h.put("talent_refused_rth", "persons",
+        "staff wanted by RTH posts in manufacturing firms refused for want of staff (eq. 4.4e)",
+        m.refused_rth);
 }
 
 }  // namespace nisim::hk

@@ -26,7 +26,7 @@ struct TechMarket {
   double free_share = 0.0;        ///< u_t = P_t / (P_t + E_t) at year end (eq. 4.6c)
   double pool_start = 0.0;        ///< P_{t-1}: the pool at the start of the year, persons
   // Staff wanted by claims refused this year for want of staff, by claimant, persons.
-  double refused_nifs = 0.0, refused_nias = 0.0, refused_graduates = 0.0;
+  double refused_nifs = 0.0, refused_nias = 0.0, refused_graduates = 0.0, refused_rth = 0.0;
 };
 
 /// Start of year: zero this year's flows and refusals, keep last year's plant hires.

@@ -11,8 +11,12 @@ namespace nisim::hk {
 void bind_talent_params(TalentParams& p, ParamBinder& b) {
   b.real("talent.initial_pool", p.initial_pool,
          {"persons", 0.0, 1e8, "technical staff free to hire at base; assumed (4.3)"});
-  b.series("talent.local_inflow", p.local_inflow,
-           {"persons/year", 0.0, 1e8, "local technical staff joining the pool; assumed (4.3)"});
+  b.series("talent.graduates", p.graduates,
+           {"persons/year", 0.0, 1e8,
+            "local post-secondary graduates (UGC first-degree places + VTC); derived (4.3)"});
+  b.real("talent.graduate_share", p.graduate_share,
+         {"fraction", 0.0, 1.0,
+          "share of graduates joining the technical pool; assumed, range 0.01-0.085 (4.3)"});
   b.series("talent.nonlocal_inflow", p.nonlocal_inflow,
            {"persons/year", 0.0, 1e8, "non-local staff admitted (TechTAS etc.); assumed (4.3)"});
   b.real("talent.attrition", p.attrition,
@@ -60,13 +64,38 @@ double affordable(double remaining, double each, double want) {
   return each > 0.0 ? std::clamp(std::floor(remaining / each), 0.0, want) : want;
 }
 
-/// eqs. 4.4a and 4.4d: this year's RTH approvals into rth_general[slot] and rth_nias[slot].
+/// Y_R, within the ledger of posts by year.
+int post_years(const Talent& t, const TalentParams& p) {
+  const auto n = static_cast<std::int64_t>(t.rth_general.size());
+  return static_cast<int>(std::min<std::int64_t>(p.rth_years, n - 1));
+}
+
+/// eq. 4.4e: of `posts` approved posts, each needing `staff_per_post` staff from the pool, as
+/// many as the pool can staff; their staff leave the pool, and the staff the others wanted are
+/// counted as refused. Returns the posts staffed.
+double staff_posts(Talent& t, double posts, double staff_per_post) {
+  if (posts <= 0.0 || staff_per_post <= 0.0) return std::max(0.0, posts);
+  const double free = std::max(0.0, t.pool);
+  const double staffed = std::min(posts, std::floor(free / staff_per_post + 1e-9));
+  const double hired = staffed * staff_per_post;
+  t.pool -= hired;
+  t.hired += hired;
+  t.rth_hired += hired;
+  t.refused += (posts - staffed) * staff_per_post;
+  t.rth_refused_talent += posts - staffed;
+  return staffed;
+}
+
+/// eqs. 4.4a, 4.4d-e: this year's RTH approvals into rth_general[slot] and rth_nias[slot].
 void rth_approve(Talent& t, int year, int slot, int years, const TalentParams& p) {
   const int n = static_cast<int>(t.rth_general.size());
   const double per_post = p.rth_cost * static_cast<double>(p.rth_years);
   // NIAS posts first, outside the per-firm cap, the government paying its share of each.
   const double nias = t.nias_posts_pending;
-  const double nias_ok = affordable(t.rth.budget.remaining(), p.rth_nias_match * per_post, nias);
+  const double nias_affordable =
+      affordable(t.rth.budget.remaining(), p.rth_nias_match * per_post, nias);
+  // eq. 4.4e: a NIAS post is in a manufacturing firm and takes one person from the pool.
+  const double nias_ok = staff_posts(t, nias_affordable, 1.0);
   // Section 7.3: NIAS posts are in manufacturing firms by definition; general posts by s_R.
   t.rth.spend(nias_ok * p.rth_nias_match * per_post, 1.0);
   // eq. 4.4d: eligible firms are the manufacturing firms and, through the manufacturing share
@@ -80,7 +109,9 @@ void rth_approve(Talent& t, int year, int slot, int years, const TalentParams& p
                              : std::numeric_limits<double>::infinity();
   const double want = p.rth_posts.at(year);
   const double allowed = std::min(want, std::floor(room));
-  const double general = affordable(t.rth.budget.remaining(), per_post, allowed);
+  // eq. 4.4e: the share s_R of general posts is in manufacturing firms and hires from the pool.
+  const double general =
+      staff_posts(t, affordable(t.rth.budget.remaining(), per_post, allowed), p.rth_mfg_share);
   t.rth.spend(general * per_post, p.rth_mfg_share);
   t.rth_capped = want - allowed;
   t.rth.applications += want + nias;
@@ -105,20 +136,35 @@ bool Talent::hire(double n) {
 
 void Talent::new_year() {
   inflow = hired = refused = left = rd_spending = rth_capped = rth_eligible = 0.0;
+  rth_refused_talent = rth_hired = 0.0;
   rth.new_year();
   nittp.new_year();
   ess.new_year();
 }
 
-void talent_year(Talent& t, int year, const TalentParams& p, double innohk_researchers) {
+double local_inflow(const TalentParams& p, int year) {
+  return p.graduate_share * p.graduates.at(year);  // eq. 4.3b: N^loc_t = s_G G_t
+}
+
+void talent_inflow(Talent& t, int year, const TalentParams& p) {
   const int n = static_cast<int>(t.rth_general.size());
-  const int years = static_cast<int>(std::min<std::int64_t>(p.rth_years, n - 1));
+  const int years = post_years(t, p);
   const int ending_slot = ((year - years) % n + n) % n;
   const double rth_ending = t.rth_general[ending_slot] + t.rth_nias[ending_slot];
   // eq. 4.3a: P_t = (1 - a) P_{t-1} + local + non-local + retained RTH staff - hires.
   t.left = p.attrition * t.pool;
-  t.inflow = p.local_inflow.at(year) + p.nonlocal_inflow.at(year) + p.rth_retention * rth_ending;
+  t.inflow = local_inflow(p, year) + p.nonlocal_inflow.at(year) + p.rth_retention * rth_ending;
   t.pool += t.inflow - t.left;
+}
+
+void talent_year(Talent& t, int year, const TalentParams& p, double innohk_researchers) {
+  talent_inflow(t, year, p);
+  talent_schemes(t, year, p, innohk_researchers);
+}
+
+void talent_schemes(Talent& t, int year, const TalentParams& p, double innohk_researchers) {
+  const int n = static_cast<int>(t.rth_general.size());
+  const int years = post_years(t, p);
   // eq. 4.4a: RTH posts approved this year (NIAS firms' extra posts first), as the budget and
   // the per-firm cap (eq. 4.4d) allow; the government books the post's whole cost (rth_years
   // years, half of it for a NIAS post) as paid on approval, a simplification: in reality it is

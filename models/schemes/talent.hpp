@@ -14,7 +14,8 @@ namespace nisim::hk {
 struct TalentParams {
   // Pool of technical staff (section 4.3).
   double initial_pool = 1500.0;  ///< staff free to join new-industry projects at base, persons
-  Series local_inflow;           ///< local staff joining the pool per year, persons
+  Series graduates;              ///< G: local post-secondary graduates per year, persons
+  double graduate_share = 0.03;  ///< s_G: share of G joining the pool (eq. 4.3b), fraction
   Series nonlocal_inflow;        ///< non-local staff admitted per year (talent schemes), persons
   double attrition = 0.2;        ///< share of the unhired pool leaving it each year
   // Research Talent Hub (section 4.4).
@@ -58,6 +59,8 @@ struct Talent {
   double mfg_firms = 0.0;     ///< N^M: manufacturing firms this year (set by the caller), firms
   double rth_eligible = 0.0;  ///< E: firms eligible for general posts this year (eq. 4.4d)
   double rth_capped = 0.0;    ///< general posts sought but refused at the per-firm cap this year
+  double rth_refused_talent = 0.0;  ///< posts refused for want of staff this year (eq. 4.4e), posts
+  double rth_hired = 0.0;  ///< staff the year's manufacturing posts took from the pool, persons
   std::array<double, 32> rth_general{};  ///< posts approved by year % 32 (general), posts
   std::array<double, 32> rth_nias{};     ///< NIAS extra posts approved by year % 32, posts
   double rd_spending = 0.0;  ///< R^pub: the schemes' R&D in manufacturing (no NITTP), HK$ M
@@ -67,11 +70,21 @@ struct Talent {
   void new_year();
 };
 
-/// The year's inflow, attrition and talent schemes (eqs. 4.3a, 4.4a-d). Holders of posts
-/// approved rth_years ago may join the pool. `innohk_researchers` comes from the start-up
+/// Local staff joining the pool in `year`: graduates times the share joining it (eq. 4.3b).
+double local_inflow(const TalentParams& p, int year);
+
+/// The year's inflow and attrition (eqs. 4.3a-b): holders of posts approved rth_years ago may
+/// join the pool. Out: talent.pool, inflow, left.
+void talent_inflow(Talent& talent, int year, const TalentParams& p);
+
+/// The year's talent schemes (eqs. 4.4a-e): RTH posts in manufacturing firms hire from the pool
+/// and are refused when it is short (eq. 4.4e). `innohk_researchers` comes from the start-up
 /// module (section 5); talent.mfg_firms must be set to this year's manufacturing firms (the RTH
-/// cap of eq. 4.4d). Out: talent.pool, inflow, left, the schemes' ledgers and counters,
-/// rth_active_mfg, rth_eligible, rth_capped, rd_spending.
+/// cap of eq. 4.4d). Out: talent.pool, hired, refused, the schemes' ledgers and counters,
+/// rth_active_mfg, rth_eligible, rth_capped, rth_refused_talent, rth_hired, rd_spending.
+void talent_schemes(Talent& talent, int year, const TalentParams& p, double innohk_researchers);
+
+/// talent_inflow, then talent_schemes (the phase runs incumbents' hiring between the two).
 void talent_year(Talent& talent, int year, const TalentParams& p, double innohk_researchers);
 
 }  // namespace nisim::hk

@@ -142,6 +142,8 @@ TEST(Params, SchemeTermsOutOfRangeAreRejectedNamingTheKey) {
            {"[schemes.nifs]\nuptake_years = -1\n", "schemes.nifs.uptake_years"},
            {"[schemes.rth]\nmax_per_firm = -4.0\n", "schemes.rth.max_per_firm"},
            {"[schemes.rth]\nnias_match = 1.5\n", "schemes.rth.nias_match"},
+           {"[talent]\ngraduate_share = 1.5\n", "talent.graduate_share"},
+           {"[talent]\ngraduates = [[2016, -1.0]]\n", "talent.graduates"},
            {"[enterprises]\nconversion_rate = 1.2\n", "enterprises.conversion_rate"},
            {"[enterprises]\ntalks_years = 0\n", "enterprises.talks_years"},
        }) {
@@ -153,6 +155,7 @@ TEST(Params, SchemeTermsOutOfRangeAreRejectedNamingTheKey) {
   // The same keys within their ranges are accepted.
   EXPECT_EQ(error_of("[schemes.nifs]\nlines_mean = 2.0\nuptake_start = 1.0\nuptake_years = 0\n"
                      "[schemes.rth]\nmax_per_firm = 4.0\nnias_match = 0.5\n"
+                     "[talent]\ngraduate_share = 0.085\ngraduates = [[2016, 28000.0]]\n"
                      "[enterprises]\nconversion_rate = 1.0\ntalks_years = 1\n"),
             "");
 }

@@ -79,7 +79,8 @@ def main(argv: list[str] | None = None) -> int:
               " / ".join(f"{mean('tech_free_share', y):.3f}" for y in (2020, 2024, 2032)))
         print(f"  run-years with a talent refusal: {refusing:.3f}; staff refused: NIFS "
               f"{total('talent_refused_nifs'):.1f}, NIAS {total('talent_refused_nias'):.1f}, "
-              f"graduates {total('talent_refused_graduates'):.1f}; incumbents short "
+              f"graduates {total('talent_refused_graduates'):.1f}, RTH "
+              f"{total('talent_refused_rth'):.1f}; incumbents short "
               f"{total('tech_incumbent_short'):.1f}")
         print(f"  NIAS facility-years waiting for staff {total('enterprises_waiting_talent'):.1f}, "
               f"for land {total('enterprises_waiting_land'):.1f}; run-years with incumbents "

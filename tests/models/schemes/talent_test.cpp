@@ -12,7 +12,8 @@ namespace {
 /// Talent terms with only the pool's flows: every scheme closed.
 TalentParams pool_only() {
   TalentParams p;
-  p.local_inflow = {{2016}, {100.0}};
+  p.graduates = {{2016}, {1000.0}};
+  p.graduate_share = 0.1;  // 100 local staff a year (eq. 4.3b)
   p.nonlocal_inflow = {{2016, 2020}, {20.0, 50.0}};
   p.rth_posts = {{2016}, {0.0}};
   p.nittp_trainees = {{2016}, {0.0}};
@@ -80,7 +81,7 @@ TEST(Talent, PoolFollowsAttritionInflowAndHires) {
   }
   // With no inflow and no hires the pool decays geometrically.
   TalentParams dry = pool_only();
-  dry.local_inflow = dry.nonlocal_inflow = {{2016}, {0.0}};
+  dry.graduates = dry.nonlocal_inflow = {{2016}, {0.0}};
   dry.initial_pool = 500.0;
   dry.attrition = 0.5;
   Talent d = talent_for(dry);
@@ -91,8 +92,8 @@ TEST(Talent, PoolFollowsAttritionInflowAndHires) {
 
 TEST(Talent, EndingResearchPostsJoinThePoolAfterRthYears) {
   TalentParams p = pool_only();
-  p.local_inflow = p.nonlocal_inflow = {{2016}, {0.0}};
-  p.initial_pool = 0.0;
+  p.graduates = p.nonlocal_inflow = {{2016}, {0.0}};
+  p.initial_pool = 1e6;  // staff for the posts' manufacturing share (eq. 4.4e)
   p.rth = {true, 2016, 2040, 1e6};
   p.rth_posts = {{2016, 2017}, {100.0, 0.0}};  // one cohort, approved in 2016
   p.rth_years = 3;
@@ -279,6 +280,124 @@ TEST(Talent, NiasRthPostsCostTheGovernmentHalfAPost) {
   EXPECT_EQ(s.rth.approvals, 20.0);
   EXPECT_NEAR(s.rth.budget.remaining(), 0.0, 1e-9);
   expect_identity(s.rth.budget);
+}
+
+}  // namespace nisim::hk
+
+namespace nisim::hk {
+
+TEST(Talent, LocalInflowIsGraduatesTimesTheShareJoiningThePool) {
+  // eq. 4.3b: N^loc_t = s_G G_t, with G a step series.
+  TalentParams p = pool_only();
+  p.graduates = {{2016, 2022, 2024}, {36000.0, 31000.0, 28000.0}};
+  p.graduate_share = 0.03;
+  p.nonlocal_inflow = {{2016}, {0.0}};
+  EXPECT_NEAR(local_inflow(p, 2017), 1080.0, 1e-9);
+  EXPECT_NEAR(local_inflow(p, 2023), 930.0, 1e-9);
+  EXPECT_NEAR(local_inflow(p, 2030), 840.0, 1e-9);
+  Talent t = talent_for(p);
+  t.new_year();
+  talent_inflow(t, 2023, p);
+  EXPECT_NEAR(t.inflow, 930.0, 1e-9);  // no non-local staff, no post ending
+  // Doubling the share doubles the local inflow; a zero share gives none.
+  p.graduate_share = 0.06;
+  EXPECT_NEAR(local_inflow(p, 2023), 1860.0, 1e-9);
+  p.graduate_share = 0.0;
+  Talent none = talent_for(p);
+  talent_inflow(none, 2023, p);
+  EXPECT_EQ(none.inflow, 0.0);
+}
+
+TEST(Talent, RthPostsAreRefusedWhenThePoolIsShort) {
+  // eq. 4.4e: NIAS posts take one person each, general posts s_R each; what the pool cannot
+  // staff is refused, counted in posts and (by claimant) in staff, and not paid for.
+  TalentParams p = pool_only();
+  p.graduates = p.nonlocal_inflow = {{2016}, {0.0}};
+  p.attrition = 0.0;
+  p.rth = {true, 2016, 2040, 1e6};
+  p.rth_posts = {{2016}, {200.0}};
+  p.rth_cost = 0.3;
+  p.rth_years = 3;
+  p.rth_mfg_share = 0.25;
+  p.initial_pool = 30.0;  // staffs 120 general posts (30 / 0.25), not 200
+  Talent t = talent_for(p);
+  t.new_year();
+  talent_year(t, 2017, p, 0.0);
+  EXPECT_EQ(t.rth.approvals, 120.0);
+  EXPECT_EQ(t.rth_refused_talent, 80.0);
+  EXPECT_NEAR(t.refused, 80.0 * 0.25, 1e-9);
+  EXPECT_NEAR(t.hired, 30.0, 1e-9);
+  EXPECT_NEAR(t.rth_hired, 30.0, 1e-9);
+  EXPECT_NEAR(t.pool, 0.0, 1e-9);
+  EXPECT_NEAR(t.rth.paid, 120.0 * 0.9, 1e-9);
+  EXPECT_DOUBLE_EQ(t.rth_active_mfg, 0.25 * 120.0);
+  // An empty pool staffs no NIAS post and no general post; nothing goes negative.
+  t.new_year();
+  t.nias_posts_pending = 36.0;
+  talent_year(t, 2018, p, 0.0);
+  EXPECT_EQ(t.rth.approvals, 0.0);
+  EXPECT_EQ(t.rth_refused_talent, 236.0);
+  EXPECT_NEAR(t.refused, 36.0 + 0.25 * 200.0, 1e-9);
+  EXPECT_GE(t.pool, -1e-9);
+  EXPECT_EQ(t.rth.paid, 0.0);
+  EXPECT_EQ(t.nias_posts_pending, 0.0);  // refused NIAS posts are dropped
+  // NIAS posts come first: a pool of 10 staffs 10 of 36 and leaves no general post.
+  TalentParams ten = p;
+  ten.initial_pool = 10.0;
+  Talent n = talent_for(ten);
+  n.nias_posts_pending = 36.0;
+  talent_year(n, 2017, ten, 0.0);
+  EXPECT_EQ(n.rth.approvals, 10.0);
+  EXPECT_EQ(n.rth_refused_talent, 26.0 + 200.0);
+  EXPECT_NEAR(n.rth.paid, 10.0 * 0.5 * 0.9, 1e-9);
+  // A pool large enough refuses nothing and is drawn down by exactly the posts' staff.
+  TalentParams ample = p;
+  ample.initial_pool = 1000.0;
+  Talent a = talent_for(ample);
+  a.nias_posts_pending = 36.0;
+  talent_year(a, 2017, ample, 0.0);
+  EXPECT_EQ(a.rth.approvals, 236.0);
+  EXPECT_EQ(a.rth_refused_talent, 0.0);
+  EXPECT_EQ(a.refused, 0.0);
+  EXPECT_NEAR(a.pool, 1000.0 - 36.0 - 0.25 * 200.0, 1e-9);
+  // Posts outside manufacturing (s_R = 0) draw nothing: all are approved from an empty pool.
+  TalentParams outside = p;
+  outside.rth_mfg_share = 0.0;
+  outside.initial_pool = 0.0;
+  Talent o = talent_for(outside);
+  talent_year(o, 2017, outside, 0.0);
+  EXPECT_EQ(o.rth.approvals, 200.0);
+  EXPECT_EQ(o.rth_refused_talent, 0.0);
+  EXPECT_EQ(o.hired, 0.0);
+}
+
+TEST(Talent, PerFirmCapBindsBeforeThePool) {
+  // eq. 4.4d then 4.4e: posts above 4 per eligible firm are capped; of those allowed, the ones
+  // the pool cannot staff are refused for want of staff. The two counts do not overlap.
+  TalentParams p = pool_only();
+  p.graduates = p.nonlocal_inflow = {{2016}, {0.0}};
+  p.attrition = 0.0;
+  p.rth = {true, 2016, 2040, 1e6};
+  p.rth_posts = {{2016}, {500.0}};
+  p.rth_years = 3;
+  p.rth_mfg_share = 0.25;
+  p.rth_max_per_firm = 4.0;
+  p.initial_pool = 40.0;  // staffs 160 general posts
+  Talent t = talent_for(p);
+  t.mfg_firms = 25.0;  // E = 100 eligible firms: 400 posts at once
+  talent_year(t, 2017, p, 0.0);
+  EXPECT_EQ(t.rth_capped, 100.0);
+  EXPECT_EQ(t.rth_refused_talent, 240.0);
+  EXPECT_EQ(t.rth.approvals, 160.0);
+  EXPECT_EQ(t.rth.applications, 500.0);
+  // With 5 posts per firm the cap no longer binds at 500 (E = 100): only the pool refuses.
+  TalentParams five = p;
+  five.rth_max_per_firm = 5.0;
+  Talent f = talent_for(five);
+  f.mfg_firms = 25.0;
+  talent_year(f, 2017, five, 0.0);
+  EXPECT_EQ(f.rth_capped, 0.0);
+  EXPECT_EQ(f.rth_refused_talent, 340.0);
 }
 
 }  // namespace nisim::hk
