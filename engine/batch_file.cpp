@@ -110,7 +110,7 @@ class BatchParser : TomlInput {
         if (const auto* v = value.as_string()) {
           if (v->get() != "auto") {
             fail(pos_of(value), "key 'batch.replications': expected an integer in [1, " +
-                                    std::to_string(k_max_replications) + "] or \"auto\", got \"" +
+                                    std::to_string(k_max_replications) + R"(] or "auto", got ")" +
                                     v->get() + "\"");
           }
           b.auto_reps.on = true;
