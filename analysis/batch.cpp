@@ -14,6 +14,7 @@
 #include <optional>
 #include <stdexcept>
 
+#include "analysis/batch_auto.hpp"
 #include "analysis/batch_provenance.hpp"
 #include "analysis/batch_record.hpp"
 #include "analysis/parameter_draws.hpp"
@@ -368,9 +369,10 @@ JobFn run_job(const std::vector<LoadedScenario>& scenarios, const Batch& batch, 
 /// replications, every scenario's text (its whole inheritance chain and its overrides) and
 /// name, the record size and the program version.
 std::uint64_t batch_fingerprint(const Batch& batch, const std::vector<LoadedScenario>& scenarios,
-                                std::size_t per_run, const ParameterDraws* draws) {
+                                std::size_t per_run, const ParameterDraws* draws,
+                                std::int64_t replications) {
   std::uint64_t h = fnv1a(batch.text + "\n--set\n" + overrides_text(batch.overrides) +
-                          "--replications " + std::to_string(batch.replications));
+                          "--replications " + std::to_string(replications));
   if (draws != nullptr) {  // the fit's content and the number of draws (--fit, --draws)
     h = fnv1a("--fit " + draws->fit.sha256 + " --draws " + std::to_string(draws->draws), h);
   }
@@ -417,11 +419,9 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
     if (!fixed.empty()) summary_note += "; not drawn (not identified by the fit): " + fixed;
   }
   const std::vector<BatchVariable> variables = variables_of(batch, scenarios, options.threads);
-  const auto reps = static_cast<std::size_t>(batch.replications);
   const std::size_t n_scen = scenarios.size();
   std::vector<std::int32_t> years;
   for (auto y = first.base_year; y <= first.horizon; ++y) years.push_back(static_cast<int>(y));
-  const hsize_t T = years.size(), R = reps;
 
   // 2. Rank 0 alone writes: the output file, its dimensions, one row writer per scenario and
   // variable, and the run journal (engine/journal.hpp), from which a resumed batch replays the
@@ -430,7 +430,6 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
                                                     : oneapi::tbb::task_arena::automatic);
   const std::vector<std::string> indicators = kpi_indicators();
   const std::size_t per_run = record_size(years.size(), variables);
-  const std::size_t total = n_scen * reps;
   BatchSummary summary;
   summary.draws_note = summary_note;
   // The run's record, checked alike whether just computed or replayed from the journal.
@@ -441,6 +440,28 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
                      from + run_name(scenarios[k % n_scen], r, derive_seed(batch.seed, r)),
                      variables);
   };
+  // replications = "auto" (analysis/batch_auto.hpp): rounds until the paired effect is precise.
+  // Their runs are kept and written below like runs replayed from a journal.
+  std::vector<std::vector<double>> kept;
+  const auto t0 = std::chrono::steady_clock::now();
+  if (batch.auto_reps.on) {
+    std::vector<std::string> names;
+    std::size_t base = 0;
+    for (const LoadedScenario& s : scenarios) {
+      if (s.entry.name == batch.base) base = names.size();
+      names.push_back(s.entry.name);
+    }
+    summary.auto_reps = run_auto_rounds(
+        batch, names, base, auto_share_index(batch, variables, first.base_year, first.horizon),
+        per_run, arena, run_job(scenarios, batch, n_scen, variables, drawn),
+        [&](std::uint64_t k, std::span<const double> values) { check_job(k, values, ""); },
+        options.note, options.progress, kept);
+  }
+  const std::int64_t replications =
+      batch.auto_reps.on ? summary.auto_reps.replications : batch.replications;
+  const auto reps = static_cast<std::size_t>(replications);
+  const hsize_t T = years.size(), R = reps;
+  const std::size_t total = n_scen * reps;
   if (world().rank != 0) {
     // A worker rank: run the jobs rank 0 hands out; rank 0 writes everything.
     summary.runs_by_rank =
@@ -460,7 +481,7 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
   root.set_attr("batch_path", batch.path.string());
   root.set_attr("batch_text", batch.text);
   root.set_attr("seed", batch.seed);
-  root.set_attr("replications", batch.replications);
+  root.set_attr("replications", replications);
   root.set_attr("overrides", overrides_text(batch.overrides));
   root.set_attr("threads", static_cast<std::int64_t>(arena.max_concurrency()));
   root.set_attr("ranks", static_cast<std::int64_t>(world().size));
@@ -468,8 +489,8 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
   std::string names;
   for (const auto& s : scenarios) names += (names.empty() ? "" : ",") + s.entry.name;
   root.set_attr("scenarios", names);
-  write_dims(root, batch.replications, years);
-  write_replication_seeds(root, batch.seed, batch.replications);
+  write_dims(root, replications, years);
+  write_replication_seeds(root, batch.seed, replications);
   if (drawn != nullptr) write_parameter_draws(root, *drawn, reps);
 
   std::vector<h5::Location> groups;
@@ -482,7 +503,7 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
     if (!batch.has_sweep) {
       write_resolved_params(g, scenarios[s].params, scenarios[s].scenario.shocks);
     }
-    write_dims(g, batch.replications, years);
+    write_dims(g, replications, years);
     for (const BatchVariable& v : variables) {
       writers[s].emplace_back(g, v.name, R, std::vector<hsize_t>{T},
                               std::vector<std::string>{"replication", "year"},
@@ -505,17 +526,24 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
   };
   std::vector<char> finished(total, 0);
   RunJournal journal(
-      journal_path(out), {batch_fingerprint(batch, scenarios, per_run, drawn), total, per_run},
+      journal_path(out),
+      {batch_fingerprint(batch, scenarios, per_run, drawn, replications), total, per_run},
       options.resume, options.force, [&](std::uint64_t k, std::span<const double> values) {
         check_job(k, values, "journal '" + journal_path(out).string() + "', record of ");
         write_job(k, values);
         finished[k] = 1;
       });
+  for (std::uint64_t k = 0; k < kept.size(); ++k) {  // the runs of an auto batch's rounds
+    if (finished[k] != 0) continue;
+    write_job(k, kept[k]);
+    journal.append(k, kept[k]);
+    finished[k] = 1;
+  }
   std::vector<std::uint64_t> pending;
   for (std::uint64_t k = 0; k < total; ++k) {
     if (finished[k] == 0) pending.push_back(k);
   }
-  summary.resumed = total - pending.size();
+  summary.resumed = total - pending.size() - kept.size();
   if (summary.resumed > 0 && options.note) {
     std::vector<std::size_t> missing(n_scen, 0);
     for (const std::uint64_t k : pending) ++missing[k % n_scen];
@@ -531,7 +559,6 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
   // 3. The runs, on this process's threads and, under MPI, on every rank; each finished run
   // goes to its rows and the journal.
   std::size_t done = 0;
-  const auto t0 = std::chrono::steady_clock::now();
   summary.runs_by_rank =
       run_jobs(pending, per_run, arena, run_job(scenarios, batch, n_scen, variables, drawn),
                [&](std::uint64_t k, std::span<const double> values) {
@@ -542,7 +569,7 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
                  if (options.progress) options.progress(done, pending.size());
                });
   journal.sync();
-  summary.runs = done;
+  summary.runs = done + kept.size();
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   writers.clear();  // close the row datasets before reading them back
 
@@ -679,6 +706,7 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
   if (batch.has_sweep) {
     write_sweep(root, batch, design, groups, first, scenarios.front().scenario.shocks);
   }
+  if (batch.auto_reps.on) write_auto_attrs(root, batch, summary.auto_reps);
   file.commit();
   journal.remove();  // the output now holds every run
   return summary;

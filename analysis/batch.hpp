@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/batch_auto.hpp"
 #include "engine/batch_file.hpp"
 
 namespace nisim::hk {
@@ -41,6 +42,7 @@ struct BatchSummary {
   };
   std::string draws_note;  ///< "K parameter draws from FIT (m replications each); not drawn: ..."
   std::vector<Variance> variance_2032;
+  AutoOutcome auto_reps;  ///< replications = "auto": how it stopped (replications 0 otherwise)
 };
 
 /// Percentiles stored for every summarised variable.

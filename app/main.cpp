@@ -183,6 +183,19 @@ class Progress {
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };
 
+/// How a replications = "auto" batch stopped (nothing for a fixed batch).
+void print_auto(const nisim::Batch& b, const nisim::hk::AutoOutcome& o) {
+  if (o.replications == 0) return;
+  std::printf("  replications = \"auto\": %lld after %zu round%s (target width %g pp in %lld)%s\n",
+              static_cast<long long>(o.replications), o.rounds.size(),
+              o.rounds.size() == 1 ? "" : "s", b.auto_reps.ci_width,
+              static_cast<long long>(b.auto_reps.year),
+              o.max_hit ? ", max_replications reached" : "");
+  for (const auto& [name, width] : o.widths) {
+    std::printf("  %-24s 95%% interval width %.4g pp\n", (name + " - " + b.base).c_str(), width);
+  }
+}
+
 /// The goal-seeking answer, and the cost-probability trade-off of every evaluation.
 void print_target(const nisim::Batch& b, const nisim::hk::TargetResult& r, const std::string& out) {
   const auto& t = b.target;
@@ -628,6 +641,12 @@ int run_cli(int argc, char** argv) {
       nisim::check_output_target(out_path, force, true);
       nisim::Batch b = load_batch(batch_path);
       nisim::set_parameter_fit(b, fit_path, draws);
+      if (resume && b.auto_reps.on) {
+        throw nisim::Error(nisim::ExitCode::usage,
+                           "--resume: a batch with replications = \"auto\" keeps its rounds in "
+                           "memory; rerun it, or resume its final writing with --replications R "
+                           "(R as printed)");
+      }
       nisim::hk::BatchOptions options;
       options.threads = threads;
       options.force = force;
@@ -660,7 +679,16 @@ int run_cli(int argc, char** argv) {
           std::printf("  %-24s P(share >= 5%% in 2032) = %.3f\n", name.c_str(), p);
         }
         print_variance_split(summary);
+        print_auto(b, summary.auto_reps);
         std::printf("  wrote %s\n", out_path.c_str());
+      }
+      if (summary.auto_reps.max_hit && nisim::world().rank == 0) {  // even with --quiet
+        std::fflush(stdout);
+        std::fprintf(stderr,
+                     "nisim: warning: max_replications %lld reached with the 95%% interval "
+                     "still wider than ci_width %g pp (attribute auto_max_hit = 1 in %s)\n",
+                     static_cast<long long>(b.auto_reps.max), b.auto_reps.ci_width,
+                     out_path.c_str());
       }
       return 0;
     }

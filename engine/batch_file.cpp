@@ -57,6 +57,23 @@ class BatchParser : TomlInput {
            "key 'parameters.fit': parameter draws are for a list of "
            "[[scenario]]s; a sweep or target sets its parameters itself");
     }
+    if (b.auto_reps.on) {
+      if (b.has_sweep || b.has_target) {
+        fail(b.auto_reps.pos,
+             "key 'batch.replications': \"auto\" is for a list of [[scenario]]s; a sweep or "
+             "target needs a number of replications");
+      }
+      if (b.scenarios.size() < 2) {
+        fail(b.auto_reps.pos,
+             "key 'batch.replications': \"auto\" needs at least two [[scenario]]s, a base and "
+             "a variant whose paired difference it makes precise");
+      }
+      if (!b.parameters.fit.empty()) {
+        fail(b.parameters.fit_pos,
+             "key 'parameters.fit': parameter draws need a fixed number of replications "
+             "(replication r's draw depends on R); replications = \"auto\" cannot draw them");
+      }
+    }
     if (b.has_target) {
       if (!b.base.empty()) fail(base_pos_, "key 'batch.base': a target has no base scenario");
       if (!b.records.empty()) {
@@ -90,7 +107,35 @@ class BatchParser : TomlInput {
     for (auto&& [name, value] : *table) {
       const std::string key = "batch." + std::string(name.str());
       if (key == "batch.replications") {
-        b.replications = integer(value, key, 1, k_max_replications);
+        if (const auto* v = value.as_string()) {
+          if (v->get() != "auto") {
+            fail(pos_of(value), "key 'batch.replications': expected an integer in [1, " +
+                                    std::to_string(k_max_replications) + R"(] or "auto", got ")" +
+                                    v->get() + "\"");
+          }
+          b.auto_reps.on = true;
+          b.auto_reps.pos = pos_of(value);
+        } else {
+          b.replications = integer(value, key, 1, k_max_replications);
+        }
+      } else if (key == "batch.ci_width") {
+        const auto number = value.value<double>();
+        if (!number || !std::isfinite(*number) || !(*number > 0.0)) {
+          fail(pos_of(value),
+               "key 'batch.ci_width': expected a number above 0 (percentage points, the full "
+               "width of the 95% interval)");
+        }
+        b.auto_reps.ci_width = *number;
+        auto_pos_[0] = pos_of(value);
+      } else if (key == "batch.min_replications" || key == "batch.max_replications") {
+        const bool is_min = key == "batch.min_replications";
+        (is_min ? b.auto_reps.min : b.auto_reps.max) =
+            integer(value, key, 2, k_max_auto_replications);
+        auto_pos_[is_min ? 1 : 2] = pos_of(value);
+      } else if (key == "batch.auto_year") {
+        b.auto_reps.year = integer(value, key, 1900, 2200);
+        auto_pos_[3] = pos_of(value);
+        b.auto_reps.year_pos = auto_pos_[3];
       } else if (key == "batch.seed") {
         b.seed = static_cast<std::uint64_t>(integer(value, key, 0, INT64_MAX));
       } else if (key == "batch.base") {
@@ -99,10 +144,39 @@ class BatchParser : TomlInput {
         b.base = v->get();
         base_pos_ = pos_of(value);
       } else {
-        fail(pos_of(value),
-             "key '" + key + "': unknown key (batch keys: replications, seed, base)");
+        fail(pos_of(value), "key '" + key +
+                                "': unknown key (batch keys: replications, seed, base, ci_width, "
+                                "min_replications, max_replications, auto_year)");
       }
     }
+    check_auto(b);
+  }
+
+  /// The keys of replications = "auto" together: only with it, ci_width required, min <= max.
+  void check_auto(Batch& b) {
+    AutoReplications& a = b.auto_reps;
+    const char* const keys[] = {"ci_width", "min_replications", "max_replications", "auto_year"};
+    if (!a.on) {
+      for (std::size_t i = 0; i < 4; ++i) {
+        if (auto_pos_[i].line > 0) {
+          fail(auto_pos_[i],
+               std::string("key 'batch.") + keys[i] + "': only for replications = \"auto\"");
+        }
+      }
+      return;
+    }
+    if (auto_pos_[0].line == 0) {
+      fail(a.pos,
+           "key 'batch.ci_width': replications = \"auto\" needs ci_width, the full width of the "
+           "95% interval of the paired effect to reach (percentage points)");
+    }
+    if (a.min > a.max) {
+      fail(auto_pos_[1].line > 0 ? auto_pos_[1] : auto_pos_[2],
+           "key 'batch.min_replications': " + std::to_string(a.min) +
+               " is above max_replications " + std::to_string(a.max));
+    }
+    if (a.year_pos.line == 0) a.year_pos = a.pos;
+    b.replications = a.min;
   }
 
   void parse_scenarios(const toml::node& node, Batch& b) {
@@ -317,6 +391,8 @@ class BatchParser : TomlInput {
   }
 
   SourcePos base_pos_;
+  SourcePos
+      auto_pos_[4];  ///< ci_width, min_replications, max_replications, auto_year (line 0: unset)
 };
 
 }  // namespace
@@ -332,6 +408,7 @@ void set_replications(Batch& batch, std::int64_t replications) {
                                      std::to_string(k_max_replications) + "]");
   }
   batch.replications = replications;
+  batch.auto_reps.on = false;  // a fixed count replaces "auto"
 }
 
 void set_parameter_fit(Batch& batch, const std::filesystem::path& fit, std::int64_t draws) {
@@ -357,6 +434,11 @@ void set_parameter_fit(Batch& batch, const std::filesystem::path& fit, std::int6
     }
     p.draws = draws;
     p.draws_pos = {"--draws", 1, 1};
+  }
+  if (!p.fit.empty() && batch.auto_reps.on) {
+    throw Error(ExitCode::usage,
+                "--fit: parameter draws need a fixed number of replications; give "
+                "--replications N with replications = \"auto\"");
   }
   if (!p.fit.empty() && (batch.has_sweep || batch.has_target)) {
     throw Error(ExitCode::usage,

@@ -104,11 +104,34 @@ struct ParameterFit {
   SourcePos draws_pos;        ///< where draws is set (or fit_pos)
 };
 
+/// `replications = "auto"` (docs/batches.md, "Replications until the effect is precise"):
+/// paired replications are added in rounds until the full width of the 95% t interval of every
+/// non-base scenario's paired difference of mfg_share in `year` is at most `ci_width`.
+///   [batch]
+///   replications = "auto"
+///   ci_width = 0.01          # percentage points (full width, high - low)
+///   min_replications = 10    # the first round
+///   max_replications = 1000  # stop here even if still wider (reported, exit 0)
+///   auto_year = 2032
+struct AutoReplications {
+  bool on = false;        ///< replications = "auto" (and no --replications on the command line)
+  double ci_width = 0.0;  ///< percentage points; required with "auto"
+  std::int64_t min = 10;
+  std::int64_t max = 1000;
+  std::int64_t year = 2032;
+  SourcePos pos;       ///< where replications = "auto" is
+  SourcePos year_pos;  ///< where auto_year is (or pos)
+};
+
+/// Most replications an auto batch may reach (its runs are kept in memory until it stops).
+inline constexpr std::int64_t k_max_auto_replications = 100'000;
+
 /// A loaded batch file.
 struct Batch {
   std::filesystem::path path;            ///< the batch file
   std::string text;                      ///< its text (stored in the output for provenance)
-  std::int64_t replications = 1;         ///< runs per scenario
+  std::int64_t replications = 1;         ///< runs per scenario (auto: the first round's)
+  AutoReplications auto_reps;            ///< replications = "auto"
   std::uint64_t seed = 1;                ///< master seed
   std::string base;                      ///< base scenario of paired differences
   std::vector<BatchScenario> scenarios;  ///< empty when the batch is a sweep
@@ -130,14 +153,14 @@ inline constexpr std::int64_t k_max_replications = 10'000'000;
 /// The scenarios themselves are loaded and validated by the caller.
 Batch load_batch(const std::filesystem::path& path);
 
-/// `--replications N` from the command line: replaces [batch] replications. A usage error
-/// (exit 2) outside [1, k_max_replications].
+/// `--replications N` from the command line: replaces [batch] replications (and turns
+/// replications = "auto" off). A usage error (exit 2) outside [1, k_max_replications].
 void set_replications(Batch& batch, std::int64_t replications);
 
 /// `--fit FIT.h5` and `--draws K` from the command line: replace [parameters] fit and draws
 /// (`fit` relative to the working directory; empty or `draws` < 0 leaves the file's value).
 /// ScenarioError (exit 3) if the fit file does not exist, a usage error (exit 2) for `draws`
-/// outside [1, k_max_replications] or `--draws` without a fit.
+/// outside [1, k_max_replications], `--draws` without a fit, or a fit for an auto batch.
 void set_parameter_fit(Batch& batch, const std::filesystem::path& fit, std::int64_t draws);
 
 }  // namespace nisim

@@ -235,4 +235,73 @@ TEST_F(BatchFileTest, CommandLineFitAndDraws) {
   }
 }
 
+TEST_F(BatchFileTest, AutoReplicationsKeysAndDefaults) {
+  const std::string pair = "[[scenario]]\nfile = \"a.toml\"\n[[scenario]]\nfile = \"b.toml\"\n";
+  Batch b = load_batch(write("batch.toml",
+                             "[batch]\nreplications = \"auto\"\nci_width = 0.02\n"
+                             "min_replications = 4\nmax_replications = 64\nauto_year = 2030\n" +
+                                 pair));
+  EXPECT_TRUE(b.auto_reps.on);
+  EXPECT_EQ(b.auto_reps.ci_width, 0.02);
+  EXPECT_EQ(b.auto_reps.min, 4);
+  EXPECT_EQ(b.auto_reps.max, 64);
+  EXPECT_EQ(b.auto_reps.year, 2030);
+  EXPECT_EQ(b.auto_reps.year_pos.line, 6);
+  EXPECT_EQ(b.replications, 4);  // the first round
+  b = load_batch(write("batch.toml", "[batch]\nreplications = \"auto\"\nci_width = 1\n" + pair));
+  EXPECT_EQ(b.auto_reps.min, 10);
+  EXPECT_EQ(b.auto_reps.max, 1000);
+  EXPECT_EQ(b.auto_reps.year, 2032);
+  EXPECT_EQ(b.auto_reps.year_pos.line, 2);  // errors about the default year point at "auto"
+  EXPECT_EQ(b.replications, 10);
+  // --replications N replaces "auto".
+  set_replications(b, 3);
+  EXPECT_FALSE(b.auto_reps.on);
+  EXPECT_EQ(b.replications, 3);
+  // Without "auto" nothing changes.
+  EXPECT_FALSE(load_batch(write("batch.toml", "[batch]\nreplications = 5\n" + pair)).auto_reps.on);
+}
+
+TEST_F(BatchFileTest, AutoReplicationsErrorsNameFileLineAndKey) {
+  const std::string pair = "[[scenario]]\nfile = \"a.toml\"\n[[scenario]]\nfile = \"b.toml\"\n";
+  const std::string head = "[batch]\nreplications = \"auto\"\n";
+  struct Case {
+    std::string text;
+    std::string message;
+  };
+  const Case cases[] = {
+      {"[batch]\nreplications = \"foo\"\n" + pair,
+       "batch.toml:2:16: key 'batch.replications': expected an integer in [1, 10000000] or "
+       "\"auto\", got \"foo\""},
+      {head + "ci_width = 0\n" + pair,
+       "batch.toml:3:12: key 'batch.ci_width': expected a number above 0 (percentage points, "
+       "the full width of the 95% interval)"},
+      {head + "ci_width = -0.5\n" + pair, "batch.toml:3:12: key 'batch.ci_width': expected"},
+      {head + "ci_width = \"narrow\"\n" + pair, "batch.toml:3:12: key 'batch.ci_width': expected"},
+      {head + "ci_width = nan\n" + pair, "batch.toml:3:12: key 'batch.ci_width': expected"},
+      {head + pair,
+       "batch.toml:2:16: key 'batch.ci_width': replications = \"auto\" needs ci_width"},
+      {head + "ci_width = 0.1\nmin_replications = 50\nmax_replications = 20\n" + pair,
+       "batch.toml:4:20: key 'batch.min_replications': 50 is above max_replications 20"},
+      {head + "ci_width = 0.1\nmin_replications = 1\n" + pair,
+       "batch.toml:4:20: key 'batch.min_replications': expected an integer in [2, 100000]"},
+      {head + "ci_width = 0.1\nmax_replications = 200000\n" + pair,
+       "batch.toml:4:20: key 'batch.max_replications': expected an integer in [2, 100000]"},
+      {"[batch]\nreplications = 5\nci_width = 0.1\n" + pair,
+       "batch.toml:3:12: key 'batch.ci_width': only for replications = \"auto\""},
+      {"[batch]\nauto_year = 2030\n" + pair,
+       "batch.toml:2:13: key 'batch.auto_year': only for replications = \"auto\""},
+      {head + "ci_width = 0.1\n[[scenario]]\nfile = \"a.toml\"\n",
+       "batch.toml:2:16: key 'batch.replications': \"auto\" needs at least two [[scenario]]s"},
+      {head + "ci_width = 0.1\n[sweep]\nscenario = \"a.toml\"\n[[sweep.param]]\nkey = \"x.y\"\n"
+              "min = 1\nmax = 2\n",
+       "batch.toml:2:16: key 'batch.replications': \"auto\" is for a list of [[scenario]]s"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.text);
+    const std::string e = error_of(c.text);
+    EXPECT_NE(e.find(c.message), std::string::npos) << e;
+  }
+}
+
 }  // namespace nisim
