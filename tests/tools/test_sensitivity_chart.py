@@ -79,16 +79,22 @@ def test_sweep_group_opens_in_xarray(design: str, points: int, indices: list[str
         assert ds["output_mean"].dims == ("point",)
         assert list(ds["parameter"].values) == list(PARAMS)
         assert list(ds["point"].values) == list(range(points))
-        assert set(ds.data_vars) == {"design", "output_mean", *indices}
+        assert {"design", "output_mean", *indices} <= set(ds.data_vars)
+        # Every recorded series is one array along point, the swept keys its coordinates.
+        assert ds["mfg_share"].dims == ("point", "replication", "year")
+        assert ds["mfg_share"].shape == (points, 2, len(ds["year"]))
+        for key in PARAMS:
+            assert key in ds["mfg_share"].coords and ds[key].dims == ("point",)
+            np.testing.assert_array_equal(ds[key].values, ds["design"].sel(parameter=key).values)
         for name in indices:
             assert ds[name].dims == ("parameter",)
         for key, (lo, hi) in PARAMS.items():
             column = ds["design"].sel(parameter=key).values
             assert np.all((lo <= column) & (column <= hi))
-        # output_mean is the mean over replications of the point groups' share in 2022.
+        # output_mean is the mean over replications of each point's share in 2022.
         with h5py.File(path, "r") as f:
             t = list(f["year"][:]).index(2022)
-            means = [f[f"point_{k:05d}/mfg_share"][:, t].mean() for k in range(points)]
+            means = [f["sweep/mfg_share"][k, :, t].mean() for k in range(points)]
         np.testing.assert_allclose(ds["output_mean"].values, means, rtol=1e-12)
     if design == "morris":
         with xr.open_dataset(path, engine="h5netcdf", group="sweep") as ds:
