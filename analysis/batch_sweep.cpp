@@ -173,13 +173,27 @@ SweepWriter::SweepWriter(const h5::Location& root, const Batch& batch, const Poi
   const hsize_t hp = P, hd = d;
   h5::write_double(g, "design", flat, {hp, hd}, {"point", "parameter"},
                    {"parameter units", "parameter values of each design point"});
-  // One coordinate per swept key along `point`, named by the key.
+  // One coordinate per swept key along `point`, named by the key: the value the point ran with
+  // (a key swept twice runs with its last column, with_values).
   const std::vector<std::string> units = swept_units(w.params);
+  std::vector<std::size_t> column_of;  // per distinct key, in first-seen order: its last column
+  std::vector<std::string> distinct;
   for (std::size_t j = 0; j < d; ++j) {
+    const auto it = std::find(distinct.begin(), distinct.end(), keys[j]);
+    if (it == distinct.end()) {
+      distinct.push_back(keys[j]);
+      column_of.push_back(j);
+    } else {
+      column_of[static_cast<std::size_t>(it - distinct.begin())] = j;
+    }
+  }
+  for (std::size_t i = 0; i < distinct.size(); ++i) {
+    const std::size_t j = column_of[i];
     std::vector<double> column(P);
     for (std::size_t k = 0; k < P; ++k) column[k] = design[k][j];
-    h5::write_double(g, keys[j], column, {hp}, {"point"}, {units[j], "swept parameter " + keys[j]});
-    coordinates_ += (j == 0 ? "" : " ") + keys[j];
+    h5::write_double(g, distinct[i], column, {hp}, {"point"},
+                     {units[j], "swept parameter " + distinct[i]});
+    coordinates_ += (i == 0 ? "" : " ") + distinct[i];
   }
   const hsize_t hr = R, T = years.size();
   for (const BatchVariable& v : variables) {

@@ -228,12 +228,13 @@ def _open_sweep(f: h5py.File, path: str | Path) -> xr.Dataset:
     """A sweep's batch file: the arrays of its `sweep` group along `point`."""
     root = _attrs(f)
     g = f["sweep"]
-    keys = [str(k) for k in h5.labels(g, path, "parameter")]
+    columns = [str(k) for k in h5.labels(g, path, "parameter")]
+    keys = list(dict.fromkeys(columns))  # a key swept twice is one coordinate
     points = h5.read(g, path, "point", ndim=1)
     design = h5.read(g, path, "design", ndim=2, length=len(points))
-    if design.shape[1] != len(keys):
+    if design.shape[1] != len(columns):
         raise h5.OutputError(f"{path}: sweep/design has {design.shape[1]} columns for "
-                             f"{len(keys)} parameters")
+                             f"{len(columns)} parameters")
     ds = _group_dataset(g, path)
     renames = {k: f"sweep_{k}" for k, v in ds.data_vars.items()
                if k == "output_mean" or (v.dims == ("parameter",) and k != "design")}

@@ -161,6 +161,17 @@ def test_chart_rejects_files_without_sweep(plain_batch: Path, small_run: Path, t
     assert r.returncode == 2 and "-o/--output" in r.stderr
 
 
+def test_scenario_tools_refuse_a_sweep(morris: Path, tmp_path: Path,
+                                       capsys: pytest.CaptureFixture) -> None:
+    """A sweep has no scenario groups (its points are arrays): the scenario tools say so."""
+    for tool, args in (("fan_chart", ["-o", tmp_path / "f.png"]), ("kpi_table", []),
+                       ("paired_diff", ["-o", tmp_path / "p.png"])):
+        assert call(tool, morris, *args) == 4, tool
+        err = capsys.readouterr().err
+        assert f"{morris}: a sweep: its design points are arrays" in err, (tool, err)
+    assert not (tmp_path / "f.png").exists() and not (tmp_path / "p.png").exists()
+
+
 def target_toml(share: float) -> str:
     return (f'[batch]\nreplications = 2\nseed = 3\n\n[target]\nscenario = "{SMALL}"\n'
             f'probability = 0.6\nshare = {share}\nyear = 2022\nmax_evaluations = 6\n\n'
