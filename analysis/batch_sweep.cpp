@@ -231,8 +231,8 @@ void SweepWriter::finish(const Params& first, const std::vector<Shock>& shocks,
   // Point 0's parameters: the swept keys take each point's values (design).
   write_resolved_params(g, first, shocks);
   const auto put_points = [&](const std::string& name, const std::vector<double>& v,
-                              std::vector<hsize_t> shape, std::vector<std::string> dims,
-                              const h5::VarInfo& info) {
+                              const std::vector<hsize_t>& shape,
+                              const std::vector<std::string>& dims, const h5::VarInfo& info) {
     h5::write_double(g, name, v, shape, dims, info);
     g.open_dataset(name).set_attr("coordinates", coordinates_);
   };
