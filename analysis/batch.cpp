@@ -17,8 +17,8 @@
 #include "analysis/batch_auto.hpp"
 #include "analysis/batch_provenance.hpp"
 #include "analysis/batch_record.hpp"
+#include "analysis/batch_sweep.hpp"
 #include "analysis/parameter_draws.hpp"
-#include "engine/design.hpp"
 #include "engine/error.hpp"
 #include "engine/file_guard.hpp"
 #include "engine/hdf5.hpp"
@@ -26,12 +26,22 @@
 #include "engine/journal.hpp"
 #include "engine/provenance.hpp"
 #include "engine/rng.hpp"
-#include "engine/sensitivity.hpp"
 #include "engine/statistics.hpp"
 #include "engine/version.hpp"
 #include "models/model.hpp"
 
 namespace nisim::hk {
+
+using batch_detail::k_lines_target;
+using batch_detail::k_lines_target_year;
+using batch_detail::k_share_target_pct;
+using batch_detail::k_share_target_year;
+using batch_detail::k_summarised;
+using batch_detail::RowSummaries;
+using batch_detail::summarise_rows;
+using batch_detail::sweep_scenarios;
+using batch_detail::SweepWriter;
+using batch_detail::where;
 
 double quantile(std::vector<double>& values, double q) {
   values.erase(std::remove_if(values.begin(), values.end(), [](double v) { return std::isnan(v); }),
@@ -45,16 +55,6 @@ double quantile(std::vector<double>& values, double q) {
 }
 
 namespace {
-
-/// Variables summarised by mean and percentiles.
-const char* const k_summarised[] = {"mfg_share",   "mfg_share_wide",    "mfg_share_real",
-                                    "smart_lines", "nifs_funded_lines", "nias_enterprises",
-                                    "line_grants", "public_spending",   "employment"};
-
-constexpr double k_share_target_pct = 5.0;
-constexpr int k_share_target_year = 2032;
-constexpr double k_lines_target = 130.0;
-constexpr int k_lines_target_year = 2027;
 
 void write_dims(const h5::Location& loc, std::int64_t replications,
                 const std::vector<std::int32_t>& years) {
@@ -76,10 +76,6 @@ struct LoadedScenario {
 std::string run_name(const LoadedScenario& s, std::size_t r, std::uint64_t seed) {
   return "scenario " + s.entry.name + ", replication " + std::to_string(r) + " (seed " +
          std::to_string(seed) + ")";
-}
-
-std::string where(const SourcePos& p) {
-  return p.file + ":" + std::to_string(p.line) + ":" + std::to_string(p.column) + ": ";
 }
 
 }  // namespace
@@ -137,43 +133,6 @@ Scenario overridden_base(const std::filesystem::path& file, const std::vector<Ov
 
 namespace {
 
-std::string format_count(double x) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.3g", x);
-  return text;
-}
-
-/// Most design points a sweep may have (each is a scenario run `replications` times).
-constexpr double k_max_design_points = 1e6;
-
-/// Unit-cube design points of a sweep (docs/batches.md, "Sweeps").
-Points unit_design(const Batch& b) {
-  const Sweep& w = b.sweep;
-  const std::size_t d = w.params.size(), n = static_cast<std::size_t>(w.points);
-  const int levels = static_cast<int>(w.levels);
-  // Count the points before making them, so a huge design is an error, not an allocation.
-  const double dd = static_cast<double>(d), nn = static_cast<double>(n);
-  const double count = w.design == "grid"       ? std::pow(static_cast<double>(levels), dd)
-                       : w.design == "morris"   ? nn * (dd + 1.0)
-                       : w.design == "saltelli" ? nn * (dd + 2.0)
-                                                : nn;
-  if (count > k_max_design_points) {
-    throw ScenarioError(where(w.pos) + "key 'sweep." +
-                        (w.design == "grid" ? std::string("levels") : std::string("points")) +
-                        "': the " + w.design + " design would have " + format_count(count) +
-                        " points; the limit is 1000000");
-  }
-  try {
-    if (w.design == "grid") return full_grid(std::vector<int>(d, levels));
-    if (w.design == "lhs") return latin_hypercube(n, d, b.seed);
-    if (w.design == "sobol") return sobol_points(n, d);
-    if (w.design == "morris") return morris_design(n, d, levels, b.seed);
-    return saltelli_design(n, d);
-  } catch (const std::invalid_argument& e) {
-    throw ScenarioError(where(w.pos) + "key 'sweep.design': " + e.what());
-  }
-}
-
 /// The scenarios of a batch: its [[scenario]] files, or one scenario per design point of its
 /// sweep (the base scenario with the swept keys set; integer keys rounded). `design` receives
 /// the scaled design points of a sweep.
@@ -195,33 +154,12 @@ std::vector<LoadedScenario> load_scenarios(const Batch& batch, Points& design) {
   }
   const Sweep& w = batch.sweep;
   const Scenario base = overridden_base(w.scenario, batch.overrides, w.params);
-  const Params base_params = params_from(base);
-  const std::vector<ParamType> types = swept_types(w.params);
-  const bool known_output = std::ranges::any_of(
-      batch_variables(), [&](const BatchVariable& v) { return w.output == v.name; });
-  if (!known_output) {
-    std::string list;
-    for (const BatchVariable& v : batch_variables())
-      list += (list.empty() ? "" : ", ") + std::string(v.name);
-    throw ScenarioError(where(w.pos) + "key 'sweep.output': '" + w.output +
-                        "' is not a recorded variable (" + list + ")");
-  }
-  if (w.year <= base_params.base_year || w.year > base_params.horizon) {
-    throw ScenarioError(where(w.pos) + "key 'sweep.year': " + std::to_string(w.year) +
-                        " is outside the simulated years " +
-                        std::to_string(base_params.base_year + 1) + "-" +
-                        std::to_string(base_params.horizon));
-  }
-  design = unit_design(batch);
-  for (std::size_t k = 0; k < design.size(); ++k) {
-    for (std::size_t j = 0; j < w.params.size(); ++j) {
-      design[k][j] = w.params[j].min + design[k][j] * (w.params[j].max - w.params[j].min);
-    }
-    Scenario sc = with_values(base, w.params, types, design[k]);
+  std::vector<Scenario> points = sweep_scenarios(batch, base, params_from(base), design);
+  for (std::size_t k = 0; k < points.size(); ++k) {
     char name[32];
     std::snprintf(name, sizeof name, "point_%05zu", k);
-    Params p = params_from(sc);
-    out.push_back({BatchScenario{name, w.scenario, w.pos}, std::move(sc), p});
+    Params p = params_from(points[k]);
+    out.push_back({BatchScenario{name, w.scenario, w.pos}, std::move(points[k]), p});
   }
   return out;
 }
@@ -229,94 +167,12 @@ std::vector<LoadedScenario> load_scenarios(const Batch& batch, Points& design) {
 /// Mean and percentiles per year of a [R, T] matrix (row-major), NaN rows ignored.
 void summarise(const h5::Location& g, const std::string& name, const std::vector<double>& m,
                std::size_t reps, std::size_t years, const std::string& units) {
-  std::vector<double> mean(years), pct(std::size(k_percentiles) * years), column;
-  for (std::size_t t = 0; t < years; ++t) {
-    column.clear();
-    for (std::size_t r = 0; r < reps; ++r) column.push_back(m[r * years + t]);
-    double sum = 0.0;
-    std::size_t n = 0;
-    for (double v : column) {
-      if (!std::isnan(v)) sum += v, ++n;
-    }
-    mean[t] = n > 0 ? sum / static_cast<double>(n) : std::nan("");
-    for (std::size_t k = 0; k < std::size(k_percentiles); ++k) {
-      pct[k * years + t] = quantile(column, k_percentiles[k] / 100.0);
-    }
-  }
+  const RowSummaries s = summarise_rows(m, 1, reps, years);
+  const std::vector<double>&mean = s.mean, &pct = s.pct;
   const hsize_t T = years, P = std::size(k_percentiles);
   h5::write_double(g, name + "_mean", mean, {T}, {"year"}, {units, "ensemble mean of " + name});
   h5::write_double(g, name + "_percentiles", pct, {P, T}, {"percentile", "year"},
                    {units, "percentiles of " + name + " across replications"});
-}
-
-/// The sweep group: design points, the output each point gives (mean over replications in the
-/// sweep's year) and, for Morris and Saltelli designs, the sensitivity indices.
-void write_sweep(const h5::Location& root, const Batch& batch, const Points& design,
-                 const std::vector<h5::Location>& groups, const Params& first,
-                 const std::vector<Shock>& shocks) {
-  const Sweep& w = batch.sweep;
-  const std::size_t P = design.size(), d = w.params.size();
-  const auto T = static_cast<std::size_t>(first.horizon - first.base_year + 1);
-  const auto t = static_cast<std::size_t>(w.year - first.base_year);
-  std::vector<double> outputs(P), flat;
-  for (std::size_t k = 0; k < P; ++k) {
-    const std::vector<double> runs = h5::read_double(groups[k], w.output);
-    double sum = 0.0;
-    std::size_t n = 0;
-    for (std::size_t r = 0; r * T < runs.size(); ++r) {
-      if (!std::isnan(runs[r * T + t])) sum += runs[r * T + t], ++n;
-    }
-    outputs[k] = n > 0 ? sum / static_cast<double>(n) : std::nan("");
-    flat.insert(flat.end(), design[k].begin(), design[k].end());
-  }
-  const h5::Location g = root.create_group("sweep");
-  // Point 0's parameters: the swept keys take each point's values (design).
-  write_resolved_params(g, first, shocks);
-  g.set_attr("design", w.design);
-  g.set_attr("output", w.output);
-  g.set_attr("year", w.year);
-  std::vector<std::int32_t> points(P);
-  for (std::size_t k = 0; k < P; ++k) points[k] = static_cast<std::int32_t>(k);
-  std::vector<std::string> keys;
-  for (const SweepParam& sp : w.params) keys.push_back(sp.key);
-  h5::write_dim_int(g, "point", points, {"1", "design point (group point_NNNNN)"});
-  h5::write_dim_str(g, "parameter", keys, {"1", "swept parameter"});
-  const hsize_t hp = P, hd = d;
-  h5::write_double(g, "design", flat, {hp, hd}, {"point", "parameter"},
-                   {"parameter units", "parameter values of each design point"});
-  h5::write_double(
-      g, "output_mean", outputs, {hp}, {"point"},
-      {"output units", w.output + " in " + std::to_string(w.year) + ", mean over replications"});
-  auto put = [&](const char* name, const std::vector<double>& v, const std::string& what) {
-    h5::write_double(g, name, v, {hd}, {"parameter"}, {"1", what});
-  };
-  if (w.design == "morris") {
-    const auto m = morris_indices(unit_design(batch), outputs, d, static_cast<int>(w.levels), 1000,
-                                  batch.seed);
-    std::vector<double> mu, mu_star, sigma, conf;
-    for (const MorrisIndex& i : m) {
-      mu.push_back(i.mu), mu_star.push_back(i.mu_star), sigma.push_back(i.sigma);
-      conf.push_back(i.mu_star_conf);
-    }
-    put("morris_mu", mu, "Morris mean elementary effect (per unit range)");
-    put("morris_mu_star", mu_star, "Morris mean absolute elementary effect");
-    put("morris_sigma", sigma, "Morris standard deviation of elementary effects");
-    put("morris_mu_star_conf", conf,
-        "half-width of the 95% bootstrap interval of morris_mu_star (1.959964 x bootstrap SE)");
-  } else if (w.design == "saltelli") {
-    const auto ix = sobol_indices(outputs, static_cast<std::size_t>(w.points), d, 1000, batch.seed);
-    std::vector<double> f, fl, fh, tt, tl, th;
-    for (const SobolIndex& i : ix) {
-      f.push_back(i.first), fl.push_back(i.first_lo), fh.push_back(i.first_hi);
-      tt.push_back(i.total), tl.push_back(i.total_lo), th.push_back(i.total_hi);
-    }
-    put("sobol_first", f, "Sobol' first-order index (Saltelli 2010, centred)");
-    put("sobol_first_low", fl, "95% bootstrap bound (low) of the first-order index");
-    put("sobol_first_high", fh, "95% bootstrap bound (high) of the first-order index");
-    put("sobol_total", tt, "Sobol' total-order index (Jansen)");
-    put("sobol_total_low", tl, "95% bootstrap bound (low) of the total-order index");
-    put("sobol_total_high", th, "95% bootstrap bound (high) of the total-order index");
-  }
 }
 
 /// The variables the batch records: the defaults, then its [[record]] series, checked against
@@ -486,23 +342,27 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
   root.set_attr("threads", static_cast<std::int64_t>(arena.max_concurrency()));
   root.set_attr("ranks", static_cast<std::int64_t>(world().size));
   root.set_attr("base", batch.base);
-  std::string names;
-  for (const auto& s : scenarios) names += (names.empty() ? "" : ",") + s.entry.name;
+  std::string names;  // a sweep has no scenario groups: its points are arrays in `sweep`
+  for (std::size_t s = 0; s < n_scen && !batch.has_sweep; ++s) {
+    names += (names.empty() ? "" : ",") + scenarios[s].entry.name;
+  }
   root.set_attr("scenarios", names);
   write_dims(root, replications, years);
   write_replication_seeds(root, batch.seed, replications);
   if (drawn != nullptr) write_parameter_draws(root, *drawn, reps);
 
   std::vector<h5::Location> groups;
-  std::vector<std::vector<h5::RowWriter>> writers(n_scen);
-  for (std::size_t s = 0; s < n_scen; ++s) {
+  std::vector<std::vector<h5::RowWriter>> writers(batch.has_sweep ? 0 : n_scen);
+  std::optional<SweepWriter> sweep;
+  if (batch.has_sweep) {
+    sweep.emplace(root, batch, design, scenarios.front().scenario, variables, years);
+  }
+  for (std::size_t s = 0; s < n_scen && !batch.has_sweep; ++s) {
     groups.push_back(root.create_group(scenarios[s].entry.name));
     const h5::Location& g = groups.back();
     g.set_attr("scenario_path", scenarios[s].scenario.path.string());
     g.set_attr("scenario_text", scenarios[s].scenario.text);
-    if (!batch.has_sweep) {
-      write_resolved_params(g, scenarios[s].params, scenarios[s].scenario.shocks);
-    }
+    write_resolved_params(g, scenarios[s].params, scenarios[s].scenario.shocks);
     write_dims(g, replications, years);
     for (const BatchVariable& v : variables) {
       writers[s].emplace_back(g, v.name, R, std::vector<hsize_t>{T},
@@ -519,6 +379,10 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
   // together. Its record: every variable's T values, then the indicators.
   const auto write_job = [&](std::uint64_t k, std::span<const double> values) {
     const std::size_t r = k / n_scen, s = k % n_scen;
+    if (sweep) {
+      sweep->write(s, r, values);
+      return;
+    }
     for (std::size_t v = 0; v < variables.size(); ++v) {
       writers[s][v].write_row(r, values.subspan(v * years.size(), years.size()));
     }
@@ -572,6 +436,13 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
   summary.runs = done + kept.size();
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   writers.clear();  // close the row datasets before reading them back
+  if (sweep) {
+    sweep->finish(first, scenarios.front().scenario.shocks, summary);
+    sweep.reset();
+    file.commit();
+    journal.remove();  // the output now holds every run
+    return summary;
+  }
 
   // 4. Summaries per scenario, then paired differences against the base.
   const std::size_t t_target = static_cast<std::size_t>(k_share_target_year - first.base_year);
@@ -650,7 +521,7 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
           "variance of the 2032 share by source (docs/batches.md, parameter uncertainty)");
       summary.variance_2032.push_back({scenarios[s].entry.name, v.parameters, v.draws, v.total});
     }
-    if (batch.has_sweep || s == base_index) continue;
+    if (s == base_index) continue;
     // Paired differences (variant - base) per year, with the unpaired standard error beside it
     // so the variance reduction of common random numbers is visible (docs/batches.md).
     std::vector<double> mean(T), se_paired(T), se_unpaired(T), lo(T), hi(T);
@@ -702,9 +573,6 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
       summary.variance_2032.push_back(
           {scenarios[s].entry.name + " - " + batch.base, v.parameters, v.draws, v.total});
     }
-  }
-  if (batch.has_sweep) {
-    write_sweep(root, batch, design, groups, first, scenarios.front().scenario.shocks);
   }
   if (batch.auto_reps.on) write_auto_attrs(root, batch, summary.auto_reps);
   file.commit();

@@ -270,6 +270,12 @@ Location Location::open_group(const std::string& name) const {
   return Location(Handle(check(H5Gopen2(id(), name.c_str(), H5P_DEFAULT), what)));
 }
 
+Location Location::open_dataset(const std::string& name) const {
+  auto what = [&] { return "cannot open dataset " + where(id(), name); };
+  if (!exists(name)) throw IoError(what() + ": no such dataset");
+  return Location(Handle(check(H5Dopen2(id(), name.c_str(), H5P_DEFAULT), what)));
+}
+
 bool Location::exists(const std::string& name) const {
   return !name.empty() && detail::loc_exists(id(), name);
 }

@@ -51,6 +51,8 @@ class Location {
   /// Create a child group (error if it exists) / open an existing one.
   Location create_group(const std::string& name) const;
   Location open_group(const std::string& name) const;
+  /// An existing dataset, opened for its attributes only (set_attr, attr_*).
+  Location open_dataset(const std::string& name) const;
   bool exists(const std::string& name) const;
 
   /// Attributes on this location (scalar; strings are variable-length UTF-8, which h5py reads
@@ -149,12 +151,18 @@ class RowWriter {
   RowWriter(const Location& loc, const std::string& name, hsize_t rows,
             const std::vector<hsize_t>& row_shape, const std::vector<std::string>& dims,
             const VarInfo& info);
+  /// The same with several leading axes {lead...}: shape {lead..., row_shape...}, and row r is
+  /// the row-major flat index over the leading axes (a sweep's [point, replication] rows).
+  RowWriter(const Location& loc, const std::string& name, const std::vector<hsize_t>& lead,
+            const std::vector<hsize_t>& row_shape, const std::vector<std::string>& dims,
+            const VarInfo& info);
   /// Write row `r` (row-major, size = product of row_shape). Precondition: r < rows.
   void write_row(hsize_t r, std::span<const double> row);
 
  private:
   Handle dataset_;
   std::vector<hsize_t> row_shape_;
+  std::vector<hsize_t> lead_;
   hsize_t rows_ = 0;
 };
 

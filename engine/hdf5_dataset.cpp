@@ -266,13 +266,15 @@ std::vector<std::string> dim_names(const Location& loc, const std::string& name)
 // ---- Appendable ---------------------------------------------------------------------------
 
 namespace {
-/// Write one row (index `r` along axis 0, shape row_shape) of a dataset of doubles.
+/// Write one row (index `lead` along the leading axes, shape row_shape) of a dataset of doubles.
 template <class What>
-void write_row_at(hid_t dataset, hsize_t r, const std::vector<hsize_t>& row_shape,
-                  std::span<const double> row, const What& what) {
-  const std::vector<hsize_t> count = detail::prepend(1, row_shape);
+void write_row_at(hid_t dataset, const std::vector<hsize_t>& lead,
+                  const std::vector<hsize_t>& row_shape, std::span<const double> row,
+                  const What& what) {
+  std::vector<hsize_t> count(lead.size(), 1);
+  count.insert(count.end(), row_shape.begin(), row_shape.end());
   std::vector<hsize_t> start(count.size(), 0);
-  start[0] = r;
+  std::copy(lead.begin(), lead.end(), start.begin());
   Handle file_space(check(H5Dget_space(dataset), what));
   check(H5Sselect_hyperslab(file_space.id(), H5S_SELECT_SET, start.data(), nullptr, count.data(),
                             nullptr),
@@ -317,7 +319,7 @@ hsize_t Appendable::append(std::span<const double> row) {
   std::vector<hsize_t> dims = detail::prepend(rows_ + 1, row_shape_);
   check(H5Dset_extent(dataset_.id(), dims.data()), what);
   try {
-    write_row_at(dataset_.id(), rows_, row_shape_, row, what);
+    write_row_at(dataset_.id(), {rows_}, row_shape_, row, what);
   } catch (...) {
     dims[0] = rows_;  // best effort: shrink back so that rows() stays the dataset's length
     H5Dset_extent(dataset_.id(), dims.data());
@@ -333,15 +335,26 @@ namespace nisim::h5 {
 RowWriter::RowWriter(const Location& loc, const std::string& name, hsize_t rows,
                      const std::vector<hsize_t>& row_shape, const std::vector<std::string>& dims,
                      const VarInfo& info)
-    : row_shape_(row_shape), rows_(rows) {
-  const std::vector<hsize_t> shape = detail::prepend(rows, row_shape);
-  if (std::find(shape.begin(), shape.end(), hsize_t{0}) != shape.end())
+    : RowWriter(loc, name, std::vector<hsize_t>{rows}, row_shape, dims, info) {}
+
+RowWriter::RowWriter(const Location& loc, const std::string& name, const std::vector<hsize_t>& lead,
+                     const std::vector<hsize_t>& row_shape, const std::vector<std::string>& dims,
+                     const VarInfo& info)
+    : row_shape_(row_shape), lead_(lead), rows_(detail::element_count(lead)) {
+  std::vector<hsize_t> shape = lead;
+  shape.insert(shape.end(), row_shape.begin(), row_shape.end());
+  if (lead.empty() || std::find(shape.begin(), shape.end(), hsize_t{0}) != shape.end())
     throw std::invalid_argument("hdf5: " + name + ": empty shape");
   std::vector<Handle> scales = detail::resolve_dims(loc.id(), name, shape, dims, false);
+  // Chunks of up to 64 rows, taken from the innermost leading axis outwards.
+  std::vector<hsize_t> chunk = shape;
+  hsize_t budget = 64;
+  for (std::size_t k = lead.size(); k-- > 0;) {
+    chunk[k] = std::max<hsize_t>(1, std::min(lead[k], budget));
+    budget = std::max<hsize_t>(1, budget / chunk[k]);
+  }
   const double nan = std::numeric_limits<double>::quiet_NaN();
-  dataset_ =
-      detail::create_dataset(loc.id(), name, H5T_IEEE_F64LE, shape, shape,
-                             detail::prepend(std::min<hsize_t>(rows, 64), row_shape), 8, &nan);
+  dataset_ = detail::create_dataset(loc.id(), name, H5T_IEEE_F64LE, shape, shape, chunk, 8, &nan);
   detail::write_info(dataset_.id(), info);
   detail::attach(dataset_.id(), scales);
 }
@@ -352,7 +365,12 @@ void RowWriter::write_row(hsize_t r, std::span<const double> row) {
   auto what = [&] {
     return "cannot write row " + std::to_string(r) + " of " + where(dataset_.id());
   };
-  write_row_at(dataset_.id(), r, row_shape_, row, what);
+  std::vector<hsize_t> index(lead_.size());
+  for (std::size_t k = lead_.size(); k-- > 0;) {
+    index[k] = r % lead_[k];
+    r /= lead_[k];
+  }
+  write_row_at(dataset_.id(), index, row_shape_, row, what);
 }
 
 }  // namespace nisim::h5

@@ -3,6 +3,9 @@
 // with Student t intervals, as `vs_base` (docs/batches.md section 3).
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -142,7 +145,22 @@ BatchReport read_batch_report(const std::filesystem::path& path) {
   } catch (const Error&) {
     r.overrides.clear();
   }
-  const std::vector<std::string> names = split(in.text(root, "scenarios"));
+  std::vector<std::string> names = split(in.text(root, "scenarios"));
+  r.has_sweep = root.exists("sweep");
+  // A sweep stores its points as arrays [point, ...] in its `sweep` group (docs/batches.md,
+  // section 6); each point is a card, read from its slice of those arrays.
+  const bool points = r.has_sweep && names.empty();
+  std::optional<h5::Location> sweep_group;
+  if (points) {
+    sweep_group.emplace(root.open_group("sweep"));
+    if (!sweep_group->exists("point")) in.fail("group 'sweep' has no 'point' scale");
+    const std::vector<std::int64_t> ks = h5::read_int(*sweep_group, "point", nullptr, 10000000);
+    for (std::size_t k = 0; k < ks.size(); ++k) {
+      char name[32];
+      std::snprintf(name, sizeof name, "point_%05zu", k);
+      names.emplace_back(name);
+    }
+  }
   if (r.replications < 1 || names.empty()) in.fail("no replications or no scenarios");
   if (!root.exists("year")) in.fail("no 'year' scale");
   for (const std::int64_t y : h5::read_int(root, "year", nullptr, 10000)) {
@@ -155,7 +173,22 @@ BatchReport read_batch_report(const std::filesystem::path& path) {
   const auto R = static_cast<hsize_t>(r.replications);
   const hsize_t T = r.years.size();
   const auto ts = static_cast<std::size_t>(r.score_year - r.years.front());
-  r.has_sweep = root.exists("sweep");
+  // Dataset `name` of card s, of `shape`: the scenario group's, or point s's slice of the sweep's.
+  std::map<std::string, std::vector<double>> whole;
+  const auto part = [&](const h5::Location& g, const std::string& group, std::size_t s,
+                        const std::string& name, const std::vector<hsize_t>& shape) {
+    if (!points) return in.data(g, group, name, shape);
+    std::size_t m = 1;
+    for (const hsize_t x : shape) m *= x;
+    auto it = whole.find(name);
+    if (it == whole.end()) {
+      std::vector<hsize_t> full{names.size()};
+      full.insert(full.end(), shape.begin(), shape.end());
+      it = whole.emplace(name, in.data(*sweep_group, "sweep", name, full)).first;
+    }
+    const auto from = it->second.begin() + static_cast<std::ptrdiff_t>(s * m);
+    return std::vector<double>(from, from + static_cast<std::ptrdiff_t>(m));
+  };
 
   // Per scenario: the per-run share and public money, the stored summaries.
   std::vector<std::vector<double>> share(names.size()), money(names.size());
@@ -163,17 +196,17 @@ BatchReport read_batch_report(const std::filesystem::path& path) {
   std::size_t base_index = names.size();
   for (std::size_t s = 0; s < names.size(); ++s) {
     const std::string& n = names[s];
-    if (n.empty() || n.find('/') != std::string::npos || !root.exists(n)) {
+    if (!points && (n.empty() || n.find('/') != std::string::npos || !root.exists(n))) {
       in.fail("no group for scenario '" + n.substr(0, 80) + "'");
     }
     if (n == r.base) base_index = s;
-    const h5::Location g = root.open_group(n);
+    const h5::Location g = points ? root.open_group("sweep") : root.open_group(n);
     ScenarioCard c;
     c.name = n;
     c.path = in.text(g, "scenario_path");
     texts[s] = in.text(g, "scenario_text");
-    share[s] = in.data(g, n, "mfg_share", {R, T});
-    const std::vector<double> paid = in.data(g, n, "public_spending", {R, T});
+    share[s] = part(g, n, s, "mfg_share", {R, T});
+    const std::vector<double> paid = part(g, n, s, "public_spending", {R, T});
     money[s].assign(R, 0.0);  // public money paid from the base year to the score year
     for (hsize_t k = 0; k < R; ++k) {
       for (std::size_t t = 0; t <= ts; ++t) money[s][k] += paid[k * T + t];
@@ -182,10 +215,11 @@ BatchReport read_batch_report(const std::filesystem::path& path) {
     for (hsize_t k = 0; k < R; ++k) at[k] = share[s][k * T + ts];
     c.share = mean_of(at);
     c.money = mean_of(money[s]);
-    c.p_share_target = g.attr_double("p_share_5pct_by_2032");
+    c.p_share_target = points ? part(g, n, s, "p_share_5pct_by_2032", {}).front()
+                              : g.attr_double("p_share_5pct_by_2032");
     const auto pct = [&](const std::string& v, std::vector<double>& p5, std::vector<double>& p50,
                          std::vector<double>& p95) {
-      const std::vector<double> p = in.data(g, n, v + "_percentiles", {5, T});
+      const std::vector<double> p = part(g, n, s, v + "_percentiles", {5, T});
       p5.assign(p.begin(), p.begin() + static_cast<std::ptrdiff_t>(T));
       p50.assign(p.begin() + static_cast<std::ptrdiff_t>(2 * T),
                  p.begin() + static_cast<std::ptrdiff_t>(3 * T));
@@ -200,7 +234,7 @@ BatchReport read_batch_report(const std::filesystem::path& path) {
       r.kpi_target = in.data(g, n, "kpi_target", {K});
       r.kpi_target_year = in.data(g, n, "kpi_target_year", {K});
     }
-    c.kpi_p_met = in.data(g, n, "kpi_p_met", {r.indicators.size()});
+    c.kpi_p_met = part(g, n, s, "kpi_p_met", {r.indicators.size()});
     r.scenarios.push_back(std::move(c));
   }
 

@@ -148,12 +148,17 @@ def open_batch(path: str | Path) -> xr.Dataset:
     `diff_2032_variance` [scenario, variance_source]. Raises nisim.h5.OutputError naming the
     file if it is missing or not a batch file (a run file: use open_run).
 
-    A sweep (docs/batches.md section 6) is one array along `point` instead of `scenario` (which
-    stays as a coordinate holding the point's group name): every swept parameter's value is a
-    coordinate along `point` named by its key (`ds["schemes.nifs.cap"]`), `design` is [point,
-    parameter], `sweep_output_mean` [point], and the sensitivity indices (`sweep_morris_mu_star`,
-    `sweep_sobol_total`, ...) are [parameter]."""
+    A sweep (docs/batches.md section 6) is stored as arrays along `point` in its `sweep` group
+    and read as such, with dimension `point` instead of `scenario`: every per-run series is
+    [point, replication, year], `<v>_mean` [point, year], `<v>_percentiles` [point, percentile,
+    year], `p_share_5pct_by_2032` [point]; every swept parameter's value is a coordinate along
+    `point` named by its key (`ds["schemes.nifs.cap"]`), `design` is [point, parameter],
+    `sweep_output_mean` [point], and the sensitivity indices (`sweep_morris_mu_star`,
+    `sweep_sobol_total`, ...) are [parameter]. The sweep group's attributes (design, output,
+    year, scenario_path, scenario_text) are the Dataset's attributes `sweep_<name>`."""
     with h5.open_batch(path) as f:
+        if isinstance(f.get("sweep"), h5py.Group) and not h5.scenario_names(f):
+            return _open_sweep(f, path)
         root = _attrs(f)
         names = h5.scenario_names(f)
         groups = {n: _group_dataset(f[n], path) for n in names}
@@ -163,7 +168,6 @@ def open_batch(path: str | Path) -> xr.Dataset:
         group_attrs = {n: _attrs(f[n]) for n in names}
         root_ds = _group_dataset(f, path)
         coords = {k: v.variable for k, v in root_ds.coords.items()}
-        sweep = _sweep(f, path, len(names)) if isinstance(f.get("sweep"), h5py.Group) else None
     for g in groups.values():  # the groups' own scales (replication, year, percentile)
         for k, v in g.coords.items():
             coords.setdefault(k, v.variable)
@@ -217,45 +221,42 @@ def open_batch(path: str | Path) -> xr.Dataset:
     ds.attrs = {**root, "Conventions": CONVENTIONS,
                 "history": _history(root, str(root.get("title", "nisim batch"))),
                 "source": str(root.get("title", "nisim batch"))}
-    if sweep is not None:
-        ds = _as_points(ds, sweep)
     return ds
 
 
-def _sweep(f: h5py.File, path: str | Path, points: int) -> xr.Dataset:
-    """The `sweep` group of a sweep's batch file: the design [point, parameter] with the
-    parameter keys, the output per point, and the sensitivity indices [parameter]."""
+def _open_sweep(f: h5py.File, path: str | Path) -> xr.Dataset:
+    """A sweep's batch file: the arrays of its `sweep` group along `point`."""
+    root = _attrs(f)
     g = f["sweep"]
-    keys = [str(k) for k in h5.labels(g, path, "parameter")]
-    design = h5.read(g, path, "design", ndim=2, length=points)
-    if design.shape[1] != len(keys):
+    columns = [str(k) for k in h5.labels(g, path, "parameter")]
+    keys = list(dict.fromkeys(columns))  # a key swept twice is one coordinate
+    points = h5.read(g, path, "point", ndim=1)
+    design = h5.read(g, path, "design", ndim=2, length=len(points))
+    if design.shape[1] != len(columns):
         raise h5.OutputError(f"{path}: sweep/design has {design.shape[1]} columns for "
-                             f"{len(keys)} parameters")
-    data = {"design": xr.Variable(("point", "parameter"), design,
-                                  attrs={"units": "parameter units",
-                                         "long_name": "parameter values of each design point"})}
-    for k, d in g.items():
-        if isinstance(d, h5py.Dataset) and k not in ("design", "point", "parameter") \
-                and d.ndim == 1 and d.shape[0] in (points, len(keys)):
-            dim = "point" if d.shape[0] == points and k == "output_mean" else "parameter"
-            data[f"sweep_{k}"] = xr.Variable((dim,), h5.read(g, path, k, ndim=1),
-                                             attrs=_attrs(d))
-    return xr.Dataset(data, coords={"parameter": ("parameter", np.array(keys, dtype=object))},
-                      attrs=_attrs(g))
-
-
-def _as_points(ds: xr.Dataset, sweep: xr.Dataset) -> xr.Dataset:
-    """A sweep as one array along `point` (design order) instead of one scenario per point,
-    each swept parameter's value a coordinate along `point` named by its key."""
-    ds = ds.assign_coords(point=("scenario", np.arange(ds.sizes["scenario"])))
-    ds = ds.swap_dims({"scenario": "point"})
-    ds["point"].attrs = {"long_name": "design point of the sweep (group point_NNNNN)"}
-    ds = ds.merge(sweep, combine_attrs="override")
-    for j, key in enumerate(sweep["parameter"].values):
-        ds = ds.assign_coords({str(key): ("point", sweep["design"].values[:, j],
-                                          {"long_name": f"swept parameter {key}"})})
-    ds.attrs["sweep_" + "design"] = str(sweep.attrs.get("design", ""))
-    for k in ("output", "year"):
-        if k in sweep.attrs:
-            ds.attrs["sweep_" + k] = sweep.attrs[k]
+                             f"{len(columns)} parameters")
+    ds = _group_dataset(g, path)
+    renames = {k: f"sweep_{k}" for k, v in ds.data_vars.items()
+               if k == "output_mean" or (v.dims == ("parameter",) and k != "design")}
+    ds = ds.rename(renames)
+    missing = [k for k in keys if k not in ds]
+    if missing:
+        raise h5.OutputError(f"{path}: sweep has no coordinate for the swept key(s) "
+                             f"{', '.join(missing)}")
+    ds = ds.set_coords([k for k in keys if k not in ds.coords])
+    for k in keys:
+        if ds[k].dims != ("point",):
+            raise h5.OutputError(f"{path}: sweep/{k} has dims {ds[k].dims}, expected (point,)")
+    ds["point"].attrs.setdefault("long_name", "design point of the sweep")
+    ds["replication"].attrs.setdefault("long_name",
+                                       "replication (common random numbers across points)")
+    if "replication_seed" in f:
+        ds["replication_seed"] = xr.Variable(("replication",),
+                                             h5.read(f, path, "replication_seed", ndim=1),
+                                             attrs=_attrs(f["replication_seed"]))
+    ds.attrs = {**root, "Conventions": CONVENTIONS,
+                "history": _history(root, str(root.get("title", "nisim batch"))),
+                "source": str(root.get("title", "nisim batch"))}
+    for k, v in _attrs(g).items():
+        ds.attrs["sweep_" + k] = v
     return ds

@@ -234,8 +234,13 @@ def scenario_names(f: h5py.File) -> list[str]:
 
 
 def check_scenarios(f: h5py.File, wanted: str | None) -> list[str]:
-    """The comma-separated `wanted` names (all if None), or ValueError listing the valid ones."""
+    """The comma-separated `wanted` names (all if None), or ValueError listing the valid ones.
+    OutputError for a sweep, whose points are arrays in its `sweep` group, not scenario groups."""
     names = scenario_names(f)
+    if not names and isinstance(f.get("sweep"), h5py.Group):
+        raise OutputError(f"{f.filename}: a sweep: its design points are arrays [point, ...] in "
+                          "the group sweep, not scenario groups; read them with nisim.open_batch "
+                          "or sensitivity_chart.py (docs/batches.md section 6)")
     if wanted is None:
         return names
     chosen = [w.strip() for w in wanted.split(",") if w.strip()]

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <unistd.h>
+#include <bit>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -167,14 +168,20 @@ TEST_F(BatchTest, ScenariosMustShareTheirYears) {
   }
 }
 
+namespace {
+/// A Morris sweep of the line cost and the (integer) lines per firm: 3 x (2 + 1) points of 2
+/// replications over 2016-2022.
+const char* const k_morris_sweep =
+    "[batch]\nreplications = 2\nseed = 7\n[sweep]\n"
+    "scenario = \"with.toml\"\ndesign = \"morris\"\npoints = 3\n"
+    "levels = 4\nyear = 2022\n"
+    "[[sweep.param]]\nkey = \"smart_lines.cost\"\nmin = 10\nmax = 40\n"
+    "[[sweep.param]]\nkey = \"smart_lines.max_per_firm\"\nmin = 0\n"
+    "max = 6\n";
+}  // namespace
+
 TEST_F(BatchTest, MorrisSweepWritesDesignOutputsAndIndices) {
-  const fs::path b = write("sweep.toml",
-                           "[batch]\nreplications = 2\nseed = 7\n[sweep]\n"
-                           "scenario = \"with.toml\"\ndesign = \"morris\"\npoints = 3\n"
-                           "levels = 4\nyear = 2022\n"
-                           "[[sweep.param]]\nkey = \"smart_lines.cost\"\nmin = 10\nmax = 40\n"
-                           "[[sweep.param]]\nkey = \"smart_lines.max_per_firm\"\nmin = 0\n"
-                           "max = 6\n");
+  const fs::path b = write("sweep.toml", k_morris_sweep);
   run_batch(load_batch(b), dir_ / "sweep.h5", BatchOptions{});
   const auto f = h5::open_file_read(dir_ / "sweep.h5");
   const auto g = f.open_group("sweep");
@@ -186,14 +193,79 @@ TEST_F(BatchTest, MorrisSweepWritesDesignOutputsAndIndices) {
     EXPECT_LE(design[2 * k], 40.0);
     EXPECT_EQ(design[2 * k + 1], std::round(design[2 * k + 1]));  // an integer parameter
   }
+  // Each swept key is a coordinate along point: the design's column.
+  const std::vector<double> cost = h5::read_double(g, "smart_lines.cost", &shape);
+  ASSERT_EQ(shape, (std::vector<hsize_t>{9}));
+  EXPECT_EQ(h5::dim_names(g, "smart_lines.cost"), (std::vector<std::string>{"point"}));
+  for (std::size_t k = 0; k < 9; ++k) EXPECT_EQ(cost[k], design[2 * k]);
+  // The runs: one array [point, replication, year], no group per point.
+  const std::vector<double> runs = h5::read_double(g, "mfg_share", &shape);
+  ASSERT_EQ(shape, (std::vector<hsize_t>{9, 2, 7}));
+  EXPECT_EQ(h5::dim_names(g, "mfg_share"),
+            (std::vector<std::string>{"point", "replication", "year"}));
+  EXPECT_EQ(g.open_dataset("mfg_share").attr_string("coordinates"),
+            "smart_lines.cost smart_lines.max_per_firm");
+  EXPECT_FALSE(f.exists("point_00000"));
+  EXPECT_EQ(f.attr_string("scenarios"), "");
   // output_mean[k] is the mean over replications of point k's share in 2022.
   const std::vector<double> out = h5::read_double(g, "output_mean");
-  const std::vector<double> runs = h5::read_double(f.open_group("point_00004"), "mfg_share");
-  EXPECT_NEAR(out[4], (runs[6] + runs[7 + 6]) / 2.0, 1e-12);
+  EXPECT_NEAR(out[4], (runs[(4 * 2) * 7 + 6] + runs[(4 * 2 + 1) * 7 + 6]) / 2.0, 1e-12);
+  // The summaries per point: the mean over replications of each year.
+  const std::vector<double> mean = h5::read_double(g, "mfg_share_mean", &shape);
+  ASSERT_EQ(shape, (std::vector<hsize_t>{9, 7}));
+  EXPECT_NEAR(mean[4 * 7 + 3], (runs[(4 * 2) * 7 + 3] + runs[(4 * 2 + 1) * 7 + 3]) / 2.0, 1e-12);
+  h5::read_double(g, "mfg_share_percentiles", &shape);
+  EXPECT_EQ(shape, (std::vector<hsize_t>{9, 5, 7}));
+  h5::read_double(g, "kpi_projected", &shape);
+  EXPECT_EQ(shape[0], 9u);
+  EXPECT_EQ(shape[1], 2u);
   const std::vector<double> mu_star = h5::read_double(g, "morris_mu_star");
   ASSERT_EQ(mu_star.size(), 2u);
   EXPECT_GT(mu_star[0], 0.0);  // the cost of a line changes the share
   EXPECT_EQ(h5::read_strings(g, "parameter").front(), "smart_lines.cost");
+}
+
+TEST_F(BatchTest, SweepPointRowsAreSingleRunsOfThatPoint) {
+  run_batch(load_batch(write("sweep.toml", k_morris_sweep)), dir_ / "sweep.h5", BatchOptions{});
+  const auto g = h5::open_file_read(dir_ / "sweep.h5").open_group("sweep");
+  const std::vector<double> design = h5::read_double(g, "design");
+  const std::vector<double> runs = h5::read_double(g, "mfg_share");
+  const std::vector<double> lines = h5::read_double(g, "smart_lines");
+  const Scenario base = load_scenario(dir_ / "with.toml");
+  for (const std::size_t k : {0u, 5u, 8u}) {
+    Scenario sc = base;
+    sc.values["smart_lines.cost"] = {design[2 * k], {}};
+    sc.values["smart_lines.max_per_firm"] = {static_cast<std::int64_t>(design[2 * k + 1]), {}};
+    for (const std::size_t r : {0u, 1u}) {
+      const History h = test::replication_run(sc, 7, r);
+      const auto row = [&](const std::vector<double>& m) {
+        const auto from = m.begin() + static_cast<long>((k * 2 + r) * 7);
+        return std::vector<double>(from, from + 7);
+      };
+      EXPECT_EQ(row(runs), h.mfg_share_pct) << "point " << k << " replication " << r;
+      EXPECT_EQ(row(lines), h.smart_lines) << "point " << k << " replication " << r;
+    }
+  }
+}
+
+TEST_F(BatchTest, SweepIdenticalForOneAndTwoThreads) {
+  const fs::path b = write("sweep.toml", k_morris_sweep);
+  for (const int threads : {1, 2}) {
+    BatchOptions o;
+    o.threads = threads;
+    run_batch(load_batch(b), dir_ / ("s" + std::to_string(threads) + ".h5"), o);
+  }
+  const auto a = h5::open_file_read(dir_ / "s1.h5").open_group("sweep");
+  const auto c = h5::open_file_read(dir_ / "s2.h5").open_group("sweep");
+  for (const char* name : {"mfg_share", "smart_lines", "kpi_projected", "mfg_share_mean",
+                           "mfg_share_percentiles", "output_mean", "morris_mu_star"}) {
+    const std::vector<double> x = h5::read_double(a, name), y = h5::read_double(c, name);
+    ASSERT_EQ(x.size(), y.size()) << name;
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      EXPECT_EQ(std::bit_cast<std::uint64_t>(x[i]), std::bit_cast<std::uint64_t>(y[i]))
+          << name << "[" << i << "]";
+    }
+  }
 }
 
 namespace {

@@ -119,6 +119,33 @@ TEST_F(ReportTest, ScorecardEqualsAHandComputationFromTheRuns) {
   }
 }
 
+TEST_F(ReportTest, SweepPointsAreCardsReadFromTheSweepArrays) {
+  const fs::path batch = write("sweep.toml",
+                               "[batch]\nreplications = 3\nseed = 11\n[sweep]\n"
+                               "scenario = \"with.toml\"\ndesign = \"morris\"\npoints = 2\n"
+                               "levels = 4\nyear = 2022\n"
+                               "[[sweep.param]]\nkey = \"smart_lines.cost\"\nmin = 10\n"
+                               "max = 40\n");
+  run_batch(load_batch(batch), dir_ / "s.h5", BatchOptions{});
+  const BatchReport r = read_batch_report(dir_ / "s.h5");
+  ASSERT_TRUE(r.has_sweep);
+  ASSERT_EQ(r.scenarios.size(), 4u);  // 2 trajectories x (1 + 1) points
+  EXPECT_EQ(r.scenarios[3].name, "point_00003");
+  EXPECT_EQ(r.sweep.index_name, "morris_mu_star");
+  const auto g = h5::open_file_read(dir_ / "s.h5").open_group("sweep");
+  const std::vector<double> share = h5::read_double(g, "mfg_share");
+  const std::vector<double> p = h5::read_double(g, "p_share_5pct_by_2032");
+  const std::size_t T = r.years.size(), ts = static_cast<std::size_t>(r.score_year - r.years[0]);
+  for (std::size_t k = 0; k < 4; ++k) {
+    double sum = 0.0;
+    for (std::size_t rep = 0; rep < 3; ++rep) sum += share[(k * 3 + rep) * T + ts];
+    EXPECT_NEAR(r.scenarios[k].share, sum / 3.0, 1e-12) << k;
+    const double got = r.scenarios[k].p_share_target;  // NaN: 2032 is not simulated
+    EXPECT_TRUE(std::isnan(p[k]) ? std::isnan(got) : got == p[k]) << k;
+    EXPECT_TRUE(std::isnan(r.scenarios[k].share_diff.mean)) << k;  // no base to compare with
+  }
+}
+
 TEST_F(ReportTest, HostileTextIsEscaped) {
   EXPECT_EQ(escape("<a href='x'>\"&\"</a>"),
             "&lt;a href=&#39;x&#39;&gt;&quot;&amp;&quot;&lt;/a&gt;");

@@ -1,7 +1,9 @@
 #include "engine/hdf5.hpp"
 
 #include <gtest/gtest.h>
+
 #include <unistd.h>
+#include <cmath>
 
 #include <fstream>
 #include <iterator>
@@ -272,6 +274,34 @@ TEST_F(Hdf5Test, AppendableGrowsByRows) {
   EXPECT_EQ(dim_names(f, "gdp_runs"), (std::vector<std::string>{"replication", "year"}));
   EXPECT_EQ(dim_names(f, "other"), (std::vector<std::string>{"replication", "year"}));
   EXPECT_EQ(read_double(f, "other"), (std::vector<double>{7, 8, 9}));
+}
+
+TEST_F(Hdf5Test, RowWriterWithTwoLeadingAxesWritesRowsInAnyOrder) {
+  const fs::path p = dir_ / "rows.h5";
+  {
+    AtomicFile f(p, false);
+    write_dim_int(f.root(), "point", std::vector<std::int32_t>{0, 1, 2}, {"1", "point"});
+    write_dim_int(f.root(), "replication", std::vector<std::int32_t>{0, 1}, {"1", "rep"});
+    write_dim_int(f.root(), "year", std::vector<std::int32_t>{2020, 2021}, {"year", "year"});
+    RowWriter w(f.root(), "share", std::vector<hsize_t>{3, 2}, {2},
+                {"point", "replication", "year"}, {"percent", "share"});
+    // Row r is [r / 2, r % 2]; row 3 (point 1, replication 1) is never written.
+    for (const hsize_t r : {5u, 0u, 2u, 4u, 1u}) {
+      w.write_row(r, std::vector<double>{10.0 * static_cast<double>(r), 1.0});
+    }
+    EXPECT_THROW(w.write_row(6, std::vector<double>{0.0, 0.0}), std::invalid_argument);
+    EXPECT_THROW(w.write_row(0, std::vector<double>{0.0}), std::invalid_argument);
+    f.commit();
+  }
+  const Location f = open_file_read(p);
+  std::vector<hsize_t> shape;
+  const std::vector<double> v = read_double(f, "share", &shape);
+  EXPECT_EQ(shape, (std::vector<hsize_t>{3, 2, 2}));
+  EXPECT_EQ(dim_names(f, "share"), (std::vector<std::string>{"point", "replication", "year"}));
+  EXPECT_EQ(v[(2 * 2 + 1) * 2], 50.0);  // point 2, replication 1
+  EXPECT_EQ(v[(1 * 2 + 0) * 2], 20.0);  // point 1, replication 0
+  EXPECT_EQ(v[(0 * 2 + 1) * 2 + 1], 1.0);
+  EXPECT_TRUE(std::isnan(v[(1 * 2 + 1) * 2]));  // the row never written reads as NaN
 }
 
 TEST_F(Hdf5Test, AtomicCommitCreatesTargetAndRemovesTemp) {

@@ -265,7 +265,12 @@ OPEN_SWEEP = """
 import json, sys, nisim
 ds = nisim.open_batch(sys.argv[1])
 print(json.dumps({"dims": list(ds["mfg_share"].dims), "point": ds["point"].values.tolist(),
-                  "scenario": [str(x) for x in ds["scenario"].values],
+                  "has_scenario": "scenario" in ds.dims or "scenario" in ds.coords,
+                  "mean_dims": list(ds["mfg_share_mean"].dims),
+                  "mean": ds["mfg_share_mean"].values.tolist(),
+                  "p_dims": list(ds["p_share_5pct_by_2032"].dims),
+                  "share_cap": ds["mfg_share"]["schemes.nifs.cap"].values.tolist(),
+                  "path": ds.attrs["sweep_scenario_path"],
                   "cap": ds["schemes.nifs.cap"].values.tolist(),
                   "cap_dims": list(ds["schemes.nifs.cap"].dims),
                   "design": ds["design"].values.tolist(),
@@ -292,11 +297,17 @@ def test_open_batch_gives_a_sweep_one_point_dimension(installed: Path, nisim_bin
         design = f["sweep/design"][()]
         assert got["dims"] == ["point", "replication", "year"]
         assert got["point"] == list(range(6))
-        assert got["scenario"] == [f"point_{k:05d}" for k in range(6)]
+        assert not got["has_scenario"]  # a sweep has points, not scenario groups
+        assert not any(k.startswith("point_") for k in f)
         assert got["cap_dims"] == ["point"] and got["cap"] == design[:, 0].tolist()
+        assert got["share_cap"] == got["cap"]  # the series carry the swept keys as coordinates
+        assert got["mean_dims"] == ["point", "year"] and got["p_dims"] == ["point"]
+        assert Path(got["path"]).resolve() == Path(SMALL).resolve()
         assert got["design"] == design.tolist()
         assert got["mu_star"] == f["sweep/morris_mu_star"][1]
         assert got["output"] == f["sweep/output_mean"][()].tolist()
         for k in range(6):
-            np.testing.assert_array_equal(got["share"][k], f[f"point_{k:05d}/mfg_share"][()])
+            np.testing.assert_array_equal(got["share"][k], f["sweep/mfg_share"][k])
+            np.testing.assert_allclose(got["mean"][k], np.mean(got["share"][k], axis=0),
+                                       rtol=1e-12)
         assert got["design_kind"] == "morris"

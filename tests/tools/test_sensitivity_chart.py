@@ -79,16 +79,22 @@ def test_sweep_group_opens_in_xarray(design: str, points: int, indices: list[str
         assert ds["output_mean"].dims == ("point",)
         assert list(ds["parameter"].values) == list(PARAMS)
         assert list(ds["point"].values) == list(range(points))
-        assert set(ds.data_vars) == {"design", "output_mean", *indices}
+        assert {"design", "output_mean", *indices} <= set(ds.data_vars)
+        # Every recorded series is one array along point, the swept keys its coordinates.
+        assert ds["mfg_share"].dims == ("point", "replication", "year")
+        assert ds["mfg_share"].shape == (points, 2, len(ds["year"]))
+        for key in PARAMS:
+            assert key in ds["mfg_share"].coords and ds[key].dims == ("point",)
+            np.testing.assert_array_equal(ds[key].values, ds["design"].sel(parameter=key).values)
         for name in indices:
             assert ds[name].dims == ("parameter",)
         for key, (lo, hi) in PARAMS.items():
             column = ds["design"].sel(parameter=key).values
             assert np.all((lo <= column) & (column <= hi))
-        # output_mean is the mean over replications of the point groups' share in 2022.
+        # output_mean is the mean over replications of each point's share in 2022.
         with h5py.File(path, "r") as f:
             t = list(f["year"][:]).index(2022)
-            means = [f[f"point_{k:05d}/mfg_share"][:, t].mean() for k in range(points)]
+            means = [f["sweep/mfg_share"][k, :, t].mean() for k in range(points)]
         np.testing.assert_allclose(ds["output_mean"].values, means, rtol=1e-12)
     if design == "morris":
         with xr.open_dataset(path, engine="h5netcdf", group="sweep") as ds:
@@ -153,6 +159,17 @@ def test_chart_rejects_files_without_sweep(plain_batch: Path, small_run: Path, t
     assert "make one with `nisim batch SWEEP.toml -o OUT.h5`" in r.stderr
     r = run_tool(PYTHON, TOOLS / "sensitivity_chart.py", plain_batch)  # no -o: usage
     assert r.returncode == 2 and "-o/--output" in r.stderr
+
+
+def test_scenario_tools_refuse_a_sweep(morris: Path, tmp_path: Path,
+                                       capsys: pytest.CaptureFixture) -> None:
+    """A sweep has no scenario groups (its points are arrays): the scenario tools say so."""
+    for tool, args in (("fan_chart", ["-o", tmp_path / "f.png"]), ("kpi_table", []),
+                       ("paired_diff", ["-o", tmp_path / "p.png"])):
+        assert call(tool, morris, *args) == 4, tool
+        err = capsys.readouterr().err
+        assert f"{morris}: a sweep: its design points are arrays" in err, (tool, err)
+    assert not (tmp_path / "f.png").exists() and not (tmp_path / "p.png").exists()
 
 
 def target_toml(share: float) -> str:

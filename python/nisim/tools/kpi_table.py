@@ -30,7 +30,7 @@ need("numpy", "h5py")
 import numpy as np  # noqa: E402
 
 from nisim.h5 import (  # noqa: E402
-    guarded, OutputError, fail, labels, open_output, read, require, scenario_names,
+    guarded, OutputError, fail, check_scenarios, labels, open_output, read, require,
     scenario_of, written_runs)
 
 TARGETS = Path(__file__).resolve().parent.parent / "data" / "targets.csv"
@@ -68,7 +68,7 @@ def batch_tables(f, path: str, paid_year: int) -> tuple[str, list[dict], list[st
              + (f", seed {int(f.attrs['seed'])}" if "seed" in f.attrs else ""))
     rows: list[dict] = []
     notes: list[str] = []
-    for name in scenario_names(f):
+    for name in check_scenarios(f, None):
         g = f[name]
         require(g, path, "indicator", "kpi_projected", "kpi_p_met", "public_spending",
                 "mfg_share", "year",

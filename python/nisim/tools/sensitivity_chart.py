@@ -30,7 +30,7 @@ need("numpy", "h5py", "matplotlib")
 import numpy as np  # noqa: E402
 
 from nisim.h5 import (  # noqa: E402
-    guarded, OutputError, fail, labels, open_sweep, scenario_names,
+    guarded, OutputError, fail, labels, open_sweep,
     read as read_dataset)
 
 MORRIS = ("morris_mu", "morris_mu_star", "morris_sigma")
@@ -83,8 +83,7 @@ def read(path: str) -> Sweep:
         indices = {k: np.asarray(g[k][:], dtype=float) for k in MORRIS + (MORRIS_CONF,) + SOBOL
                    if k in g}
         output = _text(g.attrs["output"])
-        points = scenario_names(f) if "scenarios" in f.attrs else []
-        var = f[points[0]].get(output) if points and points[0] in f else None
+        var = g.get(output)  # the per-run series [point, replication, year]
         attrs = var.attrs if var is not None else {}
         return Sweep(_text(g.attrs.get("design", "")), output, int(g.attrs["year"]), params,
                      design, outputs, indices, _text(attrs.get("long_name", output)),
