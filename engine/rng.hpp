@@ -127,15 +127,15 @@ class Rng {
 };
 
 /// Philox4x32's round multipliers and Weyl key increments (Random123), shared by the lane and
-/// AVX-512 versions below.
+/// vector versions below.
 inline constexpr std::uint32_t k_philox_m0 = 0xD2511F53u, k_philox_m1 = 0xCD9E8D57u;
 inline constexpr std::uint32_t k_philox_w0 = 0x9E3779B9u, k_philox_w1 = 0xBB67AE85u;
 
 /// One Philox4x32-10 block, Rng::bits(year, agent, purpose/index tag), as straight-line code on
 /// 64-bit lanes that hold 32-bit words: a loop over agents that calls it keeps the four words in
 /// registers through the ten rounds and vectorises (the operands are masked to 32 bits, so each
-/// product is one 64-bit multiply). philox_chunk uses it where AVX-512 is absent. `tag` is
-/// philox_tag(purpose, index). Words are returned in r[0..3] (each < 2^32).
+/// product is one 64-bit multiply). philox_chunk uses it where AVX-512 and AVX2 are absent. `tag`
+/// is philox_tag(purpose, index). Words are returned in r[0..3] (each < 2^32).
 inline void philox_lane(std::uint32_t key0, std::uint32_t key1, std::uint64_t agent,
                         std::uint32_t year, std::uint32_t tag, std::uint64_t (&r)[4]) noexcept {
   constexpr std::uint64_t m0 = k_philox_m0, m1 = k_philox_m1;
