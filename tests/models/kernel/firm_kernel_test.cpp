@@ -129,8 +129,9 @@ TEST(FirmKernelTargets, EveryTargetThisMachineRunsGivesBitwiseTheSameTable) {
 /// The line decision's three forms of eqs. 3.4d-e (no decay, decay below 1, no loss of gain),
 /// which the kernel selects by per-lane arithmetic rather than loop-invariant branches (so that
 /// AVX2 vectorises the loop): every target gives bitwise the same table in each, and the
-/// no-grant count (line_plan - 1 for a planning firm) keeps each form's meaning: at most one
-/// line without decay, none or all the lines left to the cap with a decay of 1.
+/// no-grant count (line_plan - 1 for a planning firm) keeps each form's meaning: without decay
+/// only firms with no line plan one and count at most one; with a decay of 1, none or all the
+/// lines left to the cap.
 TEST(FirmKernelTargets, EachFormOfTheLineDecisionIsTheSameOnEveryTarget) {
   const std::vector<SimdTarget> targets = runnable_targets();
   for (const double decay : {0.0, 0.5, 1.0}) {
@@ -147,7 +148,12 @@ TEST(FirmKernelTargets, EachFormOfTheLineDecisionIsTheSameOnEveryTarget) {
       const int own = first.line_plan[i] - 1;
       const auto left = static_cast<int>(p.line_max) - before.smart_lines[i] - before.projects[i];
       counted += own > 0;
-      if (decay == 0.0) EXPECT_LE(own, 1) << "row " << i;
+      if (decay == 0.0) {
+        EXPECT_LE(own, 1) << "row " << i;
+        // eq. 3.4d without decay: only a firm's first line has a gain, so only firms with no
+        // line or project plan one.
+        EXPECT_EQ(before.smart_lines[i] + before.projects[i], 0) << "row " << i;
+      }
       if (decay == 1.0) EXPECT_TRUE(own == 0 || own == left) << "row " << i << ": " << own;
       EXPECT_LE(own, left) << "row " << i;
     }
