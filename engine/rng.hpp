@@ -6,12 +6,13 @@
 // (docs/model.md section 2.3).
 #include <Random123/philox.h>
 
+#include <bit>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <numbers>
 
-#if defined(__AVX512F__)
+#if defined(__AVX512F__) || defined(__AVX2__)
 #include <immintrin.h>
 #endif
 
@@ -68,8 +69,12 @@ class Rng {
   /// that philox_lane's 64-bit lanes convert directly (and vectorise) without a narrowing step.
   static double to_open_unit(std::uint64_t k) noexcept {
     // k 2^-32 + 2^-33 = (k + 0.5) / 2^32, exact either way (33 significant bits at most); in
-    // this form a compiler fuses it into one multiply-add.
-    return static_cast<double>(k) * 0x1p-32 + 0x1p-33;
+    // this form a compiler fuses it into one multiply-add. k is converted by placing it in the
+    // mantissa of 2^52 and subtracting 2^52 (exact for k < 2^52, so the same value as a cast):
+    // AVX2 has no 64-bit integer to double conversion, and with a cast the kernel's loops over
+    // this function stayed scalar on that target (docs/performance.md, "Runtime dispatch").
+    const double kd = std::bit_cast<double>(k | 0x4330000000000000ULL) - 0x1p52;
+    return kd * 0x1p-32 + 0x1p-33;
   }
   /// One standard normal from two independent uniforms on (0, 1): sqrt(-2 ln u1) cos(2 pi u2).
   static double box_muller(double u1, double u2) noexcept {
@@ -122,15 +127,15 @@ class Rng {
 };
 
 /// Philox4x32's round multipliers and Weyl key increments (Random123), shared by the lane and
-/// AVX-512 versions below.
+/// vector versions below.
 inline constexpr std::uint32_t k_philox_m0 = 0xD2511F53u, k_philox_m1 = 0xCD9E8D57u;
 inline constexpr std::uint32_t k_philox_w0 = 0x9E3779B9u, k_philox_w1 = 0xBB67AE85u;
 
 /// One Philox4x32-10 block, Rng::bits(year, agent, purpose/index tag), as straight-line code on
 /// 64-bit lanes that hold 32-bit words: a loop over agents that calls it keeps the four words in
 /// registers through the ten rounds and vectorises (the operands are masked to 32 bits, so each
-/// product is one 64-bit multiply). philox_chunk uses it where AVX-512 is absent. `tag` is
-/// philox_tag(purpose, index). Words are returned in r[0..3] (each < 2^32).
+/// product is one 64-bit multiply). philox_chunk uses it where AVX-512 and AVX2 are absent. `tag`
+/// is philox_tag(purpose, index). Words are returned in r[0..3] (each < 2^32).
 inline void philox_lane(std::uint32_t key0, std::uint32_t key1, std::uint64_t agent,
                         std::uint32_t year, std::uint32_t tag, std::uint64_t (&r)[4]) noexcept {
   constexpr std::uint64_t m0 = k_philox_m0, m1 = k_philox_m1;
@@ -189,13 +194,41 @@ inline void philox_x8(std::uint32_t key0, std::uint32_t key1, __m512i agent, std
   r[2] = _mm512_and_si512(x2, lo);
   r[3] = _mm512_and_si512(x3, lo);
 }
+#elif defined(__AVX2__)
+/// philox_x8 for AVX2: four philox_lane blocks at once, one per 64-bit lane, each product one
+/// vpmuludq. Without it GCC vectorises philox_lane with a 64-bit multiply built from three
+/// vpmuludq, shifts and adds (AVX2 has no vpmullq). Same words as philox_lane, each < 2^32.
+inline void philox_x4(std::uint32_t key0, std::uint32_t key1, __m256i agent, std::uint32_t year,
+                      std::uint32_t tag, __m256i (&r)[4]) noexcept {
+  const __m256i m0 = _mm256_set1_epi64x(static_cast<long long>(k_philox_m0));
+  const __m256i m1 = _mm256_set1_epi64x(static_cast<long long>(k_philox_m1));
+  __m256i x0 = agent, x1 = _mm256_srli_epi64(agent, 32);
+  __m256i x2 = _mm256_set1_epi64x(year), x3 = _mm256_set1_epi64x(tag);
+  std::uint32_t k0 = key0, k1 = key1;
+#pragma GCC unroll 10
+  for (int round = 0; round < 10; ++round) {
+    const __m256i p0 = _mm256_mul_epu32(x0, m0);
+    const __m256i p1 = _mm256_mul_epu32(x2, m1);
+    x0 = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(p1, 32), x1), _mm256_set1_epi64x(k0));
+    x1 = p1;
+    x2 = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(p0, 32), x3), _mm256_set1_epi64x(k1));
+    x3 = p0;
+    k0 += k_philox_w0;
+    k1 += k_philox_w1;
+  }
+  const __m256i lo = _mm256_set1_epi64x(0xFFFFFFFF);
+  r[0] = _mm256_and_si256(x0, lo);
+  r[1] = _mm256_and_si256(x1, lo);
+  r[2] = _mm256_and_si256(x2, lo);
+  r[3] = _mm256_and_si256(x3, lo);
+}
 #endif
 
 /// Philox4x32-10 blocks for W agents at once, laid out as four arrays of words: out[k][j] is
 /// word k of Rng::bits(year, agents[j], tag), held in 64 bits (< 2^32). With AVX-512 and W a
-/// multiple of 8, eight agents per philox_x8 call; otherwise a loop over lanes of philox_lane,
-/// which the compiler vectorises. Both give the scalar generator's words (docs/model.md section
-/// 2.3; docs/performance.md).
+/// multiple of 8, eight agents per philox_x8 call; with AVX2, four per philox_x4; otherwise a loop
+/// over lanes of philox_lane, which the compiler vectorises. Both give the scalar generator's words
+/// (docs/model.md section 2.3; docs/performance.md).
 template <int W>
 void philox_chunk(std::uint32_t key0, std::uint32_t key1, const std::uint64_t* agents,
                   std::uint32_t year, std::uint32_t tag, std::uint64_t (&out)[4][W]) noexcept {
@@ -205,6 +238,16 @@ void philox_chunk(std::uint32_t key0, std::uint32_t key1, const std::uint64_t* a
       __m512i r[4];
       philox_x8(key0, key1, _mm512_loadu_si512(agents + j), year, tag, r);
       for (int w = 0; w < 4; ++w) _mm512_storeu_si512(&out[w][j], r[w]);
+    }
+    return;
+  }
+#elif defined(__AVX2__)
+  if constexpr (W % 4 == 0) {
+    for (int j = 0; j < W; j += 4) {
+      __m256i r[4];
+      philox_x4(key0, key1, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(agents + j)), year,
+                tag, r);
+      for (int w = 0; w < 4; ++w) _mm256_storeu_si256(reinterpret_cast<__m256i*>(&out[w][j]), r[w]);
     }
     return;
   }

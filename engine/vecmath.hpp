@@ -58,7 +58,12 @@ inline double log(double x) noexcept {
   const double a2 = 2.0 / 9 + z * (2.0 / 11), a3 = 2.0 / 13 + z * (2.0 / 15);
   const double a4 = 2.0 / 17 + z * (2.0 / 19);
   const double p = (a0 + z2 * a1) + z4 * ((a2 + z2 * a3) + z4 * a4);
-  const double de = static_cast<double>(e);
+  // e (|e| < 2^11) converted exactly by the 1.5 * 2^52 mantissa trick: AVX2 has no 64-bit
+  // integer to double conversion, and a cast kept loops calling log scalar on that target.
+  constexpr double shift = 0x1.8p52;
+  const double de =
+      std::bit_cast<double>(static_cast<std::uint64_t>(e) + std::bit_cast<std::uint64_t>(shift)) -
+      shift;
   return de * k_ln2_hi + (s * p + de * k_ln2_lo);
 }
 

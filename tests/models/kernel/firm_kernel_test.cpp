@@ -126,6 +126,47 @@ TEST(FirmKernelTargets, EveryTargetThisMachineRunsGivesBitwiseTheSameTable) {
   }
 }
 
+/// The line decision's three forms of eqs. 3.4d-e (no decay, decay below 1, no loss of gain),
+/// which the kernel selects by per-lane arithmetic rather than loop-invariant branches (so that
+/// AVX2 vectorises the loop): every target gives bitwise the same table in each, and the
+/// no-grant count (line_plan - 1 for a planning firm) keeps each form's meaning: without decay
+/// only firms with no line plan one and count at most one; with a decay of 1, none or all the
+/// lines left to the cap.
+TEST(FirmKernelTargets, EachFormOfTheLineDecisionIsTheSameOnEveryTarget) {
+  const std::vector<SimdTarget> targets = runnable_targets();
+  for (const double decay : {0.0, 0.5, 1.0}) {
+    Params p;
+    p.line_gain_decay = decay;
+    p.line_cost = 0.05;  // cheap lines: many firms plan, most would without a grant
+    const FirmTable before = varied_table(p, 2011);
+    FirmTable first = varied_table(p, 2011);
+    update_firm_rows(first, 0, 2011, varied_env(2024), p, Rng(17), targets[0]);
+    std::size_t planning = 0, counted = 0;
+    for (std::size_t i = 0; i < rows(first); ++i) {
+      if (first.line_plan[i] == 0) continue;
+      ++planning;
+      const int own = first.line_plan[i] - 1;
+      const auto left = static_cast<int>(p.line_max) - before.smart_lines[i] - before.projects[i];
+      counted += own > 0;
+      if (decay == 0.0) {
+        EXPECT_LE(own, 1) << "row " << i;
+        // eq. 3.4d without decay: only a firm's first line has a gain, so only firms with no
+        // line or project plan one.
+        EXPECT_EQ(before.smart_lines[i] + before.projects[i], 0) << "row " << i;
+      }
+      if (decay == 1.0) EXPECT_TRUE(own == 0 || own == left) << "row " << i << ": " << own;
+      EXPECT_LE(own, left) << "row " << i;
+    }
+    EXPECT_GT(planning, 0u) << "decay " << decay;
+    EXPECT_GT(counted, 0u) << "decay " << decay;
+    for (std::size_t t = 1; t < targets.size(); ++t) {
+      EXPECT_EQ(differing_columns(three_years(targets[t], p), three_years(targets[0], p)), "")
+          << "decay " << decay << ": " << simd_target_name(targets[t]) << " against "
+          << simd_target_name(targets[0]);
+    }
+  }
+}
+
 TEST(FirmKernelTargets, TheDefaultKernelIsTheSelectedTargets) {
   // update_firm_rows without a target runs simd_target()'s build.
   const Params p;
