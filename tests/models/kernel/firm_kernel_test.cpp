@@ -154,7 +154,9 @@ TEST(FirmKernelTargets, EachFormOfTheLineDecisionIsTheSameOnEveryTarget) {
         // line or project plan one.
         EXPECT_EQ(before.smart_lines[i] + before.projects[i], 0) << "row " << i;
       }
-      if (decay == 1.0) EXPECT_TRUE(own == 0 || own == left) << "row " << i << ": " << own;
+      if (decay == 1.0) {
+        EXPECT_TRUE(own == 0 || own == left) << "row " << i << ": " << own;
+      }
       EXPECT_LE(own, left) << "row " << i;
     }
     EXPECT_GT(planning, 0u) << "decay " << decay;
