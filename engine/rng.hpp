@@ -195,9 +195,10 @@ inline void philox_x8(std::uint32_t key0, std::uint32_t key1, __m512i agent, std
   r[3] = _mm512_and_si512(x3, lo);
 }
 #elif defined(__AVX2__)
-/// philox_x8 for AVX2: four philox_lane blocks at once, one per 64-bit lane, each product one
-/// vpmuludq. Without it GCC vectorises philox_lane with a 64-bit multiply built from three
-/// vpmuludq, shifts and adds (AVX2 has no vpmullq). Same words as philox_lane, each < 2^32.
+/// philox_x4, the AVX2 twin of philox_x8: four philox_lane blocks at once, one per 64-bit lane,
+/// each product one vpmuludq. Without it GCC vectorises philox_lane with a 64-bit multiply built
+/// from three vpmuludq, shifts and adds (AVX2 has no vpmullq). Same words as philox_lane, each <
+/// 2^32.
 inline void philox_x4(std::uint32_t key0, std::uint32_t key1, __m256i agent, std::uint32_t year,
                       std::uint32_t tag, __m256i (&r)[4]) noexcept {
   const __m256i m0 = _mm256_set1_epi64x(static_cast<long long>(k_philox_m0));

@@ -217,6 +217,15 @@ def elementary_effects(x: np.ndarray, y: np.ndarray, lo: np.ndarray, hi: np.ndar
     return effects
 
 
+def check_pair(base: Path, cf: Path, ours: tuple, theirs: tuple) -> None:
+    """A counterfactual file pairs with `base` only on the same design (names, points), seed and
+    replications: (names, x, info) of each."""
+    (names, x, info), (names_cf, x_cf, info_cf) = ours, theirs
+    if names_cf != names or not np.array_equal(x_cf, x) or info_cf["seed"] != info["seed"] \
+            or info_cf["replications"] != info["replications"]:
+        raise OutputError(f"{cf}: not the same design, seed and replications as {base}")
+
+
 def morris(base: Path, cf: Path | None, top: int) -> str:
     names, x, y, stored, params, info = sweep_of(base)
     lo = np.array([p["min"] for p in params], dtype=float)
@@ -229,9 +238,7 @@ def morris(base: Path, cf: Path | None, top: int) -> str:
     columns = [("share", mu_star, sigma)]
     if cf is not None:
         names_cf, x_cf, y_cf, _, _, info_cf = sweep_of(cf)
-        if names_cf != names or not np.array_equal(x_cf, x) or info_cf["seed"] != info["seed"] \
-                or info_cf["replications"] != info["replications"]:
-            raise OutputError(f"{cf}: not the same design, seed and replications as {base}")
+        check_pair(base, cf, (names, x, info), (names_cf, x_cf, info_cf))
         ee_d = elementary_effects(x, y - y_cf, lo, hi, info["levels"])
         columns.append(("effect", np.array([np.mean(np.abs(e)) for e in ee_d]),
                         np.array([np.std(e, ddof=1) if len(e) > 1 else np.nan for e in ee_d])))
@@ -421,9 +428,7 @@ def sobol(base: Path, cf: Path | None, top: int, assumed: Path | None) -> str:
     columns = [("share", y, share)]
     if cf is not None:
         names_cf, x_cf, y_cf, _, _, info_cf = saltelli_of(cf)
-        if names_cf != names or not np.array_equal(x_cf, x) or info_cf["seed"] != info["seed"] \
-                or info_cf["replications"] != info["replications"]:
-            raise OutputError(f"{cf}: not the same design, seed and replications as {base}")
+        check_pair(base, cf, (names, x, info), (names_cf, x_cf, info_cf))
         if np.ptp((y - y_cf)[:2 * n]) == 0:
             raise OutputError(f"{base} - {cf}: the policy effect is the same at every base sample "
                               "(A and B); it has no variance to apportion")

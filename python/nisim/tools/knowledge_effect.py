@@ -23,6 +23,7 @@ import tempfile
 from pathlib import Path
 
 from nisim._deps import need
+from nisim.tools._ranges import parse_range
 
 need("numpy", "h5py")
 import h5py  # noqa: E402
@@ -103,14 +104,6 @@ def row(group: str, effect: dict[str, float], whole: dict[str, float]) -> str:
             f"| {percent(effect['central'], whole['central'])} |")
 
 
-def parse_seeds(text: str) -> list[int]:
-    first, _, last = text.partition("-")
-    lo, hi = int(first), int(last or first)
-    if lo < 0 or hi < lo:
-        raise ValueError(text)
-    return list(range(lo, hi + 1))
-
-
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--bin", default=str(ROOT / "build/debug/app/nisim"))
@@ -119,7 +112,7 @@ def main() -> int:
     ap.add_argument("--parts", action="store_true", help="also each scheme group alone")
     args = ap.parse_args()
     try:
-        seeds = parse_seeds(args.seeds)
+        seeds = parse_range(args.seeds)
     except ValueError:
         ap.error(f"--seeds: expected FIRST-LAST, got {args.seeds!r}")
     if not Path(args.bin).exists():

@@ -31,6 +31,7 @@ import tempfile
 from pathlib import Path
 
 from nisim._deps import need
+from nisim.tools._ranges import parse_range
 
 need("numpy", "h5py")
 import h5py  # noqa: E402
@@ -123,14 +124,6 @@ def index_of(years: np.ndarray, year: int, what: str) -> int:
                          f"scenario (years {int(years[0])}-{int(years[-1])})\n")
         sys.exit(4)
     return int(hit[0])
-
-
-def parse_range(text: str, lowest: int = 0) -> list[int]:
-    first, _, last = text.partition("-")
-    lo, hi = int(first), int(last or first)
-    if lo < lowest or hi < lo:
-        raise ValueError(text)
-    return list(range(lo, hi + 1))
 
 
 def main() -> int:

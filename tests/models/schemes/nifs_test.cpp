@@ -65,6 +65,16 @@ Params certain_params(double budget = 2000.0) {
   return p;
 }
 
+/// certain_params with every application refused and every project filling the room under a
+/// cap of 3 lines at cost c each (eq. 4.1i's tests).
+Params refusing_params() {
+  Params p = certain_params();
+  p.nifs.success_rate = 0.0;
+  p.nifs.lines_mean = 1e9;
+  p.line_max = 3;
+  return p;
+}
+
 Nifs nifs_with(const Params& p) {
   Nifs n;
   n.scheme.budget = Budget(p.nifs.terms.budget);
@@ -666,17 +676,10 @@ TEST(Nifs, AdditionalityCountsFundedLinesThatWouldHavePaidWithoutTheGrant) {
   EXPECT_EQ(refused.nonadditional_lines, 0.0);
 }
 
-}  // namespace nisim::hk
-
-namespace nisim::hk {
-
 TEST(Nifs, ARefusedApplicantBuildsTheLinesThatPayAloneAtItsOwnCost) {
   // eq. 4.1i: the project's lines that pay without the grant (line_plan - 1 of them) are built
   // at the firm's own cost in the year of the refusal; lines that need the grant are not.
-  Params p = certain_params();
-  p.nifs.success_rate = 0.0;
-  p.nifs.lines_mean = 1e9;  // every project fills the room: 3 lines at cost c each
-  p.line_max = 3;
+  const Params p = refusing_params();
   FirmTable f = planning_firms(2, p);
   f.line_plan[0] = 1;  // no line pays alone: nothing to build after the refusal
   f.line_plan[1] = 3;  // two lines pay alone
@@ -708,10 +711,7 @@ TEST(Nifs, ARefusedApplicantBuildsTheLinesThatPayAloneAtItsOwnCost) {
 }
 
 TEST(Nifs, WithoutTheRuleOrTheFloorSpaceARefusedApplicantBuildsNothing) {
-  Params p = certain_params();
-  p.nifs.success_rate = 0.0;
-  p.nifs.lines_mean = 1e9;
-  p.line_max = 3;
+  Params p = refusing_params();
   for (const bool rule : {false, true}) {
     p.nifs.refused_build_own = rule;
     FirmTable f = planning_firms(1, p, 3);
