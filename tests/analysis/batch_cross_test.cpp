@@ -174,14 +174,15 @@ TEST_F(CrossTest, SetAppliesToEveryScenarioAndRecordAddsASeries) {
   const std::vector<double> entries = h5::read_double(g, "entries", &shape);
   ASSERT_EQ(shape, (std::vector<hsize_t>{S, P, R, T}));
   const std::vector<double> design = h5::read_double(g, "design");
+  const std::size_t p = 3;  // the last point, replication 1
   for (std::size_t s = 0; s < S; ++s) {
     Scenario sc = load_scenario(dir_ / (s == 0 ? "with.toml" : "without.toml"));
     apply_overrides(sc, set);
-    sc.values["smart_lines.cost"] = {design[2 * 3], {}};
-    sc.values["smart_lines.max_per_firm"] = {static_cast<std::int64_t>(design[2 * 3 + 1]), {}};
+    sc.values["smart_lines.cost"] = {design[2 * p], {}};
+    sc.values["smart_lines.max_per_firm"] = {static_cast<std::int64_t>(design[2 * p + 1]), {}};
     const History h = test::replication_run(sc, 7, 1);
-    EXPECT_EQ(row(entries, s, 3, 1), h.entries) << s;
-    EXPECT_EQ(row(h5::read_double(g, "mfg_share"), s, 3, 1), h.mfg_share_pct) << s;
+    EXPECT_EQ(row(entries, s, p, 1), h.entries) << s;
+    EXPECT_EQ(row(h5::read_double(g, "mfg_share"), s, p, 1), h.mfg_share_pct) << s;
   }
 }
 

@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 from batch_compare import SOURCE, assert_same_datasets, journal_records, wait_for_records
 
-from conftest import SMALL, TOOLS, run_tool  # noqa: F401 (TOOLS puts tools/ on sys.path)
+from conftest import SMALL, run_tool  # conftest puts tools/ on sys.path
 
 sys.path.insert(0, str(SOURCE / "python"))  # nisim.open_batch from this checkout
 
