@@ -15,6 +15,7 @@
 #include <stdexcept>
 
 #include "analysis/batch_auto.hpp"
+#include "analysis/batch_cross.hpp"
 #include "analysis/batch_provenance.hpp"
 #include "analysis/batch_record.hpp"
 #include "analysis/batch_sweep.hpp"
@@ -32,6 +33,9 @@
 
 namespace nisim::hk {
 
+using batch_detail::CrossScenario;
+using batch_detail::CrossWriter;
+using batch_detail::design_points;
 using batch_detail::k_lines_target;
 using batch_detail::k_lines_target_year;
 using batch_detail::k_share_target_pct;
@@ -133,9 +137,43 @@ Scenario overridden_base(const std::filesystem::path& file, const std::vector<Ov
 
 namespace {
 
+/// The scenarios of a cross: scenario s at design point p is entry s * P + p, its file with the
+/// --set overrides and then the point's values (integer keys rounded, in `design` too).
+/// ScenarioError naming the design's key if a value is out of range for any scenario.
+std::vector<LoadedScenario> cross_scenarios(const Batch& batch, Points& design) {
+  const Sweep& w = batch.cross;
+  const std::vector<ParamType> types = swept_types(w.params);
+  std::vector<Scenario> bases;
+  for (const BatchScenario& s : batch.scenarios) {
+    bases.push_back(overridden_base(s.file, batch.overrides, w.params));
+  }
+  design = design_points(w, "cross", batch.seed, params_from(bases.front()));
+  std::vector<LoadedScenario> out;
+  for (std::size_t s = 0; s < bases.size(); ++s) {
+    const BatchScenario& entry = batch.scenarios[s];
+    for (std::size_t p = 0; p < design.size(); ++p) {
+      std::vector<double> values = design[p];
+      Scenario sc = with_values(bases[s], w.params, types, values);
+      design[p] = values;  // rounded alike for every scenario
+      char name[32];
+      std::snprintf(name, sizeof name, "point_%05zu", p);
+      try {
+        Params prm = params_from(sc);
+        out.push_back(
+            {BatchScenario{entry.name + "@" + name, entry.file, entry.pos}, std::move(sc), prm});
+      } catch (const ScenarioError& e) {
+        throw ScenarioError(std::string(e.what()) + " (scenario " + entry.name +
+                            " at design point " + std::to_string(p) + " of [cross])");
+      }
+    }
+  }
+  return out;
+}
+
 /// The scenarios of a batch: its [[scenario]] files, or one scenario per design point of its
-/// sweep (the base scenario with the swept keys set; integer keys rounded). `design` receives
-/// the scaled design points of a sweep.
+/// sweep (the base scenario with the swept keys set; integer keys rounded), or one per scenario
+/// and design point of its cross (cross_scenarios). `design` receives the scaled design points
+/// of a sweep or cross.
 std::vector<LoadedScenario> load_scenarios(const Batch& batch, Points& design) {
   std::vector<LoadedScenario> out;
   if (batch.has_target) {
@@ -143,6 +181,7 @@ std::vector<LoadedScenario> load_scenarios(const Batch& batch, Points& design) {
                         "key 'target': this file seeks a target; run it with `nisim target`, "
                         "not `nisim batch`");
   }
+  if (batch.has_cross) return cross_scenarios(batch, design);
   if (!batch.has_sweep) {
     for (const BatchScenario& s : batch.scenarios) {
       Scenario sc = load_scenario(s.file);
@@ -176,14 +215,16 @@ void summarise(const h5::Location& g, const std::string& name, const std::vector
 }
 
 /// The variables the batch records: the defaults, then its [[record]] series, checked against
-/// one run of each scenario (of the first design point for a sweep) seeded as replication 0.
+/// one run of each scenario (of the first design point for a sweep or cross) seeded as
+/// replication 0.
 std::vector<BatchVariable> variables_of(const Batch& batch,
-                                        const std::vector<LoadedScenario>& scenarios, int threads) {
+                                        const std::vector<LoadedScenario>& scenarios,
+                                        std::size_t points, int threads) {
   if (batch.records.empty()) return {batch_variables().begin(), batch_variables().end()};
   const std::size_t n = batch.has_sweep ? 1 : scenarios.size();
+  const std::size_t step = batch.has_cross ? points : 1;  // a cross: point 0 of each scenario
   std::vector<History> runs;
-  runs.reserve(n);
-  for (std::size_t s = 0; s < n; ++s) {
+  for (std::size_t s = 0; s < n; s += step) {
     RunOptions ro;
     ro.seed = derive_seed(batch.seed, 0);
     ro.threads = threads;
@@ -274,7 +315,8 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
     const std::string fixed = drawn->not_drawn();
     if (!fixed.empty()) summary_note += "; not drawn (not identified by the fit): " + fixed;
   }
-  const std::vector<BatchVariable> variables = variables_of(batch, scenarios, options.threads);
+  const std::vector<BatchVariable> variables =
+      variables_of(batch, scenarios, design.size(), options.threads);
   const std::size_t n_scen = scenarios.size();
   std::vector<std::int32_t> years;
   for (auto y = first.base_year; y <= first.horizon; ++y) years.push_back(static_cast<int>(y));
@@ -342,8 +384,11 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
   root.set_attr("threads", static_cast<std::int64_t>(arena.max_concurrency()));
   root.set_attr("ranks", static_cast<std::int64_t>(world().size));
   root.set_attr("base", batch.base);
-  std::string names;  // a sweep has no scenario groups: its points are arrays in `sweep`
-  for (std::size_t s = 0; s < n_scen && !batch.has_sweep; ++s) {
+  // A sweep or cross has no scenario groups: its runs are arrays in its `sweep` or `cross` group
+  // (a cross's scenario names are its coordinate cross/scenario).
+  const bool arrays = batch.has_sweep || batch.has_cross;
+  std::string names;
+  for (std::size_t s = 0; s < n_scen && !arrays; ++s) {
     names += (names.empty() ? "" : ",") + scenarios[s].entry.name;
   }
   root.set_attr("scenarios", names);
@@ -352,12 +397,22 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
   if (drawn != nullptr) write_parameter_draws(root, *drawn, reps);
 
   std::vector<h5::Location> groups;
-  std::vector<std::vector<h5::RowWriter>> writers(batch.has_sweep ? 0 : n_scen);
+  std::vector<std::vector<h5::RowWriter>> writers(arrays ? 0 : n_scen);
   std::optional<SweepWriter> sweep;
   if (batch.has_sweep) {
     sweep.emplace(root, batch, design, scenarios.front().scenario, variables, years);
   }
-  for (std::size_t s = 0; s < n_scen && !batch.has_sweep; ++s) {
+  std::optional<CrossWriter> cross;
+  const std::size_t n_points = design.size();
+  if (batch.has_cross) {
+    std::vector<CrossScenario> crossed;
+    for (std::size_t s = 0; s < batch.scenarios.size(); ++s) {
+      const LoadedScenario& at0 = scenarios[s * n_points];
+      crossed.push_back({batch.scenarios[s].name, &at0.scenario, &at0.params});
+    }
+    cross.emplace(root, batch, design, crossed, variables, years);
+  }
+  for (std::size_t s = 0; s < n_scen && !arrays; ++s) {
     groups.push_back(root.create_group(scenarios[s].entry.name));
     const h5::Location& g = groups.back();
     g.set_attr("scenario_path", scenarios[s].scenario.path.string());
@@ -381,6 +436,10 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
     const std::size_t r = k / n_scen, s = k % n_scen;
     if (sweep) {
       sweep->write(s, r, values);
+      return;
+    }
+    if (cross) {
+      cross->write(s / n_points, s % n_points, r, values);
       return;
     }
     for (std::size_t v = 0; v < variables.size(); ++v) {
@@ -439,6 +498,13 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
   if (sweep) {
     sweep->finish(first, scenarios.front().scenario.shocks, summary);
     sweep.reset();
+    file.commit();
+    journal.remove();  // the output now holds every run
+    return summary;
+  }
+  if (cross) {
+    cross->finish(first.base_year, summary);
+    cross.reset();
     file.commit();
     journal.remove();  // the output now holds every run
     return summary;

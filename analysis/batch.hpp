@@ -43,6 +43,14 @@ struct BatchSummary {
   std::string draws_note;  ///< "K parameter draws from FIT (m replications each); not drawn: ..."
   std::vector<Variance> variance_2032;
   AutoOutcome auto_reps;  ///< replications = "auto": how it stopped (replications 0 otherwise)
+  /// A [cross]: the mean paired difference of its output in its year per non-base scenario and
+  /// design point, with its 95% interval (empty for other batches).
+  struct CrossEffect {
+    std::string scenario;  ///< "no_new_policy"
+    std::string point;     ///< "knowledge.elasticity=0.05 schemes.nifs.cap=15"
+    double mean = 0.0, low = 0.0, high = 0.0;
+  };
+  std::vector<CrossEffect> cross_effects;
 };
 
 /// Percentiles stored for every summarised variable.

@@ -55,9 +55,9 @@ std::string format_count(double x) {
 /// Most design points a sweep may have (each is a scenario run `replications` times).
 constexpr double k_max_design_points = 1e6;
 
-/// Unit-cube design points of a sweep (docs/batches.md, "Sweeps").
-Points unit_design(const Batch& b) {
-  const Sweep& w = b.sweep;
+/// Unit-cube design points of the design `w` of table `table` ("sweep" or "cross";
+/// docs/batches.md, "Sweeps").
+Points unit_design(const Sweep& w, const std::string& table, std::uint64_t seed) {
   const std::size_t d = w.params.size(), n = static_cast<std::size_t>(w.points);
   const int levels = static_cast<int>(w.levels);
   // Count the points before making them, so a huge design is an error, not an allocation.
@@ -67,19 +67,19 @@ Points unit_design(const Batch& b) {
                        : w.design == "saltelli" ? nn * (dd + 2.0)
                                                 : nn;
   if (count > k_max_design_points) {
-    throw ScenarioError(where(w.pos) + "key 'sweep." +
+    throw ScenarioError(where(w.pos) + "key '" + table + "." +
                         (w.design == "grid" ? std::string("levels") : std::string("points")) +
                         "': the " + w.design + " design would have " + format_count(count) +
                         " points; the limit is 1000000");
   }
   try {
     if (w.design == "grid") return full_grid(std::vector<int>(d, levels));
-    if (w.design == "lhs") return latin_hypercube(n, d, b.seed);
+    if (w.design == "lhs") return latin_hypercube(n, d, seed);
     if (w.design == "sobol") return sobol_points(n, d);
-    if (w.design == "morris") return morris_design(n, d, levels, b.seed);
+    if (w.design == "morris") return morris_design(n, d, levels, seed);
     return saltelli_design(n, d);
   } catch (const std::invalid_argument& e) {
-    throw ScenarioError(where(w.pos) + "key 'sweep.design': " + e.what());
+    throw ScenarioError(where(w.pos) + "key '" + table + ".design': " + e.what());
   }
 }
 
@@ -105,35 +105,85 @@ std::string units_of(const std::string& name) {
 
 }  // namespace
 
-std::vector<Scenario> sweep_scenarios(const Batch& batch, const Scenario& base,
-                                      const Params& base_params, Points& design) {
-  const Sweep& w = batch.sweep;
-  const std::vector<ParamType> types = swept_types(w.params);
+Points design_points(const Sweep& w, const std::string& table, std::uint64_t seed,
+                     const Params& base_params) {
   const bool known_output = std::ranges::any_of(
       batch_variables(), [&](const BatchVariable& v) { return w.output == v.name; });
   if (!known_output) {
     std::string list;
     for (const BatchVariable& v : batch_variables())
       list += (list.empty() ? "" : ", ") + std::string(v.name);
-    throw ScenarioError(where(w.pos) + "key 'sweep.output': '" + w.output +
+    throw ScenarioError(where(w.pos) + "key '" + table + ".output': '" + w.output +
                         "' is not a recorded variable (" + list + ")");
   }
   if (w.year <= base_params.base_year || w.year > base_params.horizon) {
-    throw ScenarioError(where(w.pos) + "key 'sweep.year': " + std::to_string(w.year) +
+    throw ScenarioError(where(w.pos) + "key '" + table + ".year': " + std::to_string(w.year) +
                         " is outside the simulated years " +
                         std::to_string(base_params.base_year + 1) + "-" +
                         std::to_string(base_params.horizon));
   }
-  design = unit_design(batch);
-  std::vector<Scenario> out;
-  out.reserve(design.size());
+  Points design = unit_design(w, table, seed);
   for (std::vector<double>& point : design) {
     for (std::size_t j = 0; j < w.params.size(); ++j) {
       point[j] = w.params[j].min + point[j] * (w.params[j].max - w.params[j].min);
     }
-    out.push_back(with_values(base, w.params, types, point));
   }
+  return design;
+}
+
+std::vector<Scenario> sweep_scenarios(const Batch& batch, const Scenario& base,
+                                      const Params& base_params, Points& design) {
+  const Sweep& w = batch.sweep;
+  const std::vector<ParamType> types = swept_types(w.params);
+  design = design_points(w, "sweep", batch.seed, base_params);
+  std::vector<Scenario> out;
+  out.reserve(design.size());
+  for (std::vector<double>& point : design)
+    out.push_back(with_values(base, w.params, types, point));
   return out;
+}
+
+std::string write_design(const h5::Location& g, const Sweep& w, const Points& design,
+                         const std::string& what) {
+  const std::size_t P = design.size(), d = w.params.size();
+  std::vector<std::int32_t> points(P);
+  for (std::size_t k = 0; k < P; ++k) points[k] = static_cast<std::int32_t>(k);
+  std::vector<std::string> keys;
+  for (const SweepParam& sp : w.params) keys.push_back(sp.key);
+  h5::write_dim_int(g, "point", points, {"1", "design point of the " + what});
+  h5::write_dim_str(g, "parameter", keys,
+                    {"1", what == "sweep" ? "swept parameter" : "parameter of the design"});
+  std::vector<double> flat;
+  for (const std::vector<double>& point : design)
+    flat.insert(flat.end(), point.begin(), point.end());
+  const hsize_t hp = P, hd = d;
+  h5::write_double(g, "design", flat, {hp, hd}, {"point", "parameter"},
+                   {"parameter units", "parameter values of each design point"});
+  // One coordinate per key along `point`, named by the key: the value the point ran with (a
+  // key given twice runs with its last column, with_values).
+  const std::vector<std::string> units = swept_units(w.params);
+  std::vector<std::size_t> column_of;  // per distinct key, in first-seen order: its last column
+  std::vector<std::string> distinct;
+  for (std::size_t j = 0; j < d; ++j) {
+    const auto it = std::find(distinct.begin(), distinct.end(), keys[j]);
+    if (it == distinct.end()) {
+      distinct.push_back(keys[j]);
+      column_of.push_back(j);
+    } else {
+      column_of[static_cast<std::size_t>(it - distinct.begin())] = j;
+    }
+  }
+  std::string coordinates;
+  for (std::size_t i = 0; i < distinct.size(); ++i) {
+    const std::size_t j = column_of[i];
+    std::vector<double> column(P);
+    for (std::size_t k = 0; k < P; ++k) column[k] = design[k][j];
+    h5::write_double(
+        g, distinct[i], column, {hp}, {"point"},
+        {units[j], (what == "sweep" ? "swept parameter " : "parameter ") + distinct[i]});
+    coordinates += (i == 0 ? "" : " ") + distinct[i];
+  }
+  return coordinates;
 }
 
 SweepWriter::SweepWriter(const h5::Location& root, const Batch& batch, const Points& design,
@@ -151,50 +201,19 @@ SweepWriter::SweepWriter(const h5::Location& root, const Batch& batch, const Poi
   g.set_attr("year", w.year);
   g.set_attr("scenario_path", base.path.string());
   g.set_attr("scenario_text", base.text);
-  const std::size_t P = design.size(), d = w.params.size();
+  const std::size_t P = design.size();
   const auto R = static_cast<std::size_t>(batch.replications);
   // The dimensions, all in this group so that it reads alone (xarray's group=).
-  std::vector<std::int32_t> points(P), reps(R);
-  for (std::size_t k = 0; k < P; ++k) points[k] = static_cast<std::int32_t>(k);
+  coordinates_ = write_design(g, w, design, "sweep");
+  std::vector<std::int32_t> reps(R);
   for (std::size_t r = 0; r < R; ++r) reps[r] = static_cast<std::int32_t>(r);
-  std::vector<std::string> keys;
-  for (const SweepParam& sp : w.params) keys.push_back(sp.key);
-  h5::write_dim_int(g, "point", points, {"1", "design point of the sweep"});
-  h5::write_dim_str(g, "parameter", keys, {"1", "swept parameter"});
   h5::write_dim_int(g, "replication", reps, {"1", "replication (common random numbers)"});
   h5::write_dim_int(g, "year", years, {"year", "calendar year"});
   std::vector<std::int32_t> pct(std::begin(k_percentiles), std::end(k_percentiles));
   h5::write_dim_int(g, "percentile", pct, {"percent", "percentile across replications"});
   const std::vector<std::string> indicators = kpi_indicators();
   h5::write_dim_str(g, "indicator", indicators, {"1", "government indicator (targets.csv)"});
-  std::vector<double> flat;
-  for (const std::vector<double>& point : design)
-    flat.insert(flat.end(), point.begin(), point.end());
-  const hsize_t hp = P, hd = d;
-  h5::write_double(g, "design", flat, {hp, hd}, {"point", "parameter"},
-                   {"parameter units", "parameter values of each design point"});
-  // One coordinate per swept key along `point`, named by the key: the value the point ran with
-  // (a key swept twice runs with its last column, with_values).
-  const std::vector<std::string> units = swept_units(w.params);
-  std::vector<std::size_t> column_of;  // per distinct key, in first-seen order: its last column
-  std::vector<std::string> distinct;
-  for (std::size_t j = 0; j < d; ++j) {
-    const auto it = std::find(distinct.begin(), distinct.end(), keys[j]);
-    if (it == distinct.end()) {
-      distinct.push_back(keys[j]);
-      column_of.push_back(j);
-    } else {
-      column_of[static_cast<std::size_t>(it - distinct.begin())] = j;
-    }
-  }
-  for (std::size_t i = 0; i < distinct.size(); ++i) {
-    const std::size_t j = column_of[i];
-    std::vector<double> column(P);
-    for (std::size_t k = 0; k < P; ++k) column[k] = design[k][j];
-    h5::write_double(g, distinct[i], column, {hp}, {"point"},
-                     {units[j], "swept parameter " + distinct[i]});
-    coordinates_ += (i == 0 ? "" : " ") + distinct[i];
-  }
+  const hsize_t hp = P;
   const hsize_t hr = R, T = years.size();
   for (const BatchVariable& v : variables) {
     writers_.emplace_back(g, v.name, std::vector<hsize_t>{hp, hr}, std::vector<hsize_t>{T},
@@ -323,8 +342,8 @@ void SweepWriter::finish(const Params& first, const std::vector<Shock>& shocks,
     h5::write_double(g, name, v, {hd}, {"parameter"}, {"1", what});
   };
   if (w.design == "morris") {
-    const auto m = morris_indices(unit_design(batch_), outputs, d, static_cast<int>(w.levels), 1000,
-                                  batch_.seed);
+    const auto m = morris_indices(unit_design(w, "sweep", batch_.seed), outputs, d,
+                                  static_cast<int>(w.levels), 1000, batch_.seed);
     std::vector<double> mu, mu_star, sigma, conf;
     for (const MorrisIndex& i : m) {
       mu.push_back(i.mu), mu_star.push_back(i.mu_star), sigma.push_back(i.sigma);

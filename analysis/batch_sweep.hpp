@@ -39,6 +39,18 @@ RowSummaries summarise_rows(const std::vector<double>& m, std::size_t n, std::si
 /// "file:line:column: " of a position.
 std::string where(const SourcePos& p);
 
+/// The design points of the design `w` of table `table` ("sweep" or "cross"), scaled to the
+/// parameters' ranges (integer keys not yet rounded). ScenarioError naming the table's line for
+/// an unknown output, a year not simulated by `base_params` or too many points.
+Points design_points(const Sweep& w, const std::string& table, std::uint64_t seed,
+                     const Params& base_params);
+
+/// Into `g`: the scales `point` and `parameter`, `design` [point, parameter] and one coordinate
+/// per key along `point` named by the key (`what`: "sweep" or "cross", for the long names).
+/// Returns the keys, space-separated, for the CF `coordinates` attribute of the arrays.
+std::string write_design(const h5::Location& g, const Sweep& w, const Points& design,
+                         const std::string& what);
+
 /// The design points of a sweep, scaled to the parameters' ranges, integer keys rounded, with
 /// the scenario of each point (`base` with the swept keys set). ScenarioError naming the
 /// [sweep] table's line for an unknown output, a year not simulated or too many points.

@@ -678,6 +678,14 @@ int run_cli(int argc, char** argv) {
         for (const auto& [name, p] : summary.p_share_target) {
           std::printf("  %-24s P(share >= 5%% in 2032) = %.3f\n", name.c_str(), p);
         }
+        if (!summary.cross_effects.empty()) {
+          std::printf("  effect on %s in %lld (scenario - %s, mean and 95%% interval):\n",
+                      b.cross.output.c_str(), static_cast<long long>(b.cross.year), b.base.c_str());
+        }
+        for (const auto& e : summary.cross_effects) {
+          std::printf("  %-16s at %s: %+.4f [%+.4f, %+.4f]\n", e.scenario.c_str(), e.point.c_str(),
+                      e.mean, e.low, e.high);
+        }
         print_variance_split(summary);
         print_auto(b, summary.auto_reps);
         std::printf("  wrote %s\n", out_path.c_str());

@@ -33,7 +33,9 @@ class BatchParser : TomlInput {
       } else if (key == "scenario") {
         parse_scenarios(node, b);
       } else if (key == "sweep") {
-        parse_sweep(node, b);
+        parse_design(node, b, "sweep");
+      } else if (key == "cross") {
+        parse_design(node, b, "cross");
       } else if (key == "target") {
         parse_target(node, b);
       } else if (key == "record") {
@@ -43,9 +45,11 @@ class BatchParser : TomlInput {
       } else {
         fail(pos_of(node),
              "key '" + key + "': unknown key (a batch file has [batch], " +
-                 "[[scenario]], [sweep], [target], [[record]] and [parameters] tables)");
+                 "[[scenario]], [sweep], [cross], [target], [[record]] and [parameters] "
+                 "tables)");
       }
     }
+    if (b.has_cross) check_cross(b);
     const char* const one_of =
         ": a batch file has exactly one of a list of [[scenario]]s, a [sweep] or a [target]";
     if (!b.scenarios.empty() && (b.has_sweep || b.has_target)) {
@@ -354,40 +358,77 @@ class BatchParser : TomlInput {
     if (t.levers.empty()) fail(t.pos, "key 'target.lever': a target needs at least one lever");
   }
 
-  void parse_sweep(const toml::node& node, Batch& b) {
-    const auto* table = node.as_table();
-    if (table == nullptr) fail(pos_of(node), "key 'sweep': expected a table [sweep]");
-    b.has_sweep = true;
-    Sweep& w = b.sweep;
+  /// [sweep] or [cross] (`table`): the same keys, but a cross has no `scenario` (it crosses the
+  /// batch's [[scenario]]s with the design).
+  void parse_design(const toml::node& node, Batch& b, const std::string& table) {
+    const auto* tbl = node.as_table();
+    if (tbl == nullptr) fail(pos_of(node), "key '" + table + "': expected a table [" + table + "]");
+    const bool cross = table == "cross";
+    (cross ? b.has_cross : b.has_sweep) = true;
+    Sweep& w = cross ? b.cross : b.sweep;
     w.pos = pos_of(node);
-    for (auto&& [name, value] : *table) {
-      const std::string key = "sweep." + std::string(name.str());
-      if (key == "sweep.scenario") {
+    for (auto&& [name, value] : *tbl) {
+      const std::string field(name.str());
+      const std::string key = table + "." + field;
+      if (field == "scenario" && !cross) {
         w.scenario = scenario_file(value, key);
-      } else if (key == "sweep.design") {
+      } else if (field == "design") {
         w.design = string(value, key);
         if (std::find(k_sweep_designs.begin(), k_sweep_designs.end(), w.design) ==
             k_sweep_designs.end()) {
-          fail(pos_of(value), "key 'sweep.design': '" + w.design +
+          fail(pos_of(value), "key '" + key + "': '" + w.design +
                                   "' is not a design (grid, lhs, sobol, morris, saltelli)");
         }
-      } else if (key == "sweep.points") {
+      } else if (field == "points") {
         w.points = integer(value, key, 1, 1'000'000);
-      } else if (key == "sweep.levels") {
+      } else if (field == "levels") {
         w.levels = integer(value, key, 1, 1000);
-      } else if (key == "sweep.output") {
+      } else if (field == "output") {
         w.output = string(value, key);
-      } else if (key == "sweep.year") {
+      } else if (field == "year") {
         w.year = integer(value, key, 1900, 2200);
-      } else if (key == "sweep.param") {
+      } else if (field == "param") {
         parse_params(value, key, w.params);
+      } else if (cross) {
+        fail(pos_of(value), "key '" + key +
+                                "': unknown key (cross keys: design, points, levels, output, "
+                                "year, param; the [[scenario]]s are crossed with the design)");
       } else {
         fail(pos_of(value), "key '" + key + "': unknown key (sweep keys: scenario, design, " +
                                 "points, levels, output, year, param)");
       }
     }
-    if (w.scenario.empty()) fail(w.pos, "key 'sweep.scenario': a sweep needs a base scenario");
-    if (w.params.empty()) fail(w.pos, "key 'sweep.param': a sweep needs at least one parameter");
+    if (!cross && w.scenario.empty()) {
+      fail(w.pos, "key 'sweep.scenario': a sweep needs a base scenario");
+    }
+    if (w.params.empty()) {
+      fail(w.pos, "key '" + table + ".param': a " + table + " needs at least one parameter");
+    }
+  }
+
+  /// A [cross] runs the batch's [[scenario]]s (with a base) at every point of its design, with
+  /// a fixed number of replications and no parameter draws.
+  void check_cross(const Batch& b) {
+    if (b.has_sweep || b.has_target) {
+      fail(b.cross.pos, std::string("key 'cross': a [cross] runs the [[scenario]]s at every ") +
+                            "point of its own design; it cannot be combined with a " +
+                            (b.has_sweep ? "[sweep]" : "[target]"));
+    }
+    if (b.scenarios.empty()) {
+      fail(b.cross.pos,
+           "key 'cross': a [cross] needs [[scenario]] tables to run at every point (for one "
+           "scenario over a design, use a [sweep])");
+    }
+    if (b.auto_reps.on) {
+      fail(b.auto_reps.pos,
+           "key 'batch.replications': \"auto\" is not supported with a [cross]; give a number "
+           "of replications");
+    }
+    if (!b.parameters.fit.empty()) {
+      fail(b.parameters.fit_pos,
+           "key 'parameters.fit': parameter draws are not supported with a [cross], which sets "
+           "its assumed parameters itself");
+    }
   }
 
   SourcePos base_pos_;
@@ -439,6 +480,11 @@ void set_parameter_fit(Batch& batch, const std::filesystem::path& fit, std::int6
     throw Error(ExitCode::usage,
                 "--fit: parameter draws need a fixed number of replications; give "
                 "--replications N with replications = \"auto\"");
+  }
+  if (!p.fit.empty() && batch.has_cross) {
+    throw Error(ExitCode::usage,
+                "--fit: parameter draws are not supported with a [cross], which sets its "
+                "assumed parameters itself");
   }
   if (!p.fit.empty() && (batch.has_sweep || batch.has_target)) {
     throw Error(ExitCode::usage,

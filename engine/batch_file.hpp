@@ -66,6 +66,20 @@ struct Sweep {
   SourcePos pos;  ///< the [sweep] table
 };
 
+/// Every scenario at every point (docs/batches.md, "Every scenario at every point"): the
+/// [[scenario]]s of the batch each run at every point of a design over assumed parameters, with
+/// the keys of a [sweep] except `scenario` (the design's values are set in every scenario).
+///   [cross]
+///   design = "grid"
+///   levels = 3
+///   output = "mfg_share"  # `effect`: the mean paired difference of this in `year`
+///   year = 2032
+///   [[cross.param]]
+///   key = "knowledge.elasticity"
+///   min = 0.0
+///   max = 0.1
+/// Stored as a Sweep whose `scenario` is empty (Batch::cross).
+
 /// Designs a sweep may use.
 inline const std::vector<std::string> k_sweep_designs = {"grid", "lhs", "sobol", "morris",
                                                          "saltelli"};
@@ -137,12 +151,15 @@ struct Batch {
   std::vector<BatchScenario> scenarios;  ///< empty when the batch is a sweep
   bool has_sweep = false;
   Sweep sweep;
+  bool has_cross = false;  ///< [cross]: every scenario at every point of `cross`
+  Sweep cross;             ///< its design (no `scenario`: the [[scenario]]s are crossed)
   bool has_target = false;
   Target target;
   std::vector<RecordSeries> records;  ///< [[record]] tables, in file order
   ParameterFit parameters;            ///< [parameters]: draws from a fit (empty fit: none)
   /// `--set key=value` from the command line (engine/overrides.hpp), applied to every scenario
-  /// after it is read (for a sweep or target, to its base scenario).
+  /// after it is read (for a sweep or target, to its base scenario; for a cross, before each
+  /// point's values).
   std::vector<Override> overrides;
 };
 

@@ -132,6 +132,12 @@ BatchReport read_batch_report(const std::filesystem::path& path) {
   if (r.title.rfind("nisim batch: ", 0) != 0) {
     in.fail("not a batch file (its title is '" + r.title.substr(0, 80) + "')");
   }
+  if (root.exists("cross")) {
+    in.fail(
+        "a [cross] batch (docs/batches.md section 11): its runs are arrays [scenario, point, "
+        "replication, year] in the group cross, which the report does not show; read its "
+        "effect per point with nisim.open_batch (Python)");
+  }
   r.version = in.text(root, "nisim_version");
   r.commit = in.text(root, "git_commit");
   r.created = in.text(root, "created_utc");

@@ -155,8 +155,18 @@ def open_batch(path: str | Path) -> xr.Dataset:
     `point` named by its key (`ds["schemes.nifs.cap"]`), `design` is [point, parameter],
     `sweep_output_mean` [point], and the sensitivity indices (`sweep_morris_mu_star`,
     `sweep_sobol_total`, ...) are [parameter]. The sweep group's attributes (design, output,
-    year, scenario_path, scenario_text) are the Dataset's attributes `sweep_<name>`."""
+    year, scenario_path, scenario_text) are the Dataset's attributes `sweep_<name>`.
+
+    A cross (docs/batches.md section 11: every scenario at every design point) is read from its
+    `cross` group with dimensions scenario, point, replication, year (and indicator, parameter):
+    every per-run series is [scenario, point, replication, year], the paired differences against
+    the base `diff_<v>_mean`, `_low`, `_high` are [scenario, point, year], `effect`,
+    `effect_low` and `effect_high` [scenario, point]; every key of the design is a coordinate
+    along `point` named by the key, `design` is [point, parameter]. The cross group's attributes
+    (design, output, year, base, ci_multiplier) are the Dataset's attributes `cross_<name>`."""
     with h5.open_batch(path) as f:
+        if isinstance(f.get("cross"), h5py.Group) and not h5.scenario_names(f):
+            return _open_cross(f, path)
         if isinstance(f.get("sweep"), h5py.Group) and not h5.scenario_names(f):
             return _open_sweep(f, path)
         root = _attrs(f)
@@ -224,29 +234,56 @@ def open_batch(path: str | Path) -> xr.Dataset:
     return ds
 
 
-def _open_sweep(f: h5py.File, path: str | Path) -> xr.Dataset:
-    """A sweep's batch file: the arrays of its `sweep` group along `point`."""
-    root = _attrs(f)
-    g = f["sweep"]
+def _design_coords(ds: xr.Dataset, g: h5py.Group, path: str | Path, what: str) -> xr.Dataset:
+    """`ds` with the design's keys (the labels of scale `parameter`) as coordinates along
+    `point`, or OutputError naming the file if the group lacks one or it is not along `point`."""
     columns = [str(k) for k in h5.labels(g, path, "parameter")]
-    keys = list(dict.fromkeys(columns))  # a key swept twice is one coordinate
+    keys = list(dict.fromkeys(columns))  # a key given twice is one coordinate
     points = h5.read(g, path, "point", ndim=1)
     design = h5.read(g, path, "design", ndim=2, length=len(points))
     if design.shape[1] != len(columns):
-        raise h5.OutputError(f"{path}: sweep/design has {design.shape[1]} columns for "
+        raise h5.OutputError(f"{path}: {what}/design has {design.shape[1]} columns for "
                              f"{len(columns)} parameters")
-    ds = _group_dataset(g, path)
-    renames = {k: f"sweep_{k}" for k, v in ds.data_vars.items()
-               if k == "output_mean" or (v.dims == ("parameter",) and k != "design")}
-    ds = ds.rename(renames)
     missing = [k for k in keys if k not in ds]
     if missing:
-        raise h5.OutputError(f"{path}: sweep has no coordinate for the swept key(s) "
+        raise h5.OutputError(f"{path}: {what} has no coordinate for the key(s) "
                              f"{', '.join(missing)}")
     ds = ds.set_coords([k for k in keys if k not in ds.coords])
     for k in keys:
         if ds[k].dims != ("point",):
-            raise h5.OutputError(f"{path}: sweep/{k} has dims {ds[k].dims}, expected (point,)")
+            raise h5.OutputError(f"{path}: {what}/{k} has dims {ds[k].dims}, expected (point,)")
+    return ds
+
+
+def _open_cross(f: h5py.File, path: str | Path) -> xr.Dataset:
+    """A cross's batch file: the arrays of its `cross` group [scenario, point, ...]."""
+    root = _attrs(f)
+    g = f["cross"]
+    ds = _design_coords(_group_dataset(g, path), g, path, "cross")
+    for k in ("scenario", "point", "replication", "year"):
+        if k not in ds.coords:
+            raise h5.OutputError(f"{path}: the cross group has no {k!r} scale")
+    ds["scenario"].attrs["base"] = str(_attrs(g).get("base", root.get("base", "")))
+    if "replication_seed" in f:
+        ds["replication_seed"] = xr.Variable(("replication",),
+                                             h5.read(f, path, "replication_seed", ndim=1),
+                                             attrs=_attrs(f["replication_seed"]))
+    ds.attrs = {**root, "Conventions": CONVENTIONS,
+                "history": _history(root, str(root.get("title", "nisim batch"))),
+                "source": str(root.get("title", "nisim batch"))}
+    for k, v in _attrs(g).items():
+        ds.attrs["cross_" + k] = v
+    return ds
+
+
+def _open_sweep(f: h5py.File, path: str | Path) -> xr.Dataset:
+    """A sweep's batch file: the arrays of its `sweep` group along `point`."""
+    root = _attrs(f)
+    g = f["sweep"]
+    ds = _group_dataset(g, path)
+    renames = {k: f"sweep_{k}" for k, v in ds.data_vars.items()
+               if k == "output_mean" or (v.dims == ("parameter",) and k != "design")}
+    ds = _design_coords(ds.rename(renames), g, path, "sweep")
     ds["point"].attrs.setdefault("long_name", "design point of the sweep")
     ds["replication"].attrs.setdefault("long_name",
                                        "replication (common random numbers across points)")

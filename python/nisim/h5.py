@@ -137,7 +137,10 @@ def open_sweep(path: str | Path) -> h5py.File:
     f = _open_h5(p)
     g = f.get("sweep")
     if not isinstance(g, h5py.Group):
-        if "replications" in f.attrs and "scenarios" in f.attrs:
+        if isinstance(f.get("cross"), h5py.Group):
+            kind = ("an nisim [cross] batch output (every scenario at every design point, "
+                    "docs/batches.md section 11), not a sweep; read it with nisim.open_batch")
+        elif "replications" in f.attrs and "scenarios" in f.attrs:
             kind = ("an nisim batch output without a sweep group (its batch file has "
                     "[[scenario]] tables)")
         elif "target_share_pct" in f.attrs:
@@ -235,8 +238,14 @@ def scenario_names(f: h5py.File) -> list[str]:
 
 def check_scenarios(f: h5py.File, wanted: str | None) -> list[str]:
     """The comma-separated `wanted` names (all if None), or ValueError listing the valid ones.
-    OutputError for a sweep, whose points are arrays in its `sweep` group, not scenario groups."""
+    OutputError for a sweep or a cross, whose runs are arrays in their `sweep` or `cross` group,
+    not scenario groups."""
     names = scenario_names(f)
+    if not names and isinstance(f.get("cross"), h5py.Group):
+        raise OutputError(f"{f.filename}: a [cross] batch: every scenario at every design point, "
+                          "stored as arrays [scenario, point, ...] in the group cross, not "
+                          "scenario groups; this tool cannot read it; read it with "
+                          "nisim.open_batch (docs/batches.md section 11)")
     if not names and isinstance(f.get("sweep"), h5py.Group):
         raise OutputError(f"{f.filename}: a sweep: its design points are arrays [point, ...] in "
                           "the group sweep, not scenario groups; read them with nisim.open_batch "

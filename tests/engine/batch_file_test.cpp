@@ -304,4 +304,92 @@ TEST_F(BatchFileTest, AutoReplicationsErrorsNameFileLineAndKey) {
   }
 }
 
+// docs/batches.md section 11: [cross] has the keys of [sweep] but `scenario`, and crosses the
+// [[scenario]]s (with their base) with the design.
+TEST_F(BatchFileTest, CrossKeysAndDefaults) {
+  const Batch b =
+      load_batch(write("batch.toml",
+                       "[batch]\nreplications = 3\nbase = \"b\"\n"
+                       "[[scenario]]\nfile = \"a.toml\"\n[[scenario]]\nfile = \"b.toml\"\n"
+                       "[cross]\ndesign = \"grid\"\nlevels = 3\nyear = 2030\n"
+                       "[[cross.param]]\nkey = \"x.y\"\nmin = 1\nmax = 2\n"));
+  ASSERT_TRUE(b.has_cross);
+  EXPECT_FALSE(b.has_sweep);
+  EXPECT_EQ(b.scenarios.size(), 2u);
+  EXPECT_EQ(b.base, "b");
+  EXPECT_EQ(b.cross.design, "grid");
+  EXPECT_EQ(b.cross.levels, 3);
+  EXPECT_EQ(b.cross.year, 2030);
+  EXPECT_EQ(b.cross.output, "mfg_share");  // default
+  EXPECT_TRUE(b.cross.scenario.empty());
+  ASSERT_EQ(b.cross.params.size(), 1u);
+  EXPECT_EQ(b.cross.params[0].key, "x.y");
+  EXPECT_EQ(b.cross.params[0].pos.line, 13);
+  // The base defaults to the first scenario, as in any scenario batch.
+  const Batch c = load_batch(write("batch.toml",
+                                   "[[scenario]]\nfile = \"a.toml\"\n[cross]\n"
+                                   "[[cross.param]]\nkey = \"x.y\"\nmin = 1\nmax = 2\n"));
+  EXPECT_EQ(c.base, "a");
+}
+
+TEST_F(BatchFileTest, CrossErrorsNameFileLineAndKey) {
+  const std::string scen = "[[scenario]]\nfile = \"a.toml\"\n";  // lines 1-2
+  const std::string param = "[[cross.param]]\nkey = \"k\"\nmin = 0\nmax = 1\n";
+  const std::string file = (dir_ / "batch.toml").string();
+  struct Case {
+    std::string text, message;
+  };
+  const Case cases[] = {
+      {scen + "[cross]\nscenario = \"a.toml\"\n" + param,
+       ":4:12: key 'cross.scenario': unknown key (cross keys: design, points, levels, output, "
+       "year, param; the [[scenario]]s are crossed with the design)"},
+      {scen + "[cross]\ndesign = \"random\"\n" + param,
+       ":4:10: key 'cross.design': 'random' is not a design (grid, lhs, sobol, morris, saltelli)"},
+      {scen + "[cross]\n", ":3:1: key 'cross.param': a cross needs at least one parameter"},
+      {scen + "[cross]\n[[cross.param]]\nkey = \"k\"\nmin = 1\nmax = 1\n",
+       ":5:7: key 'cross.param.min': min must be below max for k"},
+      {"[cross]\n" + param,
+       ":1:1: key 'cross': a [cross] needs [[scenario]] tables to run at every point (for one "
+       "scenario over a design, use a [sweep])"},
+      {scen + "[cross]\n" + param +
+           "[sweep]\nscenario = \"a.toml\"\n[[sweep.param]]\nkey = "
+           "\"k\"\nmin = 0\nmax = 1\n",
+       ":3:1: key 'cross': a [cross] runs the [[scenario]]s at every point of its own design; it "
+       "cannot be combined with a [sweep]"},
+      {scen + "[cross]\n" + param +
+           "[target]\nscenario = \"a.toml\"\n[[target.lever]]\nkey = "
+           "\"k\"\nmin = 0\nmax = 1\n",
+       ":3:1: key 'cross': a [cross] runs the [[scenario]]s at every point of its own design; it "
+       "cannot be combined with a [target]"},
+      {"[batch]\nreplications = \"auto\"\nci_width = 0.01\n" + scen +
+           "[[scenario]]\nfile = "
+           "\"b.toml\"\n[cross]\n" +
+           param,
+       ":2:16: key 'batch.replications': \"auto\" is not supported with a [cross]; give a "
+       "number of replications"},
+      {scen + "[batch]\nbase = \"zz\"\n[cross]\n" + param,
+       ":4:8: key 'batch.base': no scenario is named 'zz'"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.text);
+    EXPECT_EQ(error_of(c.text), file + c.message);
+  }
+  // A fit from the file or the command line: exit 3 and exit 2.
+  write("fit.h5", "");
+  EXPECT_EQ(error_of(scen + "[parameters]\nfit = \"fit.h5\"\n[cross]\n" + param),
+            file +
+                ":4:7: key 'parameters.fit': parameter draws are not supported with a [cross], "
+                "which sets its assumed parameters itself");
+  Batch b = load_batch(write("batch.toml", scen + "[cross]\n" + param));
+  try {
+    set_parameter_fit(b, dir_ / "fit.h5", -1);
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::usage);
+    EXPECT_EQ(std::string(e.what()),
+              "--fit: parameter draws are not supported with a [cross], which sets its assumed "
+              "parameters itself");
+  }
+}
+
 }  // namespace nisim
