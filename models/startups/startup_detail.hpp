@@ -77,6 +77,19 @@ inline std::size_t add_startup(StartupSystem& sys, int year, Origin origin, Fiel
   return row;
 }
 
+/// Bit `k` of `mask` (0 or 1). A per-row test written with it is a shift, not a branch: GCC
+/// turns `a & b` of two comparisons into jumps, which mispredict on rows in random order.
+constexpr unsigned bit(unsigned mask, unsigned k) {
+  return (mask >> (k & 31U)) & 1U;
+}
+
+/// The fields f with pred(f), as a mask for bit().
+constexpr unsigned field_mask(bool (*pred)(Field)) {
+  unsigned mask = 0;
+  for (int f = 0; f < k_fields; ++f) mask |= pred(static_cast<Field>(f)) ? 1U << f : 0U;
+  return mask;
+}
+
 /// For the rows i of `t` with want(i), in row order, draw u = rng.uniform(year, t.id[i], what)
 /// 64 at a time (uniform_chunk, exactly the scalar draws) and call use(rows, u, m) on each chunk:
 /// rows[j] is a wanted row, u[j] its draw, j < m. Rows are gathered without a branch (want
@@ -93,7 +106,7 @@ void for_drawn_chunks(const StartupTable& t, const Rng& rng, int year, Purpose w
   for (std::size_t i = 0; i < n; ++i) {
     ids[m] = t.id[i];
     row[m] = i;
-    m += want(i) ? 1 : 0;
+    m += static_cast<std::size_t>(want(i));  // want: a bool, or 0 or 1
     if (m == k_uniform_lanes) {
       uniform_chunk(rng, year, ids, m, what, 0, u);
       use(static_cast<const std::size_t*>(row), static_cast<const double*>(u), m);

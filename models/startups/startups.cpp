@@ -212,9 +212,11 @@ void propose_graduates(const StartupSystem& sys, int year, const StartupParams& 
                        std::vector<Graduate>& graduates) {
   graduates.clear();
   const StartupTable& t = sys.table;
-  const auto ready = [&](std::size_t i) {  // hard tech at Series B or later
-    return hard_tech(static_cast<Field>(t.field[i])) &
-           (t.stage[i] >= static_cast<std::uint8_t>(Stage::series_b));
+  // Hard tech at Series B or later, by bit masks over fields and stages (no branch per row).
+  constexpr unsigned hard = startup_detail::field_mask(hard_tech);
+  constexpr unsigned late = ~0U << static_cast<unsigned>(Stage::series_b);
+  const auto ready = [&](std::size_t i) {
+    return startup_detail::bit(hard, t.field[i]) & startup_detail::bit(late, t.stage[i]);
   };
   for_drawn_chunks(t, rng, year, purpose::startup_graduation, ready,
                    [&](const std::size_t* rows, const double* u, std::size_t m) {
