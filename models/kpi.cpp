@@ -154,6 +154,24 @@ void expect_shape(const std::string& path, const std::string& dataset,
                 text(expected) + " (" + what + "); not a run file written by `nisim run`");
 }
 
+/// Throws IoError naming the file and dataset if a label holds a byte outside printable ASCII:
+/// nisim writes identifiers only, so such a byte is damage, and printing it would put raw bytes
+/// (not even valid UTF-8) on the terminal.
+void expect_printable(const std::string& path, const std::string& dataset,
+                      const std::vector<std::string>& labels) {
+  for (std::size_t k = 0; k < labels.size(); ++k) {
+    for (std::size_t i = 0; i < labels[k].size(); ++i) {
+      const auto c = static_cast<unsigned char>(labels[k][i]);
+      if (c >= 0x20 && c < 0x7f) continue;
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned>(c));
+      throw IoError(path + ": dataset '" + dataset + "' label " + std::to_string(k) +
+                    " holds byte " + hex + " at position " + std::to_string(i) +
+                    ", not printable ASCII; not a run file written by `nisim run`");
+    }
+  }
+}
+
 RunFile read_run(const h5::Location& f, const std::string& path) {
   RunFile r;
   std::vector<hsize_t> year_shape, target_shape, projected_shape, spent_shape, share_shape,
@@ -175,6 +193,8 @@ RunFile read_run(const h5::Location& f, const std::string& path) {
     throw IoError(path + ": not a nisim run file with a KPI table (" + e.what() +
                   "); write one with `nisim run`");
   }
+  expect_printable(path, "/kpi/indicator", r.indicators);
+  expect_printable(path, "/scheme", r.schemes);
   const hsize_t n = r.indicators.size(), years = r.years.size(), schemes = r.schemes.size();
   expect_shape(path, "/kpi/target_year", year_shape, {n}, "one per indicator");
   expect_shape(path, "/kpi/target", target_shape, {n}, "one per indicator");

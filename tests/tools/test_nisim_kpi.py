@@ -227,3 +227,22 @@ def test_bit_flipped_files_never_crash_nisim_kpi(nisim_bin: Path, run_2032: Path
             last = r.stderr.strip().splitlines()[-1]
             assert last.startswith("nisim: error:") and bad.name in last, (seed, r.stderr)
             assert r.stdout == "", seed
+
+
+def test_a_label_with_a_raw_byte_is_refused_not_printed(nisim_bin: Path, run_2032: Path,
+                                                        tmp_path: Path) -> None:
+    """A damaged scheme label ('innohk' with its second byte flipped to 0xEE, the case a
+    bit-flip run met): exit 4 with one line naming the file, the dataset and the byte, and no
+    raw byte on standard output (before, the table printed it and was not even valid UTF-8)."""
+    import subprocess
+
+    src = run_2032.read_bytes()
+    assert src.count(b"innohk") >= 1
+    bad = tmp_path / "label.h5"
+    bad.write_bytes(src.replace(b"innohk", b"i\xeenohk"))
+    r = subprocess.run([str(nisim_bin), "kpi", str(bad)], capture_output=True, timeout=60)
+    assert r.returncode == 4, r.stderr
+    assert r.stdout == b""
+    last = r.stderr.decode("ascii").strip().splitlines()[-1]
+    assert last.startswith("nisim: error:") and bad.name in last, last
+    assert "'/scheme'" in last and "0xEE" in last, last
