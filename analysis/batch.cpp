@@ -472,27 +472,27 @@ BatchSummary run_batch(const Batch& batch, const std::filesystem::path& out,
     // 95% interval of the mean paired difference: Student t with reps - 1 degrees of freedom
     // (NaN bounds for one replication, which has no variance to estimate).
     const double t95 = mean_ci_multiplier(reps);
+    std::vector<double> d(reps);
     for (std::size_t t = 0; t < T; ++t) {
-      double md = 0.0, mv = 0.0, mb = 0.0;
+      double mv = 0.0, mb = 0.0;
       for (std::size_t r = 0; r < reps; ++r) {
-        md += share[r * T + t] - base_share[r * T + t];
+        d[r] = share[r * T + t] - base_share[r * T + t];
         mv += share[r * T + t];
         mb += base_share[r * T + t];
       }
-      md /= n, mv /= n, mb /= n;
-      double vd = 0.0, vv = 0.0, vb = 0.0;
+      mv /= n, mb /= n;
+      double vv = 0.0, vb = 0.0;
       for (std::size_t r = 0; r < reps; ++r) {
-        const double d = share[r * T + t] - base_share[r * T + t] - md;
-        vd += d * d;
         vv += (share[r * T + t] - mv) * (share[r * T + t] - mv);
         vb += (base_share[r * T + t] - mb) * (base_share[r * T + t] - mb);
       }
       const double denom = reps > 1 ? n - 1.0 : 1.0;
-      mean[t] = md;
-      se_paired[t] = std::sqrt(vd / denom / n);
+      const MeanSe paired = mean_se(d);
+      mean[t] = paired.mean;
+      se_paired[t] = paired.se;
       se_unpaired[t] = std::sqrt(vv / denom / n + vb / denom / n);
-      lo[t] = md - t95 * se_paired[t];
-      hi[t] = md + t95 * se_paired[t];
+      lo[t] = paired.mean - t95 * paired.se;
+      hi[t] = paired.mean + t95 * paired.se;
     }
     const h5::Location cmp = g.create_group("vs_base");
     cmp.set_attr("base", batch.base);

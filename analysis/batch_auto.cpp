@@ -13,15 +13,11 @@
 namespace nisim::hk {
 
 double paired_ci_width(const std::vector<double>& d) {
-  const std::size_t n = d.size();
-  if (n < 2) return std::nan("");
-  const double nn = static_cast<double>(n);
-  const double mean = std::accumulate(d.begin(), d.end(), 0.0) / nn;
-  double ss = 0.0;
-  for (const double x : d) ss += (x - mean) * (x - mean);
-  // The same arithmetic as the vs_base interval of analysis/batch.cpp: mean +- t * sd / sqrt(n).
-  const double se = std::sqrt(ss / (nn - 1.0) / nn);
-  return (mean + mean_ci_multiplier(n) * se) - (mean - mean_ci_multiplier(n) * se);
+  if (d.size() < 2) return std::nan("");
+  // The same arithmetic as the vs_base interval of analysis/batch.cpp: mean +- t * se.
+  const MeanSe m = mean_se(d);
+  return (m.mean + mean_ci_multiplier(d.size()) * m.se) -
+         (m.mean - mean_ci_multiplier(d.size()) * m.se);
 }
 
 std::int64_t next_replications(std::int64_t r, double width, const AutoReplications& a) {

@@ -22,19 +22,12 @@ PairedDiff paired_diff(const std::vector<double>& runs, std::size_t scenarios, s
   const auto at = [&](std::size_t s, std::size_t p, std::size_t r, std::size_t t) {
     return runs[((s * points + p) * reps + r) * years + t];
   };
-  const double nr = static_cast<double>(reps);
+  std::vector<double> d(reps);
   for (std::size_t s = 0; s < scenarios; ++s) {
     for (std::size_t p = 0; p < points; ++p) {
       for (std::size_t t = 0; t < years; ++t) {
-        double mean = 0.0;
-        for (std::size_t r = 0; r < reps; ++r) mean += at(s, p, r, t) - at(base, p, r, t);
-        mean /= nr;
-        double var = 0.0;
-        for (std::size_t r = 0; r < reps; ++r) {
-          const double d = at(s, p, r, t) - at(base, p, r, t) - mean;
-          var += d * d;
-        }
-        const double se = std::sqrt(var / (reps > 1 ? nr - 1.0 : 1.0) / nr);
+        for (std::size_t r = 0; r < reps; ++r) d[r] = at(s, p, r, t) - at(base, p, r, t);
+        const auto [mean, se] = mean_se(d);
         const std::size_t i = (s * points + p) * years + t;
         out.mean[i] = mean;
         out.low[i] = s == base ? 0.0 : mean - t95 * se;

@@ -255,6 +255,24 @@ def _design_coords(ds: xr.Dataset, g: h5py.Group, path: str | Path, what: str) -
     return ds
 
 
+def _with_batch_attrs(ds: xr.Dataset, f: h5py.File, g: h5py.Group, path: str | Path,
+                      prefix: str) -> xr.Dataset:
+    """A sweep's or cross's Dataset completed as a batch: each replication's derived seed, the
+    root attributes with CF's Conventions/history/source, and the group's own attributes as
+    `PREFIX_<name>`."""
+    root = _attrs(f)
+    if "replication_seed" in f:
+        ds["replication_seed"] = xr.Variable(("replication",),
+                                             h5.read(f, path, "replication_seed", ndim=1),
+                                             attrs=_attrs(f["replication_seed"]))
+    ds.attrs = {**root, "Conventions": CONVENTIONS,
+                "history": _history(root, str(root.get("title", "nisim batch"))),
+                "source": str(root.get("title", "nisim batch"))}
+    for k, v in _attrs(g).items():
+        ds.attrs[prefix + "_" + k] = v
+    return ds
+
+
 def _open_cross(f: h5py.File, path: str | Path) -> xr.Dataset:
     """A cross's batch file: the arrays of its `cross` group [scenario, point, ...]."""
     root = _attrs(f)
@@ -264,21 +282,11 @@ def _open_cross(f: h5py.File, path: str | Path) -> xr.Dataset:
         if k not in ds.coords:
             raise h5.OutputError(f"{path}: the cross group has no {k!r} scale")
     ds["scenario"].attrs["base"] = str(_attrs(g).get("base", root.get("base", "")))
-    if "replication_seed" in f:
-        ds["replication_seed"] = xr.Variable(("replication",),
-                                             h5.read(f, path, "replication_seed", ndim=1),
-                                             attrs=_attrs(f["replication_seed"]))
-    ds.attrs = {**root, "Conventions": CONVENTIONS,
-                "history": _history(root, str(root.get("title", "nisim batch"))),
-                "source": str(root.get("title", "nisim batch"))}
-    for k, v in _attrs(g).items():
-        ds.attrs["cross_" + k] = v
-    return ds
+    return _with_batch_attrs(ds, f, g, path, "cross")
 
 
 def _open_sweep(f: h5py.File, path: str | Path) -> xr.Dataset:
     """A sweep's batch file: the arrays of its `sweep` group along `point`."""
-    root = _attrs(f)
     g = f["sweep"]
     ds = _group_dataset(g, path)
     renames = {k: f"sweep_{k}" for k, v in ds.data_vars.items()
@@ -287,13 +295,4 @@ def _open_sweep(f: h5py.File, path: str | Path) -> xr.Dataset:
     ds["point"].attrs.setdefault("long_name", "design point of the sweep")
     ds["replication"].attrs.setdefault("long_name",
                                        "replication (common random numbers across points)")
-    if "replication_seed" in f:
-        ds["replication_seed"] = xr.Variable(("replication",),
-                                             h5.read(f, path, "replication_seed", ndim=1),
-                                             attrs=_attrs(f["replication_seed"]))
-    ds.attrs = {**root, "Conventions": CONVENTIONS,
-                "history": _history(root, str(root.get("title", "nisim batch"))),
-                "source": str(root.get("title", "nisim batch"))}
-    for k, v in _attrs(g).items():
-        ds.attrs["sweep_" + k] = v
-    return ds
+    return _with_batch_attrs(ds, f, g, path, "sweep")

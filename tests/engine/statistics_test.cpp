@@ -5,6 +5,7 @@
 #include <cmath>
 #include <numbers>
 #include <stdexcept>
+#include <vector>
 
 namespace nisim {
 namespace {
@@ -59,6 +60,23 @@ TEST(MeanCiMultiplier, IsTheTQuantileWithSamplesMinusOneDegreesOfFreedom) {
   EXPECT_TRUE(std::isnan(mean_ci_multiplier(1)));
   EXPECT_TRUE(std::isnan(mean_ci_multiplier(0)));
   EXPECT_THROW(mean_ci_multiplier(10, 1.0), std::invalid_argument);
+}
+
+TEST(MeanSe, MeanAndStandardErrorOfTheMean) {
+  // 1, 2, 4, 7: mean 3.5, sample variance (6.25 + 2.25 + 0.25 + 12.25) / 3 = 7, se sqrt(7 / 4).
+  const std::vector<double> x = {1.0, 2.0, 4.0, 7.0};
+  const MeanSe m = mean_se(x);
+  EXPECT_DOUBLE_EQ(m.mean, 3.5);
+  EXPECT_DOUBLE_EQ(m.se, std::sqrt(7.0 / 4.0));
+  // Shifting every value moves the mean, not the standard error.
+  const std::vector<double> shifted = {101.0, 102.0, 104.0, 107.0};
+  EXPECT_DOUBLE_EQ(mean_se(shifted).mean, 103.5);
+  EXPECT_NEAR(mean_se(shifted).se, m.se, 1e-12);
+  // One value: its own mean, no variance to estimate.
+  const std::vector<double> one = {2.5};
+  EXPECT_EQ(mean_se(one).mean, 2.5);
+  EXPECT_EQ(mean_se(one).se, 0.0);
+  EXPECT_TRUE(std::isnan(mean_se(std::span<const double>{}).mean));
 }
 
 }  // namespace
