@@ -10,7 +10,8 @@
 // deterministic scalar function with FMA (Sleef_finz_*d1_u10purecfma, where the build has FMA)
 // and without (Sleef_cinz_*d1_u10purec) -- their reproducibility across vector widths and
 // instruction sets; vecmath reports diff_vs_nocontract against itself compiled without FMA
-// contraction (vecmath_nocontract.cpp), which is what a target without FMA computes.
+// contraction (vecmath_nocontract.cpp), which is what a target without FMA computes, and
+// vecmath_fused is the form with every multiply-add rounded once (std::fma) that the kernel calls.
 // nisim::analysis compiles Eigen with EIGEN_DONT_VECTORIZE (PUBLIC, for its small solves); this
 // file times Eigen's vectorised exp and log, so it turns Eigen's SIMD back on for itself. No
 // Eigen type of this file crosses into another translation unit. GCC 12 then reports false
@@ -157,6 +158,9 @@ std::vector<Variant> variants() {
   std::vector<Variant> v;
   v.push_back({"vecmath", per_element([](double x) { return nisim::vecmath::exp(x); }),
                per_element([](double x) { return nisim::vecmath::log(x); })});
+  // The fused form the firm kernel calls (each multiply-add rounded once by std::fma).
+  v.push_back({"vecmath_fused", per_element([](double x) { return nisim::vecmath::exp<true>(x); }),
+               per_element([](double x) { return nisim::vecmath::log<true>(x); })});
   // The same functions compiled without FMA contraction (vecmath_nocontract.cpp).
   v.push_back({"vecmath_nocontract", nisim::bench::vecmath_exp_nocontract,
                nisim::bench::vecmath_log_nocontract});

@@ -12,6 +12,8 @@
 #include <cstdint>
 #include <numbers>
 
+#include "engine/vecmath.hpp"
+
 #if defined(__AVX512F__) || defined(__AVX2__)
 #include <immintrin.h>
 #endif
@@ -90,7 +92,8 @@ class Rng {
   /// own error is below 3.4e-18 relative (sin) and 1.3e-19 (cos) on [-1/2, 1/2] (Remez exchange,
   /// docs/performance.md); with rounding the results are within 2.5e-16 of long double sinl and
   /// cosl (tests/engine/rng_test.cpp). Used by both the scalar and the chunked normal draws, so
-  /// they agree exactly.
+  /// they agree exactly. Fused (the firm kernel's form): each Horner step rounded once.
+  template <bool Fused = false>
   static void sincos_2pi(double u, double& s, double& c) noexcept {
     const double v = 4.0 * u;  // quarter turns, exact
     // Adding 1.5 * 2^52 rounds v to the nearest integer q in the low mantissa bits (ties to even;
@@ -99,21 +102,21 @@ class Rng {
     const double qs = v + shift;
     const double t = v - (qs - shift);  // exact, in [-1/2, 1/2]
     const double z = t * t;
+    // Horner's scheme; Fused rounds each step once (vecmath::madd).
+    const auto m = [z](double p, double c) noexcept { return vecmath::madd<Fused>(z, p, c); };
     const double sx =
-        t * (0x1.921fb54442d18p0 +
-             z * (-0x1.4abbce625be41p-1 +
-                  z * (0x1.466bc67758700p-4 +
-                       z * (-0x1.32d2cce2d535ap-8 +
-                            z * (0x1.50782fca38671p-13 +
-                                 z * (-0x1.e300639fe8df4p-19 + z * 0x1.e3eed5bb00c98p-25))))));
+        t * m(m(m(m(m(m(0x1.e3eed5bb00c98p-25, -0x1.e300639fe8df4p-19), 0x1.50782fca38671p-13),
+                    -0x1.32d2cce2d535ap-8),
+                  0x1.466bc67758700p-4),
+                -0x1.4abbce625be41p-1),
+              0x1.921fb54442d18p0);
     const double cx =
-        1.0 +
-        z * (-0x1.3bd3cc9be45dep0 +
-             z * (0x1.03c1f081b5ac0p-2 +
-                  z * (-0x1.55d3c7e3cb243p-6 +
-                       z * (0x1.e1f5068689168p-11 +
-                            z * (-0x1.a6d1eef4b8463p-16 +
-                                 z * (0x1.f9ce24944985bp-22 + z * -0x1.b2f3fd9036452p-28))))));
+        m(m(m(m(m(m(m(-0x1.b2f3fd9036452p-28, 0x1.f9ce24944985bp-22), -0x1.a6d1eef4b8463p-16),
+                  0x1.e1f5068689168p-11),
+                -0x1.55d3c7e3cb243p-6),
+              0x1.03c1f081b5ac0p-2),
+            -0x1.3bd3cc9be45dep0),
+          1.0);
     // Rotate by k = q mod 4 quarter turns (the low bits of qs): 0: (s, c); 1: (c, -s);
     // 2: (-s, -c); 3: (-c, s). Exchange where k is odd, negate s where k is 2 or 3 (bit 1) and c
     // where k is 1 or 2 (bit 1 of k + 1), all by exact bit operations on 64-bit lanes, which every

@@ -6,6 +6,7 @@
 // Accuracy: relative error below 5e-16 (about two units in the last place) over the stated
 // domains, against libm (tests/engine/vecmath_test.cpp).
 #include <bit>
+#include <cmath>
 #include <cstdint>
 
 namespace nisim::vecmath {
@@ -14,35 +15,53 @@ inline constexpr double k_ln2_hi = 0x1.62e42fefa3800p-1;   // ln 2, high bits (e
 inline constexpr double k_ln2_lo = 0x1.ef35793c76730p-45;  // ln 2 - k_ln2_hi
 inline constexpr double k_log2e = 0x1.71547652b82fep0;     // 1 / ln 2
 
+/// a b + c. Fused: rounded once (std::fma, an FMA instruction on targets that have one, glibc's
+/// exact software fma on those that do not), so the result is the same bits on every target.
+/// Unfused: the product and the sum each rounded, as written (the kernel is compiled with
+/// -ffp-contract=off, so the compiler never fuses them itself).
+template <bool Fused>
+inline double madd(double a, double b, double c) noexcept {
+  if constexpr (Fused) {
+    return std::fma(a, b, c);
+  } else {
+    return a * b + c;
+  }
+}
+
 /// e^x. Arguments are clamped to [-708, 709], where the result is a normal double; the model
-/// never leaves that range (log employment, log capital, log value added).
+/// never leaves that range (log employment, log capital, log value added). Fused: every
+/// multiply-add rounded once (madd); the firm kernel's form (docs/performance.md, "Fifth round").
+template <bool Fused = false>
 inline double exp(double x) noexcept {
   x = x < -708.0 ? -708.0 : x;
   x = x > 709.0 ? 709.0 : x;
   // x = n ln 2 + r with n the nearest integer to x / ln 2 and |r| <= ln(2) / 2. Adding 1.5 * 2^52
   // rounds to an integer in the low mantissa bits (round to nearest even).
   constexpr double shift = 0x1.8p52;
-  const double t = x * k_log2e + shift;
+  const double t = madd<Fused>(x, k_log2e, shift);
   const double n = t - shift;
-  const double r = (x - n * k_ln2_hi) - n * k_ln2_lo;
+  const double r = madd<Fused>(-n, k_ln2_lo, x - n * k_ln2_hi);  // n ln2_hi is exact
   // e^r by a degree-11 polynomial 1 + r + r^2 Q(r), Q fitted by Chebyshev interpolation on
   // [-ln2/2, ln2/2] (docs/performance.md): relative error below 2e-17, against 2e-16 for the
   // degree-12 Taylor polynomial it replaces. Estrin's scheme, short dependency chains.
   const double r2 = r * r, r4 = r2 * r2;
   const double p01 = 1.0 + r;
-  const double p23 = 0x1.0000000000001p-1 + r * 0x1.5555555555556p-3;
-  const double p45 = 0x1.5555555553d68p-5 + r * 0x1.11111111109b5p-7;
-  const double p67 = 0x1.6c16c17889ef1p-10 + r * 0x1.a01a01a7c2efep-13;
-  const double p89 = 0x1.a019b9149a41cp-16 + r * 0x1.71de0db2f6b19p-19;
-  const double p1011 = 0x1.28917c89a43a7p-22 + r * 0x1.af389ecfc4b9cp-26;
-  const double p = (p01 + r2 * p23) + r4 * ((p45 + r2 * p67) + r4 * (p89 + r2 * p1011));
+  const double p23 = madd<Fused>(r, 0x1.5555555555556p-3, 0x1.0000000000001p-1);
+  const double p45 = madd<Fused>(r, 0x1.11111111109b5p-7, 0x1.5555555553d68p-5);
+  const double p67 = madd<Fused>(r, 0x1.a01a01a7c2efep-13, 0x1.6c16c17889ef1p-10);
+  const double p89 = madd<Fused>(r, 0x1.71de0db2f6b19p-19, 0x1.a019b9149a41cp-16);
+  const double p1011 = madd<Fused>(r, 0x1.af389ecfc4b9cp-26, 0x1.28917c89a43a7p-22);
+  const double p =
+      madd<Fused>(r4, madd<Fused>(r4, madd<Fused>(r2, p1011, p89), madd<Fused>(r2, p67, p45)),
+                  madd<Fused>(r2, p23, p01));
   // 2^n, built in the exponent field: n is the integer in t's low mantissa bits.
   const std::int64_t ni = std::bit_cast<std::int64_t>(t) - std::bit_cast<std::int64_t>(shift);
   return p * std::bit_cast<double>(static_cast<std::uint64_t>(ni + 1023) << 52);
 }
 
 /// Natural log of a positive normal double (not zero, subnormal, infinite or NaN: the model's
-/// arguments are employment, capital and uniforms on (0, 1)).
+/// arguments are employment, capital and uniforms on (0, 1)). Fused as for exp.
+template <bool Fused = false>
 inline double log(double x) noexcept {
   // x = m 2^e with m in [sqrt(1/2), sqrt(2)): subtracting sqrt(1/2)'s bits before the shift puts
   // the exponent boundary at sqrt(1/2).
@@ -57,18 +76,18 @@ inline double log(double x) noexcept {
   const double f = m - 1.0;
   const double s = f / (2.0 + f);
   const double z = s * s, z2 = z * z, z4 = z2 * z2;
-  const double a0 = 2.0 + z * 0x1.5555555555558p-1,
-               a1 = 0x1.999999999522ep-2 + z * 0x1.2492492e02b53p-2;
-  const double a2 = 0x1.c71c62d1c2c91p-3 + z * 0x1.7462b9b8e3621p-3,
-               a3 = 0x1.39fdc7c053171p-3 + z * 0x1.2b5f0b9a529b9p-3;
-  const double p = (a0 + z2 * a1) + z4 * (a2 + z2 * a3);
+  const double a0 = madd<Fused>(z, 0x1.5555555555558p-1, 2.0),
+               a1 = madd<Fused>(z, 0x1.2492492e02b53p-2, 0x1.999999999522ep-2);
+  const double a2 = madd<Fused>(z, 0x1.7462b9b8e3621p-3, 0x1.c71c62d1c2c91p-3),
+               a3 = madd<Fused>(z, 0x1.2b5f0b9a529b9p-3, 0x1.39fdc7c053171p-3);
+  const double p = madd<Fused>(z4, madd<Fused>(z2, a3, a2), madd<Fused>(z2, a1, a0));
   // e (|e| < 2^11) converted exactly by the 1.5 * 2^52 mantissa trick: AVX2 has no 64-bit
   // integer to double conversion, and a cast kept loops calling log scalar on that target.
   constexpr double shift = 0x1.8p52;
   const double de =
       std::bit_cast<double>(static_cast<std::uint64_t>(e) + std::bit_cast<std::uint64_t>(shift)) -
       shift;
-  return de * k_ln2_hi + (s * p + de * k_ln2_lo);
+  return madd<Fused>(de, k_ln2_hi, madd<Fused>(s, p, de * k_ln2_lo));
 }
 
 }  // namespace nisim::vecmath

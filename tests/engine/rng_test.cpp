@@ -152,12 +152,14 @@ TEST(Rng, SinCosPolynomialMatchesLibm) {
 // turns applied by exact exchanges and negations, so the reference keeps its relative accuracy
 // where sin or cos of 2 pi u is near zero (sinl(2 pi u) itself has an absolute error of about
 // 2e-19 there, from 2 pi's rounding).
-TEST(Rng, SinCosMinimaxWithinItsErrorBoundOfLongDouble) {
+// Both forms: as written, and Fused (each Horner step rounded once, the firm kernel's form).
+template <bool Fused>
+void expect_sincos_within_bounds_of_long_double() {
   constexpr long double two_pi = 6.283185307179586476925286766559L;
   double worst_abs = 0.0, worst_rel = 0.0;
   auto check = [&](double u) {
     double s, c;
-    Rng::sincos_2pi(u, s, c);
+    Rng::sincos_2pi<Fused>(u, s, c);
     const long double a = two_pi * static_cast<long double>(u);
     worst_abs = std::max({worst_abs, static_cast<double>(fabsl(s - sinl(a))),
                           static_cast<double>(fabsl(c - cosl(a)))});
@@ -182,6 +184,25 @@ TEST(Rng, SinCosMinimaxWithinItsErrorBoundOfLongDouble) {
   }
   EXPECT_LT(worst_abs, 2.5e-16);
   EXPECT_LT(worst_rel, 4e-16);
+}
+
+TEST(Rng, SinCosMinimaxWithinItsErrorBoundOfLongDouble) {
+  expect_sincos_within_bounds_of_long_double<false>();
+}
+
+TEST(Rng, SinCosFusedWithinTheSameBoundAndDiffersOnlyInRounding) {
+  expect_sincos_within_bounds_of_long_double<true>();
+  int differ = 0;
+  for (std::uint64_t k = 0; k < (1ULL << 32); k += 1048573) {
+    const double u = Rng::to_open_unit(k);
+    double s, c, s0, c0;
+    Rng::sincos_2pi<true>(u, s, c);
+    Rng::sincos_2pi(u, s0, c0);
+    EXPECT_LE(std::abs(s - s0), 3e-16) << u;
+    EXPECT_LE(std::abs(c - c0), 3e-16) << u;
+    differ += (s != s0) + (c != c0);
+  }
+  EXPECT_GT(differ, 0);  // really a different rounding, not the same function
 }
 
 }  // namespace nisim
