@@ -32,7 +32,7 @@ def impl_regions(source):
     lookup = first("void lookup_sector_site(")
     chunk = first("void update_chunk(")
     philox = first("philox_chunk<W>(", chunk)
-    box_muller = first("Rng::sincos_2pi(", philox) - 2
+    box_muller = first("Rng::sincos_2pi", philox) - 2
     production = first("eq. 3.2a", box_muller) - 2
     decisions = first("eq. 3.6a", production) - 2
     rows = first("void update_rows(", decisions)
@@ -46,13 +46,17 @@ def impl_regions(source):
     ]
 
 
-def classify(chain, regions, vecmath_log_line, rng_sincos_line, rng_philox_line):
+def classify(chain, regions, vecmath_log_line, rng_sincos_line, rng_philox_line,
+             vecmath_exp_line=0):
     """The part of the update an instruction belongs to, from its inline chain (innermost first,
-    each 'path:line')."""
+    each 'path:line'). Lines of engine/vecmath.hpp above exp (vecmath::madd, which exp, log and
+    sincos_2pi all call) count for their caller."""
     for frame in chain:
         path, _, line = frame.rpartition(":")
         line = int(line) if line.isdigit() else 0
         if path.endswith("engine/vecmath.hpp"):
+            if line < vecmath_exp_line:
+                continue
             return "log" if line >= vecmath_log_line else "exp"
         if path.endswith("engine/rng.hpp"):
             if line >= rng_philox_line:
@@ -86,6 +90,7 @@ def main(argv=None):
     with open(impl, encoding="utf-8") as f:
         regions = impl_regions(f.read())
     log_line = first_line(f"{a.source}/engine/vecmath.hpp", "inline double log(")
+    exp_line = first_line(f"{a.source}/engine/vecmath.hpp", "inline double exp(")
     sincos_line = first_line(f"{a.source}/engine/rng.hpp", "static void sincos_2pi(")
     philox_line = first_line(f"{a.source}/engine/rng.hpp", "inline void philox_lane(")
 
@@ -116,7 +121,7 @@ def main(argv=None):
             chains[cur].append(line.split(" (")[0])
     parts = collections.Counter()
     for x in addrs:
-        parts[classify(chains[x], regions, log_line, sincos_line, philox_line)] += counts[x]
+        parts[classify(chains[x], regions, log_line, sincos_line, philox_line, exp_line)] += counts[x]
     total = sum(parts.values())
     print(f"{total} samples in the kernel")
     for part, n in parts.most_common():

@@ -55,6 +55,20 @@ def test_innermost_known_frame_decides_the_part():
     assert part(f"/src/engine/rng.hpp:{sincos + 3}", impl) == "sin and cos (Rng::sincos_2pi)"
     assert part(f"/src/engine/rng.hpp:{philox + 3}", impl) == "Philox rounds"
     assert part(f"/src/engine/rng.hpp:{sincos - 3}", impl) == "uniforms"
+    # vecmath::madd (above exp in vecmath.hpp) counts for whichever function inlined it.
+    vecmath = SOURCE / "engine" / "vecmath.hpp"
+    exp_line = kp.first_line(vecmath, "inline double exp(")
+    madd_line = kp.first_line(vecmath, "std::fma(a, b, c)")
+    assert madd_line < exp_line
+    madd = f"/src/engine/vecmath.hpp:{madd_line}"
+
+    def part_with_madd(*chain):
+        return kp.classify(list(chain), regions, log_line, sincos, philox, exp_line)
+
+    assert part_with_madd(madd, f"/src/engine/vecmath.hpp:{log_line + 5}", impl) == "log"
+    assert part_with_madd(madd, f"/src/engine/vecmath.hpp:{log_line - 5}", impl) == "exp"
+    assert part_with_madd(madd, f"/src/engine/rng.hpp:{sincos + 3}", impl) == (
+        "sin and cos (Rng::sincos_2pi)")
     # A library header's frame (std::min, an intrinsic) counts for its caller.
     assert part("/usr/include/c++/12/bits/stl_algobase.h:230", impl) == (
         "floor space, profit, cash, decisions")
