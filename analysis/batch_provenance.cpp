@@ -21,8 +21,7 @@ void write_replication_seeds(const h5::Location& loc, std::uint64_t master,
 
 void write_resolved_params(const h5::Location& loc, const Params& params,
                            const std::vector<Shock>& shocks) {
-  Params p = params;  // the binder takes fields by reference; the schema reads them
-  const std::vector<ParamSpec> schema = collect_schema([&p](ParamBinder& b) { bind_params(p, b); });
+  const std::vector<ParamSpec> schema = param_schema(params);  // params' values as defaults
   std::vector<std::string> keys;
   std::vector<double> values;
   std::string toml =

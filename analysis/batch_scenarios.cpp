@@ -15,23 +15,20 @@ namespace nisim::hk {
 using batch_detail::where;
 
 std::vector<ParamType> swept_types(const std::vector<SweepParam>& params) {
-  Params defaults;
-  const auto schema = collect_schema([&defaults](ParamBinder& b) { bind_params(defaults, b); });
+  const std::vector<ParamSpec> schema = param_schema();
   std::vector<ParamType> types;
   for (const SweepParam& sp : params) {
-    const auto it = std::find_if(schema.begin(), schema.end(),
-                                 [&](const ParamSpec& s) { return s.key == sp.key; });
-    if (it == schema.end()) {
-      const std::string near = nearest_key(schema, sp.key);
+    const ParamSpec* spec = find_spec(schema, sp.key);
+    if (spec == nullptr) {
       throw ScenarioError(where(sp.pos) + "key '" + sp.key + "': unknown parameter" +
-                          (near.empty() ? "" : " (did you mean '" + near + "'?)"));
+                          did_you_mean(schema, sp.key));
     }
-    if (it->type != ParamType::real && it->type != ParamType::integer) {
+    if (spec->type != ParamType::real && spec->type != ParamType::integer) {
       throw ScenarioError(where(sp.pos) + "key '" + sp.key + "': is a " +
-                          std::string(type_name(it->type)) +
+                          std::string(type_name(spec->type)) +
                           "; only real and integer parameters can be varied");
     }
-    types.push_back(it->type);
+    types.push_back(spec->type);
   }
   return types;
 }

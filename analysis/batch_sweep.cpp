@@ -85,13 +85,11 @@ Points unit_design(const Sweep& w, const std::string& table, std::uint64_t seed)
 
 /// The unit of each swept key (the parameter schema's).
 std::vector<std::string> swept_units(const std::vector<SweepParam>& params) {
-  Params defaults;
-  const auto schema = collect_schema([&defaults](ParamBinder& b) { bind_params(defaults, b); });
+  const std::vector<ParamSpec> schema = param_schema();
   std::vector<std::string> units;
   for (const SweepParam& sp : params) {
-    const auto it = std::find_if(schema.begin(), schema.end(),
-                                 [&](const ParamSpec& s) { return s.key == sp.key; });
-    units.push_back(it == schema.end() || it->unit.empty() ? "1" : it->unit);
+    const ParamSpec* spec = find_spec(schema, sp.key);
+    units.push_back(spec == nullptr || spec->unit.empty() ? "1" : spec->unit);
   }
   return units;
 }

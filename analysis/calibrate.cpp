@@ -244,25 +244,22 @@ Scenario calibration_scenario(const Calibration& c, int& base_year) {
 /// Every parameter a real or series key (types and series' first years into `pr`), its bounds
 /// inside the key's range; every moment's output recorded by a run.
 void check_parameters(const Calibration& c, Problem& pr, int base_year) {
-  Params defaults;
-  const auto schema = collect_schema([&defaults](ParamBinder& b) { bind_params(defaults, b); });
+  const std::vector<ParamSpec> schema = param_schema();
   for (const SweepParam& p : c.params) {
-    const auto it = std::find_if(schema.begin(), schema.end(),
-                                 [&](const ParamSpec& s) { return s.key == p.key; });
-    if (it == schema.end()) {
-      const std::string near = nearest_key(schema, p.key);
+    const ParamSpec* spec = find_spec(schema, p.key);
+    if (spec == nullptr) {
       throw ScenarioError(where(p.pos) + "key '" + p.key + "': unknown parameter" +
-                          (near.empty() ? "" : " (did you mean '" + near + "'?)"));
+                          did_you_mean(schema, p.key));
     }
-    if (it->type != ParamType::real && it->type != ParamType::series) {
+    if (spec->type != ParamType::real && spec->type != ParamType::series) {
       throw ScenarioError(where(p.pos) + "key '" + p.key + "': is a " +
-                          std::string(type_name(it->type)) +
+                          std::string(type_name(spec->type)) +
                           "; only real parameters and series (as one level) can be estimated");
     }
-    pr.types.push_back(it->type);
+    pr.types.push_back(spec->type);
     int first = base_year + 1;
     const auto set = pr.base.values.find(p.key);
-    const ParamValue& v = set != pr.base.values.end() ? set->second.first : it->default_value;
+    const ParamValue& v = set != pr.base.values.end() ? set->second.first : spec->default_value;
     if (const auto* series = std::get_if<Series>(&v); series != nullptr && !series->years.empty()) {
       first = series->years.front();
     }

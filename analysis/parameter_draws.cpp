@@ -147,23 +147,20 @@ ParameterDraws make_parameter_draws(const Batch& batch,
   }
   d.per_draw = reps / d.draws;
   // Every key a real or series parameter, not fixed by --set, its box valid in every scenario.
-  Params defaults;
-  const auto schema = collect_schema([&defaults](ParamBinder& b) { bind_params(defaults, b); });
+  const std::vector<ParamSpec> schema = param_schema();
   for (std::size_t j = 0; j < f.keys.size(); ++j) {
     const std::string& key = f.keys[j];
-    const auto it = std::find_if(schema.begin(), schema.end(),
-                                 [&](const ParamSpec& s) { return s.key == key; });
-    if (it == schema.end()) {
-      const std::string near = nearest_key(schema, key);
+    const ParamSpec* spec = find_spec(schema, key);
+    if (spec == nullptr) {
       throw ScenarioError(head + ": key '" + key + "' is not a parameter of the scenarios" +
-                          (near.empty() ? "" : " (did you mean '" + near + "'?)") +
+                          did_you_mean(schema, key) +
                           "; was the fit made with another version of the model?");
     }
-    if (it->type != ParamType::real && it->type != ParamType::series) {
-      throw ScenarioError(head + ": key '" + key + "' is a " + std::string(type_name(it->type)) +
+    if (spec->type != ParamType::real && spec->type != ParamType::series) {
+      throw ScenarioError(head + ": key '" + key + "' is a " + std::string(type_name(spec->type)) +
                           "; only real parameters and series can be drawn");
     }
-    d.types.push_back(it->type);
+    d.types.push_back(spec->type);
     if (!(f.lo(static_cast<Eigen::Index>(j)) < f.hi(static_cast<Eigen::Index>(j)))) {
       throw ScenarioError(head + ": key '" + key + "' has bounds [" +
                           std::to_string(f.lo(static_cast<Eigen::Index>(j))) + ", " +
@@ -225,13 +222,10 @@ Scenario with_draw(const Scenario& sc, const ParameterDraws& d, std::size_t k) {
       if (series != nullptr && !series->years.empty()) {
         first = series->years.front();
       } else {
-        Params defaults;
-        const auto schema =
-            collect_schema([&defaults](ParamBinder& b) { bind_params(defaults, b); });
-        for (const ParamSpec& s : schema) {
-          const auto* dv = s.key == key ? std::get_if<Series>(&s.default_value) : nullptr;
-          if (dv != nullptr && !dv->years.empty()) first = dv->years.front();
-        }
+        const std::vector<ParamSpec> schema = param_schema();
+        const ParamSpec* s = find_spec(schema, key);
+        const auto* dv = s != nullptr ? std::get_if<Series>(&s->default_value) : nullptr;
+        if (dv != nullptr && !dv->years.empty()) first = dv->years.front();
       }
       out.values[key] = {Series{{first}, {v}}, d.pos};
     } else {

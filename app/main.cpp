@@ -128,9 +128,7 @@ void make_report(const std::string& path, const std::string& attribution, const 
 
 /// Print the schema as a Markdown table (docs/scenarios.md embeds this output).
 void print_params() {
-  nisim::hk::Params p;
-  const auto schema =
-      nisim::collect_schema([&p](nisim::ParamBinder& b) { nisim::hk::bind_params(p, b); });
+  const auto schema = nisim::hk::param_schema();
   std::cout << "| key | type | default | unit | range | meaning (docs/model.md section) |\n"
             << "|---|---|---|---|---|---|\n";
   for (const auto& s : schema) {

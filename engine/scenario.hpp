@@ -90,4 +90,11 @@ void set_param(const BindFn& bind, const std::string& key, const ParamValue& val
 /// The valid key nearest to `key` by edit distance, or "" if none is close.
 std::string nearest_key(const std::vector<ParamSpec>& schema, const std::string& key);
 
+/// " (did you mean 'K'?)" with K = nearest_key(schema, key), or "" if no key is close: the tail
+/// of every unknown-key message.
+std::string did_you_mean(const std::vector<ParamSpec>& schema, const std::string& key);
+
+/// The spec of `key` in `schema`, or nullptr if there is none.
+const ParamSpec* find_spec(const std::vector<ParamSpec>& schema, const std::string& key);
+
 }  // namespace nisim

@@ -189,9 +189,7 @@ class WritingBinder final : public ParamBinder {
 };
 
 std::string unknown_key_message(const std::vector<ParamSpec>& schema, const std::string& key) {
-  const std::string suggestion = nearest_key(schema, key);
-  return "unknown key '" + key + "'" +
-         (suggestion.empty() ? std::string() : " (did you mean '" + suggestion + "'?)");
+  return "unknown key '" + key + "'" + did_you_mean(schema, key);
 }
 
 /// Levenshtein distance of `a` and `b`, or `limit` + 1 when their lengths alone show it is more
@@ -286,6 +284,17 @@ std::string nearest_key(const std::vector<ParamSpec>& schema, const std::string&
     }
   }
   return best;
+}
+
+std::string did_you_mean(const std::vector<ParamSpec>& schema, const std::string& key) {
+  const std::string near = nearest_key(schema, key);
+  return near.empty() ? std::string() : " (did you mean '" + near + "'?)";
+}
+
+const ParamSpec* find_spec(const std::vector<ParamSpec>& schema, const std::string& key) {
+  const auto it =
+      std::find_if(schema.begin(), schema.end(), [&](const ParamSpec& s) { return s.key == key; });
+  return it == schema.end() ? nullptr : &*it;
 }
 
 }  // namespace nisim

@@ -97,6 +97,10 @@ void bind_sector(SectorParams& s, std::string_view name, ParamBinder& b) {
 
 }  // namespace
 
+std::vector<ParamSpec> param_schema(Params p) {
+  return collect_schema([&p](ParamBinder& b) { bind_params(p, b); });
+}
+
 void bind_params(Params& p, ParamBinder& b) {
   b.integer("run.seed", p.seed,
             {"", 0.0, static_cast<double>(k_max_seed), "random seed; --seed overrides (2.3)"});

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "engine/params.hpp"
 #include "engine/scenario.hpp"
@@ -155,6 +156,9 @@ inline SectorTech sector_tech(const Params& p, int s) {
 
 /// Bind every parameter of `p` (the single list of keys; docs/scenarios.md mirrors it).
 void bind_params(Params& p, ParamBinder& b);
+
+/// Every key's spec, with `p`'s values as the defaults (the model's defaults unless given).
+std::vector<ParamSpec> param_schema(Params p = Params{});
 
 /// Parameters of a scenario: defaults, then the scenario's values, then cross-parameter checks
 /// (shares sum to 1, base year before horizon, ...). Throws ScenarioError naming file and key.

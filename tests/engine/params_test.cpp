@@ -288,6 +288,24 @@ TEST(NearestKeyTest, NothingWhenNoKeyIsClose) {
   EXPECT_EQ(nearest_key({}, "econ.rate"), "");
 }
 
+TEST(NearestKeyTest, DidYouMeanIsTheMessageTailOrNothing) {
+  TestParams p;
+  const auto schema = collect_schema(p.binder());
+  EXPECT_EQ(did_you_mean(schema, "firms.cuont"), " (did you mean 'firms.count'?)");
+  EXPECT_EQ(did_you_mean(schema, "zzzzzzzz"), "");
+}
+
+TEST(FindSpecTest, FindsTheKeysSpecOrNothing) {
+  TestParams p;
+  const auto schema = collect_schema(p.binder());
+  const ParamSpec* spec = find_spec(schema, "firms.count");
+  ASSERT_NE(spec, nullptr);
+  EXPECT_EQ(spec->key, "firms.count");
+  EXPECT_EQ(spec->type, ParamType::integer);
+  EXPECT_EQ(find_spec(schema, "firms.cuont"), nullptr);
+  EXPECT_EQ(find_spec({}, "firms.count"), nullptr);
+}
+
 TEST(NearestKeyTest, ThresholdIsMaxOfTwoAndAThirdOfTheLength) {
   double field = 0;
   const BindFn bind = [&](ParamBinder& b) { b.real("abcdefghijkl.mnopqrstuvwx", field, {}); };
