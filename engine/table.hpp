@@ -9,12 +9,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <limits>
 #include <span>
 #include <stdexcept>
 #include <type_traits>
 #include <vector>
 
+#include "engine/compact.hpp"
 #include "engine/parallel.hpp"
 
 namespace nisim {
@@ -31,17 +31,26 @@ inline std::size_t first_removed(std::span<const std::uint8_t> keep) {
 }
 
 /// Keep column[i] where keep[i] != 0, in order, in place, from row `first` (the first removed
-/// row; rows before it stay). Branch-free: every row is copied to the output cursor, which
-/// advances only past kept rows (out <= i, so nothing is overwritten before it is read). Exits
-/// are rare and random, so a branch would mispredict.
+/// row; rows before it stay). Columns of 1-, 4- and 8-byte values go through the vectorised
+/// kernels of engine/compact.hpp; others through the same branch-free loop: every row is copied
+/// to the output cursor, which advances only past kept rows (out <= i, so nothing is overwritten
+/// before it is read). Exits are rare and random, so a branch would mispredict.
 template <class Column>
 void compact_column(Column& column, std::span<const std::uint8_t> keep, std::size_t first) {
-  std::size_t out = first;
-  for (std::size_t i = first; i < keep.size(); ++i) {
-    column[out] = column[i];
-    out += keep[i] != 0;
+  using T = typename Column::value_type;
+  constexpr std::size_t width = sizeof(T);
+  if constexpr (std::is_trivially_copyable_v<T> && (width == 1 || width == 4 || width == 8)) {
+    const CompactKernels& kernels = compact_kernels();
+    const CompactFn fn = width == 1 ? kernels.bytes1 : width == 4 ? kernels.bytes4 : kernels.bytes8;
+    column.resize(fn(column.data(), keep.data(), first, keep.size()));
+  } else {
+    std::size_t out = first;
+    for (std::size_t i = first; i < keep.size(); ++i) {
+      column[out] = column[i];
+      out += keep[i] != 0;
+    }
+    column.resize(out);
   }
-  column.resize(out);
 }
 
 /// Rows [begin, begin + size), all kept, move to [to, to + size); to < begin.
@@ -72,34 +81,6 @@ void for_kept_runs(std::span<const std::uint8_t> keep, std::size_t first, F&& f)
     }
   }
   if (count > 0) f(runs.data(), count);
-}
-
-/// Rows handed over at a time by for_kept_rows (a fixed array: no allocation).
-inline constexpr std::size_t k_row_block = 1024;
-
-/// Call f(rows, count, to) for the kept rows after row `first` (the first removed row), in
-/// order, up to k_row_block at a time: rows[0..count) move to to, to + 1, ... (to <= rows[0]).
-template <class F>
-void for_kept_rows(std::span<const std::uint8_t> keep, std::size_t first, F&& f) {
-  std::array<std::uint32_t, k_row_block> rows{};
-  std::size_t count = 0, to = first;
-  for (std::size_t i = first; i < keep.size(); ++i) {
-    rows[count] = static_cast<std::uint32_t>(i);  // branch-free: kept rows advance the count
-    count += keep[i] != 0;
-    if (count == k_row_block) {
-      f(rows.data(), count, to);
-      to += count;
-      count = 0;
-    }
-  }
-  if (count > 0) f(rows.data(), count, to);
-}
-
-/// Move rows[0..count) of `column` to to, to + 1, ... (for_kept_rows).
-template <class Column>
-void move_rows(Column& column, const std::uint32_t* rows, std::size_t count, std::size_t to) {
-  auto* d = column.data();
-  for (std::size_t k = 0; k < count; ++k) d[to + k] = d[rows[k]];
 }
 
 /// Move `count` runs of `column` (for_kept_runs), each by one copy.
@@ -154,21 +135,18 @@ std::size_t compact_rows(Table& table, std::span<const std::uint8_t> keep) {
   std::size_t kept = 0;
   for (std::size_t i = 0; i < n; ++i) kept += keep[i] != 0;
   if (kept == n) return 0;
-  // The kept rows are found once, then moved in every column: when at most 1 row in 32 goes
-  // (graduates), as runs, one copy each; otherwise (exits: firms ~7%, start-ups ~13%) row by
-  // row from a list of kept rows, with no test per row (docs/performance.md, batches).
+  // When at most 1 row in 32 goes (graduates), the kept rows are found once and moved in every
+  // column as runs, one copy each; otherwise (exits: firms ~7%, start-ups ~13%) each column is
+  // compacted by the vectorised kernels (docs/performance.md, batches and "Sixth round").
   const std::size_t first = detail::first_removed(keep);
-  if ((n - kept) * 32 <= n || n > std::numeric_limits<std::uint32_t>::max()) {
+  if ((n - kept) * 32 <= n) {
     detail::for_kept_runs(keep, first, [&](const detail::Run* runs, std::size_t count) {
       table.for_each_column([&](auto& column) { detail::move_runs(column, runs, count); });
     });
+    table.for_each_column([kept](auto& column) { column.resize(kept); });
   } else {
-    detail::for_kept_rows(
-        keep, first, [&](const std::uint32_t* list, std::size_t count, std::size_t to) {
-          table.for_each_column([&](auto& column) { detail::move_rows(column, list, count, to); });
-        });
+    table.for_each_column([&](auto& column) { detail::compact_column(column, keep, first); });
   }
-  table.for_each_column([kept](auto& column) { column.resize(kept); });
   return n - kept;
 }
 

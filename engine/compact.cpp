@@ -1,0 +1,260 @@
+// Order-preserving column compaction, one implementation per instruction-set target
+// (engine/compact.hpp; docs/performance.md, "Sixth round: exit compaction").
+//
+// Every vector form reads a block of the keep mask, turns it into one bit per row, and then, for
+// each group of g rows (g elements in one register), loads the group, packs its kept elements to
+// the low lanes and stores the whole register at the output cursor, which then advances by the
+// number kept. The store writes g elements at `out` <= the group's first row, so it only
+// overwrites rows that have already been loaded: compaction in place is safe. Rows after the
+// last whole block go through the plain loop. On x86-64 the vector forms are compiled with GCC's
+// target attribute into the same binary as the plain one, like the firm update's kernels.
+#include "engine/compact.hpp"
+
+#include <array>
+#include <cstring>
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define NISIM_COMPACT_X86 1
+#include <immintrin.h>
+#endif
+
+namespace nisim {
+
+namespace {
+
+/// The plain loop, branch-free: every element is copied to the cursor, which advances only past
+/// kept ones (out <= i, so nothing is overwritten before it is read). Exits are rare and random,
+/// so a branch would mispredict. Also the tail of every vector form.
+template <class T>
+std::size_t compact_plain(T* d, const std::uint8_t* keep, std::size_t i, std::size_t out,
+                          std::size_t n) noexcept {
+  for (; i < n; ++i) {
+    d[out] = d[i];
+    out += keep[i] != 0;
+  }
+  return out;
+}
+
+template <class T>
+std::size_t compact_baseline(void* data, const std::uint8_t* keep, std::size_t first,
+                             std::size_t n) noexcept {
+  return compact_plain(static_cast<T*>(data), keep, first, first, n);
+}
+
+constexpr CompactKernels k_baseline = {compact_baseline<std::uint8_t>,
+                                       compact_baseline<std::uint32_t>,
+                                       compact_baseline<std::uint64_t>};
+
+#if defined(NISIM_COMPACT_X86)
+
+/// For each 8-bit mask m: the positions of its set bits in increasing order, then 0x80 (pshufb's
+/// "zero" index; the lanes past the kept ones are never used).
+constexpr std::array<std::array<std::uint8_t, 8>, 256> make_kept_lanes() {
+  std::array<std::array<std::uint8_t, 8>, 256> t{};
+  for (unsigned m = 0; m < 256; ++m) {
+    unsigned k = 0;
+    for (unsigned j = 0; j < 8; ++j) {
+      if ((m >> j) & 1U) t[m][k++] = static_cast<std::uint8_t>(j);
+    }
+    for (; k < 8; ++k) t[m][k] = 0x80;
+  }
+  return t;
+}
+alignas(64) constexpr std::array<std::array<std::uint8_t, 8>, 256> k_kept_lanes = make_kept_lanes();
+
+/// For each 4-bit mask m: the 32-bit lane pairs (2j, 2j + 1) of its set bits j in increasing
+/// order (a vpermd index that packs the kept 64-bit elements of a 256-bit register).
+constexpr std::array<std::array<std::int32_t, 8>, 16> make_kept_pairs() {
+  std::array<std::array<std::int32_t, 8>, 16> t{};
+  for (unsigned m = 0; m < 16; ++m) {
+    unsigned k = 0;
+    for (unsigned j = 0; j < 4; ++j) {
+      if ((m >> j) & 1U) {
+        t[m][k++] = static_cast<std::int32_t>(2 * j);
+        t[m][k++] = static_cast<std::int32_t>(2 * j + 1);
+      }
+    }
+  }
+  return t;
+}
+alignas(64) constexpr std::array<std::array<std::int32_t, 8>, 16> k_kept_pairs = make_kept_pairs();
+
+#define NISIM_AVX2 __attribute__((target("avx2,bmi,popcnt")))
+#define NISIM_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx2,bmi,popcnt")))
+
+/// One bit per row of keep[i, i + 32): set where keep is not zero.
+NISIM_AVX2 inline std::uint32_t kept_bits32(const std::uint8_t* keep, std::size_t i) noexcept {
+  const __m256i k = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(keep + i));
+  const __m256i zero = _mm256_cmpeq_epi8(k, _mm256_setzero_si256());
+  return ~static_cast<std::uint32_t>(_mm256_movemask_epi8(zero));
+}
+
+NISIM_AVX2 std::size_t compact_avx2_1(void* data, const std::uint8_t* keep, std::size_t first,
+                                      std::size_t n) noexcept {
+  auto* d = static_cast<std::uint8_t*>(data);
+  std::size_t i = first, out = first;
+  for (; i + 32 <= n; i += 32) {
+    const std::uint32_t bits = kept_bits32(keep, i);
+    for (unsigned g = 0; g < 4; ++g) {  // 8 bytes at a time: pshufb by the kept lanes
+      const unsigned m = (bits >> (8 * g)) & 0xFFU;
+      const __m128i v = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(d + i + 8 * g));
+      const __m128i lanes =
+          _mm_loadl_epi64(reinterpret_cast<const __m128i*>(k_kept_lanes[m].data()));
+      _mm_storel_epi64(reinterpret_cast<__m128i*>(d + out), _mm_shuffle_epi8(v, lanes));
+      out += static_cast<unsigned>(__builtin_popcount(m));
+    }
+  }
+  return compact_plain(d, keep, i, out, n);
+}
+
+NISIM_AVX2 std::size_t compact_avx2_4(void* data, const std::uint8_t* keep, std::size_t first,
+                                      std::size_t n) noexcept {
+  auto* d = static_cast<std::uint32_t*>(data);
+  std::size_t i = first, out = first;
+  for (; i + 32 <= n; i += 32) {
+    const std::uint32_t bits = kept_bits32(keep, i);
+    for (unsigned g = 0; g < 4; ++g) {  // 8 elements at a time: vpermd by the kept lanes
+      const unsigned m = (bits >> (8 * g)) & 0xFFU;
+      const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(d + i + 8 * g));
+      const __m256i lanes = _mm256_cvtepu8_epi32(
+          _mm_loadl_epi64(reinterpret_cast<const __m128i*>(k_kept_lanes[m].data())));
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(d + out),
+                          _mm256_permutevar8x32_epi32(v, lanes));
+      out += static_cast<unsigned>(__builtin_popcount(m));
+    }
+  }
+  return compact_plain(d, keep, i, out, n);
+}
+
+NISIM_AVX2 std::size_t compact_avx2_8(void* data, const std::uint8_t* keep, std::size_t first,
+                                      std::size_t n) noexcept {
+  auto* d = static_cast<std::uint64_t*>(data);
+  std::size_t i = first, out = first;
+  for (; i + 32 <= n; i += 32) {
+    const std::uint32_t bits = kept_bits32(keep, i);
+    for (unsigned g = 0; g < 8; ++g) {  // 4 elements at a time: vpermd by the kept lane pairs
+      const unsigned m = (bits >> (4 * g)) & 0xFU;
+      const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(d + i + 4 * g));
+      const __m256i lanes =
+          _mm256_load_si256(reinterpret_cast<const __m256i*>(k_kept_pairs[m].data()));
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(d + out),
+                          _mm256_permutevar8x32_epi32(v, lanes));
+      out += static_cast<unsigned>(__builtin_popcount(m));
+    }
+  }
+  return compact_plain(d, keep, i, out, n);
+}
+
+/// One bit per row of keep[i, i + 64): set where keep is not zero.
+NISIM_AVX512 inline std::uint64_t kept_bits64(const std::uint8_t* keep, std::size_t i) noexcept {
+  const __m512i k = _mm512_loadu_si512(keep + i);
+  return _mm512_test_epi8_mask(k, k);
+}
+
+NISIM_AVX512 std::size_t compact_avx512_1(void* data, const std::uint8_t* keep, std::size_t first,
+                                          std::size_t n) noexcept {
+  auto* d = static_cast<std::uint8_t*>(data);
+  // The masked forms with every lane set: the unmasked ones trip GCC 12's -Wmaybe-uninitialized
+  // inside its own header (GCC bug 105593).
+  constexpr __mmask16 all = 0xFFFF;
+  std::size_t i = first, out = first;
+  for (; i + 64 <= n; i += 64) {
+    const std::uint64_t bits = kept_bits64(keep, i);
+    for (unsigned g = 0; g < 4; ++g) {  // 16 bytes at a time, widened to 32-bit lanes (vpcompressd)
+      const auto m = static_cast<__mmask16>(bits >> (16 * g));
+      const __m512i v = _mm512_maskz_cvtepu8_epi32(
+          all, _mm_loadu_si128(reinterpret_cast<const __m128i*>(d + i + 16 * g)));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(d + out),
+                       _mm512_maskz_cvtepi32_epi8(all, _mm512_maskz_compress_epi32(m, v)));
+      out += static_cast<unsigned>(__builtin_popcount(m));
+    }
+  }
+  return compact_plain(d, keep, i, out, n);
+}
+
+NISIM_AVX512 std::size_t compact_avx512_4(void* data, const std::uint8_t* keep, std::size_t first,
+                                          std::size_t n) noexcept {
+  auto* d = static_cast<std::uint32_t*>(data);
+  std::size_t i = first, out = first;
+  for (; i + 64 <= n; i += 64) {
+    const std::uint64_t bits = kept_bits64(keep, i);
+    for (unsigned g = 0; g < 4; ++g) {  // 16 elements at a time (vpcompressd in registers)
+      const auto m = static_cast<__mmask16>(bits >> (16 * g));
+      const __m512i v = _mm512_loadu_si512(d + i + 16 * g);
+      _mm512_storeu_si512(d + out, _mm512_maskz_compress_epi32(m, v));
+      out += static_cast<unsigned>(__builtin_popcount(m));
+    }
+  }
+  return compact_plain(d, keep, i, out, n);
+}
+
+NISIM_AVX512 std::size_t compact_avx512_8(void* data, const std::uint8_t* keep, std::size_t first,
+                                          std::size_t n) noexcept {
+  auto* d = static_cast<std::uint64_t*>(data);
+  std::size_t i = first, out = first;
+  for (; i + 64 <= n; i += 64) {
+    const std::uint64_t bits = kept_bits64(keep, i);
+    for (unsigned g = 0; g < 8; ++g) {  // 8 elements at a time (vpcompressq in registers)
+      const auto m = static_cast<__mmask8>(bits >> (8 * g));
+      const __m512i v = _mm512_loadu_si512(d + i + 8 * g);
+      _mm512_storeu_si512(d + out, _mm512_maskz_compress_epi64(m, v));
+      out += static_cast<unsigned>(__builtin_popcount(m));
+    }
+  }
+  return compact_plain(d, keep, i, out, n);
+}
+
+#undef NISIM_AVX2
+#undef NISIM_AVX512
+
+constexpr CompactKernels k_avx2 = {compact_avx2_1, compact_avx2_4, compact_avx2_8};
+constexpr CompactKernels k_avx512 = {compact_avx512_1, compact_avx512_4, compact_avx512_8};
+
+bool cpu_runs_avx2() noexcept {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi") &&
+         __builtin_cpu_supports("popcnt");
+}
+bool cpu_runs_avx512() noexcept {
+  __builtin_cpu_init();
+  return cpu_runs_avx2() && __builtin_cpu_supports("avx512f") &&
+         __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
+         __builtin_cpu_supports("avx512dq");
+}
+
+#endif  // NISIM_COMPACT_X86
+
+}  // namespace
+
+const CompactKernels* compact_kernels(SimdTarget target) noexcept {
+  switch (target) {
+    case SimdTarget::baseline:
+      return &k_baseline;
+#if defined(NISIM_COMPACT_X86)
+    case SimdTarget::avx2:
+      return cpu_runs_avx2() ? &k_avx2 : nullptr;
+    case SimdTarget::avx512:
+      return cpu_runs_avx512() ? &k_avx512 : nullptr;
+    case SimdTarget::native:
+      return cpu_runs_avx512() ? &k_avx512 : cpu_runs_avx2() ? &k_avx2 : &k_baseline;
+#else
+    case SimdTarget::native:
+      return &k_baseline;
+    default:
+      return nullptr;
+#endif
+  }
+  return nullptr;
+}
+
+const CompactKernels& compact_kernels() {
+  // The firm update's target (NISIM_DISPATCH, checked there), so that a forced target also
+  // forces the compaction; every target gives the same result.
+  static const CompactKernels* const chosen = [] {
+    const CompactKernels* k = compact_kernels(simd_target());
+    return k != nullptr ? k : &k_baseline;
+  }();
+  return *chosen;
+}
+
+}  // namespace nisim
