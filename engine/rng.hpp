@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <numbers>
 
+#include "engine/simd_target.hpp"
 #include "engine/vecmath.hpp"
 
 #if defined(__AVX512F__) || defined(__AVX2__)
@@ -277,17 +278,32 @@ void philox_chunk(std::uint32_t key0, std::uint32_t key1, const std::uint64_t* a
 /// Lanes of uniform_chunk: 64 agents a chunk, four AVX-512 vectors of 32-bit words.
 inline constexpr std::size_t k_uniform_lanes = 64;
 
+/// philox_chunk<k_uniform_lanes> built for one instruction-set target (engine/rng_chunk_*.cpp,
+/// compiled per target by engine/CMakeLists.txt like the firm update's kernel).
+using PhiloxChunkFn = void (*)(std::uint32_t key0, std::uint32_t key1, const std::uint64_t* agents,
+                               std::uint32_t year, std::uint32_t tag,
+                               std::uint64_t (&out)[4][k_uniform_lanes]) noexcept;
+
+/// The build of philox_chunk<k_uniform_lanes> for `target`, or nullptr if this binary has none or
+/// the CPU cannot run it (engine/rng_chunk.cpp). Every build gives the same words.
+PhiloxChunkFn philox_chunk_build(SimdTarget target) noexcept;
+
+/// The build agent_bits_chunk uses: simd_target()'s (NISIM_DISPATCH, else the best the CPU
+/// runs), resolved at the first call, so that a default build draws chunks at full width.
+PhiloxChunkFn philox_chunk_dispatched();
+
 /// The Philox blocks of agents[0..m) (m <= k_uniform_lanes) in one philox_chunk call: bits[k][j]
 /// is word k of Rng::bits(year, agents[j], purpose, index); lanes past m are computed for agent 0
 /// and ignored. Shared by uniform_chunk and normal_chunk.
 inline void agent_bits_chunk(const Rng& rng, std::int32_t year, const std::uint64_t* agents,
                              std::size_t m, Purpose purpose, std::uint16_t index,
-                             std::uint64_t (&bits)[4][k_uniform_lanes]) noexcept {
+                             std::uint64_t (&bits)[4][k_uniform_lanes]) {
   constexpr int W = static_cast<int>(k_uniform_lanes);
   alignas(64) std::uint64_t ids[W];
   for (int j = 0; j < W; ++j) ids[j] = static_cast<std::size_t>(j) < m ? agents[j] : 0;
-  philox_chunk<W>(rng.key_word(0), rng.key_word(1), ids, static_cast<std::uint32_t>(year),
-                  philox_tag(purpose, index), bits);
+  static const PhiloxChunkFn chunk = philox_chunk_dispatched();
+  chunk(rng.key_word(0), rng.key_word(1), ids, static_cast<std::uint32_t>(year),
+        philox_tag(purpose, index), bits);
 }
 
 /// out[j] = rng.uniform(year, agents[j], purpose, index) for j < m <= k_uniform_lanes, by one
@@ -295,7 +311,7 @@ inline void agent_bits_chunk(const Rng& rng, std::int32_t year, const std::uint6
 /// draws, several times cheaper: serial loops over start-ups and rounds draw a chunk, then use it.
 inline void uniform_chunk(const Rng& rng, std::int32_t year, const std::uint64_t* agents,
                           std::size_t m, Purpose purpose, std::uint16_t index,
-                          double (&out)[k_uniform_lanes]) noexcept {
+                          double (&out)[k_uniform_lanes]) {
   alignas(64) std::uint64_t bits[4][k_uniform_lanes];
   agent_bits_chunk(rng, year, agents, m, purpose, index, bits);
   for (std::size_t j = 0; j < k_uniform_lanes; ++j) out[j] = Rng::to_open_unit(bits[0][j]);
@@ -305,7 +321,7 @@ inline void uniform_chunk(const Rng& rng, std::int32_t year, const std::uint64_t
 /// blocks by one agent_bits_chunk call. Exactly the scalar draws.
 inline void normal_chunk(const Rng& rng, std::int32_t year, const std::uint64_t* agents,
                          std::size_t m, Purpose purpose, std::uint16_t index,
-                         double (&out)[k_uniform_lanes]) noexcept {
+                         double (&out)[k_uniform_lanes]) {
   alignas(64) std::uint64_t bits[4][k_uniform_lanes];
   agent_bits_chunk(rng, year, agents, m, purpose, index, bits);
   for (std::size_t j = 0; j < m; ++j) {

@@ -1,10 +1,11 @@
-# The firm kernel's builds for different instruction sets (models/kernel/firm_kernel_<target>.cpp)
-# must define no symbol the linker could share between them: an inline function (a std:: or
-# engine/ helper) left out of line in the AVX-512 build and picked by the linker for every caller
-# would make the baseline build, or any other file, run AVX-512 code on a CPU without it.
-# So every global symbol an object defines must be in its own target namespace
-# (nisim::hk::kernel_<target>::), bar the exception-handling personality pointer (data, the same
-# in every object). Run by CTest (firm_kernel_symbols): cmake -DNM=nm -DOBJECTS="a.o|b.o" -P this.
+# The builds for different instruction sets of the firm kernel (models/kernel/firm_kernel_<target>.cpp)
+# and of the chunked draws' Philox lanes (engine/rng_chunk_<target>.cpp) must define no symbol the
+# linker could share between them: an inline function (a std:: or engine/ helper) left out of
+# line in the AVX-512 build and picked by the linker for every caller would make the baseline
+# build, or any other file, run AVX-512 code on a CPU without it. So every global symbol an object
+# defines must be in its own target namespace (nisim::hk::kernel_<target>:: or
+# nisim::rng_chunk_<target>::), bar the exception-handling personality pointer (data, the same in
+# every object). Run by CTest (firm_kernel_symbols): cmake -DNM=nm -DOBJECTS="a.o|b.o" -P this.
 string(REPLACE "|" ";" objects "${OBJECTS}")
 list(LENGTH objects count)
 if(count EQUAL 0)
@@ -12,11 +13,16 @@ if(count EQUAL 0)
 endif()
 set(bad "")
 foreach(object IN LISTS objects)
-  string(REGEX MATCH "firm_kernel_([a-z0-9]+)\\.cpp\\.o$" found "${object}")
+  string(REGEX MATCH "(firm_kernel|rng_chunk)_([a-z0-9]+)\\.cpp\\.o$" found "${object}")
   if(NOT found)
     message(FATAL_ERROR "not a kernel object: ${object}")
   endif()
-  set(target ${CMAKE_MATCH_1})
+  set(target ${CMAKE_MATCH_2})
+  if(CMAKE_MATCH_1 STREQUAL "firm_kernel")
+    set(namespace "nisim::hk::kernel_${target}")
+  else()
+    set(namespace "nisim::rng_chunk_${target}")
+  endif()
   execute_process(COMMAND ${NM} -C --defined-only --extern-only ${object}
                   OUTPUT_VARIABLE symbols RESULT_VARIABLE rc)
   if(NOT rc EQUAL 0)
@@ -28,16 +34,16 @@ foreach(object IN LISTS objects)
     if(line STREQUAL "" OR line MATCHES " DW\\.ref\\.__gxx_personality_v0$")
       continue()
     endif()
-    if(line MATCHES " nisim::hk::kernel_${target}::")
+    if(line MATCHES " ${namespace}::")
       math(EXPR own "${own} + 1")
     else()
       string(APPEND bad "\n  ${object}: ${line}")
     endif()
   endforeach()
   if(own EQUAL 0)
-    string(APPEND bad "\n  ${object}: defines nothing in nisim::hk::kernel_${target}")
+    string(APPEND bad "\n  ${object}: defines nothing in ${namespace}")
   endif()
-  message(STATUS "${object}: ${own} symbol(s), all in nisim::hk::kernel_${target}")
+  message(STATUS "${object}: ${own} symbol(s), all in ${namespace}")
 endforeach()
 if(bad)
   message(FATAL_ERROR "kernel objects define symbols outside their target namespace:${bad}")

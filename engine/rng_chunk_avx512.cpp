@@ -1,0 +1,4 @@
+// The Philox lanes of uniform_chunk and normal_chunk built for the avx512 target
+// (engine/CMakeLists.txt sets its -march).
+#define NISIM_RNG_CHUNK_NS rng_chunk_avx512
+#include "engine/rng_chunk_impl.inc"
