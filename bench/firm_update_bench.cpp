@@ -51,7 +51,7 @@ void BM_FirmUpdate(benchmark::State& bs) {
       benchmark::Counter(static_cast<double>(n) * k_update_bytes / bench::triad_bandwidth(threads),
                          benchmark::Counter::kIsIterationInvariantRate);
 }
-// Sizes from in-cache to DRAM; 5e5, 2e6 and 4e6 show where the table (115 bytes per firm) leaves
+// Sizes from in-cache to DRAM; 5e5, 2e6 and 4e6 show where the table (106 bytes per firm) leaves
 // the caches (docs/performance.md, "Fifth round").
 BENCHMARK(BM_FirmUpdate)
     ->ArgsProduct({{10'000, 100'000, 500'000, 1'000'000, 2'000'000, 4'000'000, 10'000'000}, {1, 2}})

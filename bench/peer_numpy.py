@@ -303,8 +303,8 @@ class FirmUpdate:
         np.less(ck, 0.0, out=b3)
         b2 |= b3
         np.copyto(f.exiting[sl], b2)
-        f.subsidy[sl] = 0.0  # grants received are set later in the year (eq. 4.1d)
-        f.new_lines[sl] = 0  # lines completed later in the year (eq. 4.1d)
+        # Grants received and lines completed are the year's flows, zero from the year's end
+        # until section 4.1 sets them (remove_exits clears them in nisim): not written here.
 
 
 def benchmark_setup(n: int, seed: int = 1, block: int = DEFAULT_BLOCK,

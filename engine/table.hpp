@@ -6,6 +6,7 @@
 // memory address or hash order ever reaches a result.
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -50,6 +51,37 @@ void compact_column(Column& column, std::span<const std::uint8_t> keep, std::siz
       out += keep[i] != 0;
     }
     column.resize(out);
+  }
+}
+
+/// Set every element of `column` to its value-initialised value (all bits zero) and resize it to
+/// `length` (<= its size): compact_rows_clearing's clearing of a period's flows. A flow is zero
+/// in most rows, so a 64-byte block is written only if some element in it is not already zero:
+/// a store would cost the cache line's read and its write back, a test only the read.
+template <class Column>
+void clear_column(Column& column, std::size_t length) {
+  using T = typename Column::value_type;
+  constexpr std::size_t width = sizeof(T);
+  if constexpr (std::is_trivially_copyable_v<T> &&
+                (width == 1 || width == 2 || width == 4 || width == 8)) {
+    using Bits = std::conditional_t<
+        width == 1, std::uint8_t,
+        std::conditional_t<width == 2, std::uint16_t,
+                           std::conditional_t<width == 4, std::uint32_t, std::uint64_t>>>;
+    static_assert(std::bit_cast<Bits>(T{}) == 0, "a cleared column's zero must be all zero bits");
+    constexpr std::size_t per_block = 64 / width;
+    T* d = column.data();
+    const std::size_t n = column.size();
+    std::size_t i = 0;
+    for (; i + per_block <= n; i += per_block) {
+      Bits any = 0;
+      for (std::size_t j = 0; j < per_block; ++j) any |= std::bit_cast<Bits>(d[i + j]);
+      if (any != 0) std::fill_n(d + i, per_block, T{});
+    }
+    for (; i < n; ++i) d[i] = T{};
+    column.resize(length);
+  } else {
+    column.assign(length, T{});
   }
 }
 
@@ -176,6 +208,54 @@ std::size_t compact_rows(Table& table, std::span<const std::uint8_t> keep, Paral
                      }};
   });
   parallel.for_each_task(count, [&](std::size_t k) { jobs[k].run(jobs[k].column, keep, first); });
+  return n - kept;
+}
+
+/// Remove every row i with keep[i] == 0 at the end of a period, from a table whose columns are
+/// of two kinds (table.for_each_column_at_period_end(kept, cleared) calls kept(column) or
+/// cleared(column) once for each of its columns): kept columns keep their surviving rows in
+/// order, as compact_rows does; cleared columns (the period's flows, which start the next period
+/// at zero) become value-initialised at the new length, which writes them once instead of reading
+/// and writing them. One task per column, as the parallel compact_rows; allocates nothing. Returns
+/// the number removed. Precondition: keep.size() == rows(table).
+template <class Table>
+std::size_t compact_rows_clearing(Table& table, std::span<const std::uint8_t> keep,
+                                  Parallel& parallel) {
+  const std::size_t n = rows(table);
+  if (keep.size() != n) {
+    throw std::logic_error("compact_rows_clearing: keep mask has the wrong length");
+  }
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < n; ++i) kept += keep[i] != 0;
+  const std::size_t first = detail::first_removed(keep);
+  // Type-erased column jobs in a fixed array: no allocation.
+  struct Job {
+    void* column;
+    void (*run)(void*, std::span<const std::uint8_t>, std::size_t, std::size_t);
+  };
+  std::array<Job, k_max_columns> jobs{};
+  std::size_t count = 0;
+  const auto add = [&](void* column, auto run) {
+    if (count == k_max_columns) throw std::logic_error("compact_rows_clearing: too many columns");
+    jobs[count++] = {column, run};
+  };
+  table.for_each_column_at_period_end(
+      [&](auto& column) {
+        using Column = std::remove_reference_t<decltype(column)>;
+        if (kept == n) return;  // nothing to move
+        add(&column,
+            [](void* c, std::span<const std::uint8_t> mask, std::size_t from, std::size_t) {
+              detail::compact_column(*static_cast<Column*>(c), mask, from);
+            });
+      },
+      [&](auto& column) {
+        using Column = std::remove_reference_t<decltype(column)>;
+        add(&column, [](void* c, std::span<const std::uint8_t>, std::size_t, std::size_t length) {
+          detail::clear_column(*static_cast<Column*>(c), length);  // shrinks: no allocation
+        });
+      });
+  parallel.for_each_task(count,
+                         [&](std::size_t k) { jobs[k].run(jobs[k].column, keep, first, kept); });
   return n - kept;
 }
 

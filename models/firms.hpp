@@ -23,10 +23,10 @@ struct FirmTable {
   std::vector<double> value_added;        ///< p Y: value added this year at current prices, HK$ M
   std::vector<double> cash;               ///< liquid funds (negative = borrowing), HK$ M
   std::vector<double> floor_space;        ///< floor space occupied, m2
-  std::vector<double> subsidy;            ///< grants received this year, HK$ M
+  std::vector<double> subsidy;            ///< grants received this year, HK$ M (0 until 4.1d)
   std::vector<std::int32_t> smart_lines;  ///< smart production lines installed (count)
   std::vector<std::int32_t> age;          ///< years since entry
-  std::vector<std::uint8_t> new_lines;    ///< lines completed this year (count)
+  std::vector<std::uint8_t> new_lines;    ///< lines completed this year (count; 0 until 4.1d)
   std::vector<std::uint8_t> projects;     ///< line projects applied for or being built (count)
   std::vector<std::uint8_t> line_plan;    ///< 0: no plan; else 1 + lines paying without grant
   std::vector<std::uint8_t> exiting;      ///< 1 if the firm exits at the end of this year
@@ -45,6 +45,17 @@ struct FirmTable {
     f(floor_space), f(subsidy), f(smart_lines), f(age), f(new_lines), f(projects), f(line_plan);
     f(exiting), f(official), f(ramp_years);
   }
+  /// The columns by what the year's end does to them (remove_exits, compact_rows_clearing):
+  /// every column keeps its surviving rows, but the year's flows, grants received and lines
+  /// completed, start the next year at zero, as does the exit flag, which every surviving row has
+  /// at zero. Each column of for_each_column exactly once (tests/models/firms_test.cpp).
+  template <class Kept, class Cleared>
+  void for_each_column_at_period_end(Kept&& kept, Cleared&& cleared) {
+    kept(id), kept(sector), kept(site), kept(employment), kept(capital), kept(log_tfp);
+    kept(value_added), kept(cash), kept(floor_space), kept(smart_lines), kept(age);
+    kept(projects), kept(line_plan), kept(official), kept(ramp_years);
+    cleared(subsidy), cleared(new_lines), cleared(exiting);
+  }
 };
 
 /// Bytes of one firm row across all columns (memory estimates).
@@ -59,10 +70,10 @@ constexpr double estimate_run_bytes(double firms) {
 /// Bytes the yearly firm update moves per firm, counted like the STREAM triad (each column
 /// read or written once; no write-allocate traffic). Read: id, sector, site, log_tfp,
 /// employment, capital, cash, smart_lines, age, projects, ramp_years. Written: log_tfp, employment,
-/// capital, value_added, cash, floor_space, subsidy, age, new_lines, line_plan, exiting.
-/// docs/performance.md.
+/// capital, value_added, cash, floor_space, age, line_plan, exiting (grants received and lines
+/// completed are already zero: the year's end clears them). docs/performance.md.
 inline constexpr std::size_t k_update_bytes_read = 8 + 1 + 1 + 8 + 8 + 8 + 8 + 4 + 4 + 1 + 1;
-inline constexpr std::size_t k_update_bytes_written = 7 * 8 + 4 + 1 + 1 + 1;
+inline constexpr std::size_t k_update_bytes_written = 6 * 8 + 4 + 1 + 1;
 inline constexpr std::size_t k_update_bytes = k_update_bytes_read + k_update_bytes_written;
 
 /// Draw purposes: one per random decision (docs/model.md section 2.3).

@@ -377,8 +377,10 @@ void remove_exits(State& st, const Params&) {
   nifs_lapse(st.nifs, f);  // projects of exiting firms lapse (section 4.1)
   st.keep.resize(rows(f));
   for (std::size_t i = 0; i < rows(f); ++i) st.keep[i] = f.exiting[i] == 0;
+  // Survivors keep their rows in order; the year's flows (grants, lines completed) and the exit
+  // flag restart at zero for every survivor, written once rather than moved (section 4.1).
   st.exits = static_cast<std::int64_t>(
-      compact_rows(f, std::span<const std::uint8_t>(st.keep), *st.parallel));
+      compact_rows_clearing(f, std::span<const std::uint8_t>(st.keep), *st.parallel));
 }
 
 void enter_firms(State& st, const Params& p) {

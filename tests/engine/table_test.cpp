@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 namespace nisim {
@@ -15,6 +17,11 @@ struct TestTable {
   template <class F>
   void for_each_column(F&& f) {
     f(id), f(x), f(flag);
+  }
+  /// id and x are kept; flag is cleared (compact_rows_clearing).
+  template <class K, class C>
+  void for_each_column_at_period_end(K&& kept, C&& cleared) {
+    kept(id), kept(x), cleared(flag);
   }
   template <class F>
   void for_each_column(F&& f) const {
@@ -89,6 +96,58 @@ TEST(Table, ParallelCompactEqualsSerialCompact) {
     EXPECT_EQ(parallel.id, serial.id);
     EXPECT_EQ(parallel.x, serial.x);
     EXPECT_EQ(parallel.flag, serial.flag);
+  }
+}
+
+TEST(Table, CompactClearingKeepsKeptColumnsAndZeroesClearedOnes) {
+  for (int threads : {1, 2}) {
+    TestTable t = make(1000), reference = make(1000);
+    std::vector<std::uint8_t> keep(1000);
+    for (std::size_t i = 0; i < keep.size(); ++i) keep[i] = (i * 7) % 5 != 0;
+    Parallel par(threads);
+    const std::size_t removed = compact_rows(reference, keep);
+    EXPECT_EQ(compact_rows_clearing(t, keep, par), removed);
+    EXPECT_EQ(t.id, reference.id);
+    EXPECT_EQ(t.x, reference.x);
+    EXPECT_EQ(t.flag, std::vector<std::uint8_t>(reference.flag.size(), 0));
+  }
+}
+
+TEST(Table, CompactClearingClearsEvenWhenNothingIsRemoved) {
+  TestTable t = make(10);
+  const TestTable before = t;
+  const std::vector<std::uint8_t> keep(10, 1);
+  Parallel par(2);
+  EXPECT_EQ(compact_rows_clearing(t, keep, par), 0u);
+  EXPECT_EQ(t.id, before.id);
+  EXPECT_EQ(t.x, before.x);
+  EXPECT_EQ(t.flag, std::vector<std::uint8_t>(10, 0));
+}
+
+TEST(Table, CompactClearingRejectsWrongMaskLength) {
+  TestTable t = make(4);
+  const std::vector<std::uint8_t> keep(3, 1);
+  Parallel par(1);
+  EXPECT_THROW(compact_rows_clearing(t, keep, par), std::logic_error);
+}
+
+TEST(Table, ClearColumnZeroesEveryBitAndShrinks) {
+  // Sparse values (most 64-byte blocks already zero), -0.0 and NaN (not equal to +0.0 bit for
+  // bit, or at all), and a length that is no multiple of a block.
+  for (const std::size_t n : {0, 5, 8, 64, 1001}) {
+    std::vector<double> x(n, 0.0);
+    for (std::size_t i = 0; i < n; i += 37) x[i] = 1.5;
+    if (n > 3) x[3] = -0.0;
+    if (n > 900) x[900] = std::numeric_limits<double>::quiet_NaN();
+    std::vector<std::uint8_t> b(n, 0);
+    for (std::size_t i = 1; i < n; i += 3) b[i] = 7;
+    const std::size_t length = n / 2;
+    detail::clear_column(x, length);
+    detail::clear_column(b, length);
+    ASSERT_EQ(x.size(), length);
+    ASSERT_EQ(b.size(), length);
+    for (double v : x) EXPECT_EQ(std::bit_cast<std::uint64_t>(v), 0u);
+    for (std::uint8_t v : b) EXPECT_EQ(v, 0);
   }
 }
 

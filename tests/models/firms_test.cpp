@@ -3,10 +3,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <numbers>
 #include <numeric>
+#include <vector>
 
 #include "engine/table.hpp"
 #include "models/plants.hpp"
@@ -311,6 +313,8 @@ FirmTable varied_firms(const Params& p, std::size_t n, double wage) {
     if (i % 5 == 0) f.cash[i] = -0.45 * f.capital[i] * rng.uniform(1, id, 3);
     if (i % 7 == 0) f.cash[i] = 1e3;                                          // can pay for a line
     if (i % 11 == 0) f.ramp_years[i] = static_cast<std::uint8_t>(2 + i % 4);  // plants (3.8)
+    if (i % 13 == 0) f.subsidy[i] = 0.5 * static_cast<double>(i % 4);  // the update keeps them
+    if (i % 17 == 0) f.new_lines[i] = static_cast<std::uint8_t>(1 + i % 3);
   }
   return f;
 }
@@ -423,8 +427,10 @@ void expect_matches_reference(const Params& p, std::size_t n) {
     } else {
       ++ties;
     }
-    EXPECT_EQ(f.subsidy[i], 0.0);
-    EXPECT_EQ(f.new_lines[i], 0);
+    // Grants received and lines completed are the year's flows: the update leaves them as the
+    // year's end left them (zero in a run; varied_firms sets some, to show they are not touched).
+    EXPECT_EQ(f.subsidy[i], before.subsidy[i]) << "row " << i;
+    EXPECT_EQ(f.new_lines[i], before.new_lines[i]) << "row " << i;
     plans += r.plan;
     exits += r.exits;
   }
@@ -484,6 +490,26 @@ TEST(FirmKernel, ResultsDoNotDependOnHowRowsAreSplitIntoCalls) {
   };
   EXPECT_TRUE(bytes(whole) == bytes(pieces));
   EXPECT_FALSE(bytes(whole) == bytes(before));
+}
+
+TEST(Firms, EveryColumnIsKeptOrClearedAtTheYearsEndOnce) {
+  FirmTable f;
+  std::vector<const void*> all, at_end;
+  f.for_each_column([&](auto& column) { all.push_back(&column); });
+  const auto note = [&](auto& column) { at_end.push_back(&column); };
+  std::vector<const void*> cleared;
+  f.for_each_column_at_period_end(note, [&](auto& column) {
+    at_end.push_back(&column);
+    cleared.push_back(&column);
+  });
+  std::sort(all.begin(), all.end());
+  std::sort(at_end.begin(), at_end.end());
+  EXPECT_EQ(at_end, all);  // the same columns, each once
+  const std::vector<const void*> flows = {&f.subsidy, &f.new_lines, &f.exiting};
+  std::sort(cleared.begin(), cleared.end());
+  std::vector<const void*> want = flows;
+  std::sort(want.begin(), want.end());
+  EXPECT_EQ(cleared, want);
 }
 
 }  // namespace nisim::hk

@@ -131,6 +131,9 @@ TEST(Accounting, ReportedTotalsEqualSerialSumsOverTheTableEveryYear) {
     remove_exits(st, p);
     EXPECT_EQ(static_cast<double>(before - rows(st.firms)), exits);
     for (std::uint8_t x : st.firms.exiting) ASSERT_EQ(x, 0);
+    // The year's flows start the next year at zero for every survivor.
+    for (double g : st.firms.subsidy) ASSERT_EQ(g, 0.0);
+    for (std::uint8_t l : st.firms.new_lines) ASSERT_EQ(l, 0);
     enter_firms(st, p);
     account_macro(st, p);
     record_year(st, p);
