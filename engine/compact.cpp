@@ -14,7 +14,6 @@
 #include <cstring>
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#define NISIM_COMPACT_X86 1
 #include <immintrin.h>
 #endif
 
@@ -45,7 +44,7 @@ constexpr CompactKernels k_baseline = {compact_baseline<std::uint8_t>,
                                        compact_baseline<std::uint32_t>,
                                        compact_baseline<std::uint64_t>};
 
-#if defined(NISIM_COMPACT_X86)
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 
 /// For each 8-bit mask m: the positions of its set bits in increasing order, then 0x80 (pshufb's
 /// "zero" index; the lanes past the kept ones are never used).
@@ -82,9 +81,29 @@ alignas(64) constexpr std::array<std::array<std::int32_t, 8>, 16> k_kept_pairs =
 #define NISIM_AVX2 __attribute__((target("avx2,bmi,popcnt")))
 #define NISIM_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx2,bmi,popcnt")))
 
+/// The unaligned loads and stores of SSE and AVX2 take vector pointers; these take any address.
+NISIM_AVX2 inline __m128i load8(const void* p) noexcept {
+  return _mm_loadl_epi64(static_cast<const __m128i*>(p));
+}
+NISIM_AVX2 inline void store8(void* p, __m128i v) noexcept {
+  _mm_storel_epi64(static_cast<__m128i*>(p), v);
+}
+NISIM_AVX2 inline __m128i load16(const void* p) noexcept {
+  return _mm_loadu_si128(static_cast<const __m128i*>(p));
+}
+NISIM_AVX2 inline void store16(void* p, __m128i v) noexcept {
+  _mm_storeu_si128(static_cast<__m128i*>(p), v);
+}
+NISIM_AVX2 inline __m256i load32(const void* p) noexcept {
+  return _mm256_loadu_si256(static_cast<const __m256i*>(p));
+}
+NISIM_AVX2 inline void store32(void* p, __m256i v) noexcept {
+  _mm256_storeu_si256(static_cast<__m256i*>(p), v);
+}
+
 /// One bit per row of keep[i, i + 32): set where keep is not zero.
 NISIM_AVX2 inline std::uint32_t kept_bits32(const std::uint8_t* keep, std::size_t i) noexcept {
-  const __m256i k = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(keep + i));
+  const __m256i k = load32(keep + i);
   const __m256i zero = _mm256_cmpeq_epi8(k, _mm256_setzero_si256());
   return ~static_cast<std::uint32_t>(_mm256_movemask_epi8(zero));
 }
@@ -95,12 +114,11 @@ NISIM_AVX2 std::size_t compact_avx2_1(void* data, const std::uint8_t* keep, std:
   std::size_t i = first, out = first;
   for (; i + 32 <= n; i += 32) {
     const std::uint32_t bits = kept_bits32(keep, i);
-    for (unsigned g = 0; g < 4; ++g) {  // 8 bytes at a time: pshufb by the kept lanes
+    for (std::size_t g = 0; g < 4; ++g) {  // 8 bytes at a time: pshufb by the kept lanes
       const unsigned m = (bits >> (8 * g)) & 0xFFU;
-      const __m128i v = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(d + i + 8 * g));
-      const __m128i lanes =
-          _mm_loadl_epi64(reinterpret_cast<const __m128i*>(k_kept_lanes[m].data()));
-      _mm_storel_epi64(reinterpret_cast<__m128i*>(d + out), _mm_shuffle_epi8(v, lanes));
+      const __m128i v = load8(d + i + 8 * g);
+      const __m128i lanes = load8(k_kept_lanes[m].data());
+      store8(d + out, _mm_shuffle_epi8(v, lanes));
       out += static_cast<unsigned>(__builtin_popcount(m));
     }
   }
@@ -113,13 +131,11 @@ NISIM_AVX2 std::size_t compact_avx2_4(void* data, const std::uint8_t* keep, std:
   std::size_t i = first, out = first;
   for (; i + 32 <= n; i += 32) {
     const std::uint32_t bits = kept_bits32(keep, i);
-    for (unsigned g = 0; g < 4; ++g) {  // 8 elements at a time: vpermd by the kept lanes
+    for (std::size_t g = 0; g < 4; ++g) {  // 8 elements at a time: vpermd by the kept lanes
       const unsigned m = (bits >> (8 * g)) & 0xFFU;
-      const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(d + i + 8 * g));
-      const __m256i lanes = _mm256_cvtepu8_epi32(
-          _mm_loadl_epi64(reinterpret_cast<const __m128i*>(k_kept_lanes[m].data())));
-      _mm256_storeu_si256(reinterpret_cast<__m256i*>(d + out),
-                          _mm256_permutevar8x32_epi32(v, lanes));
+      const __m256i v = load32(d + i + 8 * g);
+      const __m256i lanes = _mm256_cvtepu8_epi32(load8(k_kept_lanes[m].data()));
+      store32(d + out, _mm256_permutevar8x32_epi32(v, lanes));
       out += static_cast<unsigned>(__builtin_popcount(m));
     }
   }
@@ -132,13 +148,11 @@ NISIM_AVX2 std::size_t compact_avx2_8(void* data, const std::uint8_t* keep, std:
   std::size_t i = first, out = first;
   for (; i + 32 <= n; i += 32) {
     const std::uint32_t bits = kept_bits32(keep, i);
-    for (unsigned g = 0; g < 8; ++g) {  // 4 elements at a time: vpermd by the kept lane pairs
+    for (std::size_t g = 0; g < 8; ++g) {  // 4 elements at a time: vpermd by the kept lane pairs
       const unsigned m = (bits >> (4 * g)) & 0xFU;
-      const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(d + i + 4 * g));
-      const __m256i lanes =
-          _mm256_load_si256(reinterpret_cast<const __m256i*>(k_kept_pairs[m].data()));
-      _mm256_storeu_si256(reinterpret_cast<__m256i*>(d + out),
-                          _mm256_permutevar8x32_epi32(v, lanes));
+      const __m256i v = load32(d + i + 4 * g);
+      const __m256i lanes = load32(k_kept_pairs[m].data());
+      store32(d + out, _mm256_permutevar8x32_epi32(v, lanes));
       out += static_cast<unsigned>(__builtin_popcount(m));
     }
   }
@@ -160,12 +174,11 @@ NISIM_AVX512 std::size_t compact_avx512_1(void* data, const std::uint8_t* keep, 
   std::size_t i = first, out = first;
   for (; i + 64 <= n; i += 64) {
     const std::uint64_t bits = kept_bits64(keep, i);
-    for (unsigned g = 0; g < 4; ++g) {  // 16 bytes at a time, widened to 32-bit lanes (vpcompressd)
+    for (std::size_t g = 0; g < 4;
+         ++g) {  // 16 bytes at a time, widened to 32-bit lanes (vpcompressd)
       const auto m = static_cast<__mmask16>(bits >> (16 * g));
-      const __m512i v = _mm512_maskz_cvtepu8_epi32(
-          all, _mm_loadu_si128(reinterpret_cast<const __m128i*>(d + i + 16 * g)));
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(d + out),
-                       _mm512_maskz_cvtepi32_epi8(all, _mm512_maskz_compress_epi32(m, v)));
+      const __m512i v = _mm512_maskz_cvtepu8_epi32(all, load16(d + i + 16 * g));
+      store16(d + out, _mm512_maskz_cvtepi32_epi8(all, _mm512_maskz_compress_epi32(m, v)));
       out += static_cast<unsigned>(__builtin_popcount(m));
     }
   }
@@ -178,7 +191,7 @@ NISIM_AVX512 std::size_t compact_avx512_4(void* data, const std::uint8_t* keep, 
   std::size_t i = first, out = first;
   for (; i + 64 <= n; i += 64) {
     const std::uint64_t bits = kept_bits64(keep, i);
-    for (unsigned g = 0; g < 4; ++g) {  // 16 elements at a time (vpcompressd in registers)
+    for (std::size_t g = 0; g < 4; ++g) {  // 16 elements at a time (vpcompressd in registers)
       const auto m = static_cast<__mmask16>(bits >> (16 * g));
       const __m512i v = _mm512_loadu_si512(d + i + 16 * g);
       _mm512_storeu_si512(d + out, _mm512_maskz_compress_epi32(m, v));
@@ -194,7 +207,7 @@ NISIM_AVX512 std::size_t compact_avx512_8(void* data, const std::uint8_t* keep, 
   std::size_t i = first, out = first;
   for (; i + 64 <= n; i += 64) {
     const std::uint64_t bits = kept_bits64(keep, i);
-    for (unsigned g = 0; g < 8; ++g) {  // 8 elements at a time (vpcompressq in registers)
+    for (std::size_t g = 0; g < 8; ++g) {  // 8 elements at a time (vpcompressq in registers)
       const auto m = static_cast<__mmask8>(bits >> (8 * g));
       const __m512i v = _mm512_loadu_si512(d + i + 8 * g);
       _mm512_storeu_si512(d + out, _mm512_maskz_compress_epi64(m, v));
@@ -222,7 +235,7 @@ bool cpu_runs_avx512() noexcept {
          __builtin_cpu_supports("avx512dq");
 }
 
-#endif  // NISIM_COMPACT_X86
+#endif  // x86-64
 
 }  // namespace
 
@@ -230,7 +243,7 @@ const CompactKernels* compact_kernels(SimdTarget target) noexcept {
   switch (target) {
     case SimdTarget::baseline:
       return &k_baseline;
-#if defined(NISIM_COMPACT_X86)
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
     case SimdTarget::avx2:
       return cpu_runs_avx2() ? &k_avx2 : nullptr;
     case SimdTarget::avx512:

@@ -5,17 +5,27 @@
 
 namespace nisim {
 
-#define NISIM_DECLARE_PHILOX_CHUNK(ns)                                                     \
-  namespace ns {                                                                           \
-  void philox_chunk64(std::uint32_t key0, std::uint32_t key1, const std::uint64_t* agents, \
-                      std::uint32_t year, std::uint32_t tag,                               \
-                      std::uint64_t (&out)[4][k_uniform_lanes]) noexcept;                  \
-  }
-NISIM_DECLARE_PHILOX_CHUNK(rng_chunk_baseline)
-NISIM_DECLARE_PHILOX_CHUNK(rng_chunk_avx2)
-NISIM_DECLARE_PHILOX_CHUNK(rng_chunk_avx512)
-NISIM_DECLARE_PHILOX_CHUNK(rng_chunk_native)
-#undef NISIM_DECLARE_PHILOX_CHUNK
+// The builds (engine/rng_chunk_impl.inc), one per namespace.
+namespace rng_chunk_baseline {
+void philox_chunk64(std::uint32_t key0, std::uint32_t key1, const std::uint64_t* agents,
+                    std::uint32_t year, std::uint32_t tag,
+                    std::uint64_t (&out)[4][k_uniform_lanes]) noexcept;
+}
+namespace rng_chunk_avx2 {
+void philox_chunk64(std::uint32_t key0, std::uint32_t key1, const std::uint64_t* agents,
+                    std::uint32_t year, std::uint32_t tag,
+                    std::uint64_t (&out)[4][k_uniform_lanes]) noexcept;
+}
+namespace rng_chunk_avx512 {
+void philox_chunk64(std::uint32_t key0, std::uint32_t key1, const std::uint64_t* agents,
+                    std::uint32_t year, std::uint32_t tag,
+                    std::uint64_t (&out)[4][k_uniform_lanes]) noexcept;
+}
+namespace rng_chunk_native {
+void philox_chunk64(std::uint32_t key0, std::uint32_t key1, const std::uint64_t* agents,
+                    std::uint32_t year, std::uint32_t tag,
+                    std::uint64_t (&out)[4][k_uniform_lanes]) noexcept;
+}
 
 PhiloxChunkFn philox_chunk_build(SimdTarget target) noexcept {
   if (!simd_target_runs(target)) return nullptr;
