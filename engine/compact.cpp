@@ -108,51 +108,28 @@ NISIM_AVX2 inline std::uint32_t kept_bits32(const std::uint8_t* keep, std::size_
   return ~static_cast<std::uint32_t>(_mm256_movemask_epi8(zero));
 }
 
-NISIM_AVX2 std::size_t compact_avx2_1(void* data, const std::uint8_t* keep, std::size_t first,
-                                      std::size_t n) noexcept {
-  auto* d = static_cast<std::uint8_t*>(data);
+/// The AVX2 form for T of 1, 4 or 8 bytes: blocks of 32 rows, groups of G rows in one register
+/// (8 bytes, 8 four-byte or 4 eight-byte elements), packed by a permutation from a table.
+template <class T>
+NISIM_AVX2 std::size_t compact_avx2(void* data, const std::uint8_t* keep, std::size_t first,
+                                    std::size_t n) noexcept {
+  constexpr std::size_t G = sizeof(T) == 8 ? 4 : 8;
+  constexpr unsigned group_mask = (1U << G) - 1;
+  auto* d = static_cast<T*>(data);
   std::size_t i = first, out = first;
   for (; i + 32 <= n; i += 32) {
     const std::uint32_t bits = kept_bits32(keep, i);
-    for (std::size_t g = 0; g < 4; ++g) {  // 8 bytes at a time: pshufb by the kept lanes
-      const unsigned m = (bits >> (8 * g)) & 0xFFU;
-      const __m128i v = load8(d + i + 8 * g);
-      const __m128i lanes = load8(k_kept_lanes[m].data());
-      store8(d + out, _mm_shuffle_epi8(v, lanes));
-      out += static_cast<unsigned>(__builtin_popcount(m));
-    }
-  }
-  return compact_plain(d, keep, i, out, n);
-}
-
-NISIM_AVX2 std::size_t compact_avx2_4(void* data, const std::uint8_t* keep, std::size_t first,
-                                      std::size_t n) noexcept {
-  auto* d = static_cast<std::uint32_t*>(data);
-  std::size_t i = first, out = first;
-  for (; i + 32 <= n; i += 32) {
-    const std::uint32_t bits = kept_bits32(keep, i);
-    for (std::size_t g = 0; g < 4; ++g) {  // 8 elements at a time: vpermd by the kept lanes
-      const unsigned m = (bits >> (8 * g)) & 0xFFU;
-      const __m256i v = load32(d + i + 8 * g);
-      const __m256i lanes = _mm256_cvtepu8_epi32(load8(k_kept_lanes[m].data()));
-      store32(d + out, _mm256_permutevar8x32_epi32(v, lanes));
-      out += static_cast<unsigned>(__builtin_popcount(m));
-    }
-  }
-  return compact_plain(d, keep, i, out, n);
-}
-
-NISIM_AVX2 std::size_t compact_avx2_8(void* data, const std::uint8_t* keep, std::size_t first,
-                                      std::size_t n) noexcept {
-  auto* d = static_cast<std::uint64_t*>(data);
-  std::size_t i = first, out = first;
-  for (; i + 32 <= n; i += 32) {
-    const std::uint32_t bits = kept_bits32(keep, i);
-    for (std::size_t g = 0; g < 8; ++g) {  // 4 elements at a time: vpermd by the kept lane pairs
-      const unsigned m = (bits >> (4 * g)) & 0xFU;
-      const __m256i v = load32(d + i + 4 * g);
-      const __m256i lanes = load32(k_kept_pairs[m].data());
-      store32(d + out, _mm256_permutevar8x32_epi32(v, lanes));
+    for (std::size_t g = 0; g < 32 / G; ++g) {
+      const unsigned m = (bits >> (G * g)) & group_mask;
+      const T* src = d + i + G * g;
+      if constexpr (sizeof(T) == 1) {  // pshufb by the kept lanes
+        store8(d + out, _mm_shuffle_epi8(load8(src), load8(k_kept_lanes[m].data())));
+      } else if constexpr (sizeof(T) == 4) {  // vpermd by the kept lanes
+        const __m256i lanes = _mm256_cvtepu8_epi32(load8(k_kept_lanes[m].data()));
+        store32(d + out, _mm256_permutevar8x32_epi32(load32(src), lanes));
+      } else {  // vpermd by the kept lane pairs
+        store32(d + out, _mm256_permutevar8x32_epi32(load32(src), load32(k_kept_pairs[m].data())));
+      }
       out += static_cast<unsigned>(__builtin_popcount(m));
     }
   }
@@ -165,52 +142,35 @@ NISIM_AVX512 inline std::uint64_t kept_bits64(const std::uint8_t* keep, std::siz
   return _mm512_test_epi8_mask(k, k);
 }
 
-NISIM_AVX512 std::size_t compact_avx512_1(void* data, const std::uint8_t* keep, std::size_t first,
-                                          std::size_t n) noexcept {
-  auto* d = static_cast<std::uint8_t*>(data);
+/// The AVX-512 form for T of 1, 4 or 8 bytes: blocks of 64 rows, groups of G rows in one
+/// register (16 bytes widened to 32-bit lanes, 16 four-byte or 8 eight-byte elements), packed by
+/// vpcompressd or vpcompressq into a register.
+template <class T>
+NISIM_AVX512 std::size_t compact_avx512(void* data, const std::uint8_t* keep, std::size_t first,
+                                        std::size_t n) noexcept {
+  constexpr std::size_t G = sizeof(T) == 8 ? 8 : 16;
+  constexpr std::uint64_t group_mask = (std::uint64_t{1} << G) - 1;
   // The masked forms with every lane set: the unmasked ones trip GCC 12's -Wmaybe-uninitialized
   // inside its own header (GCC bug 105593).
   constexpr __mmask16 all = 0xFFFF;
+  auto* d = static_cast<T*>(data);
   std::size_t i = first, out = first;
   for (; i + 64 <= n; i += 64) {
     const std::uint64_t bits = kept_bits64(keep, i);
-    for (std::size_t g = 0; g < 4;
-         ++g) {  // 16 bytes at a time, widened to 32-bit lanes (vpcompressd)
-      const auto m = static_cast<__mmask16>(bits >> (16 * g));
-      const __m512i v = _mm512_maskz_cvtepu8_epi32(all, load16(d + i + 16 * g));
-      store16(d + out, _mm512_maskz_cvtepi32_epi8(all, _mm512_maskz_compress_epi32(m, v)));
-      out += static_cast<unsigned>(__builtin_popcount(m));
-    }
-  }
-  return compact_plain(d, keep, i, out, n);
-}
-
-NISIM_AVX512 std::size_t compact_avx512_4(void* data, const std::uint8_t* keep, std::size_t first,
-                                          std::size_t n) noexcept {
-  auto* d = static_cast<std::uint32_t*>(data);
-  std::size_t i = first, out = first;
-  for (; i + 64 <= n; i += 64) {
-    const std::uint64_t bits = kept_bits64(keep, i);
-    for (std::size_t g = 0; g < 4; ++g) {  // 16 elements at a time (vpcompressd in registers)
-      const auto m = static_cast<__mmask16>(bits >> (16 * g));
-      const __m512i v = _mm512_loadu_si512(d + i + 16 * g);
-      _mm512_storeu_si512(d + out, _mm512_maskz_compress_epi32(m, v));
-      out += static_cast<unsigned>(__builtin_popcount(m));
-    }
-  }
-  return compact_plain(d, keep, i, out, n);
-}
-
-NISIM_AVX512 std::size_t compact_avx512_8(void* data, const std::uint8_t* keep, std::size_t first,
-                                          std::size_t n) noexcept {
-  auto* d = static_cast<std::uint64_t*>(data);
-  std::size_t i = first, out = first;
-  for (; i + 64 <= n; i += 64) {
-    const std::uint64_t bits = kept_bits64(keep, i);
-    for (std::size_t g = 0; g < 8; ++g) {  // 8 elements at a time (vpcompressq in registers)
-      const auto m = static_cast<__mmask8>(bits >> (8 * g));
-      const __m512i v = _mm512_loadu_si512(d + i + 8 * g);
-      _mm512_storeu_si512(d + out, _mm512_maskz_compress_epi64(m, v));
+    for (std::size_t g = 0; g < 64 / G; ++g) {
+      const auto m = static_cast<unsigned>((bits >> (G * g)) & group_mask);
+      const T* src = d + i + G * g;
+      if constexpr (sizeof(T) == 1) {
+        const __m512i v = _mm512_maskz_cvtepu8_epi32(all, load16(src));
+        const __m512i packed = _mm512_maskz_compress_epi32(static_cast<__mmask16>(m), v);
+        store16(d + out, _mm512_maskz_cvtepi32_epi8(all, packed));
+      } else if constexpr (sizeof(T) == 4) {
+        const __m512i v = _mm512_loadu_si512(src);
+        _mm512_storeu_si512(d + out, _mm512_maskz_compress_epi32(static_cast<__mmask16>(m), v));
+      } else {
+        const __m512i v = _mm512_loadu_si512(src);
+        _mm512_storeu_si512(d + out, _mm512_maskz_compress_epi64(static_cast<__mmask8>(m), v));
+      }
       out += static_cast<unsigned>(__builtin_popcount(m));
     }
   }
@@ -220,8 +180,10 @@ NISIM_AVX512 std::size_t compact_avx512_8(void* data, const std::uint8_t* keep, 
 #undef NISIM_AVX2
 #undef NISIM_AVX512
 
-constexpr CompactKernels k_avx2 = {compact_avx2_1, compact_avx2_4, compact_avx2_8};
-constexpr CompactKernels k_avx512 = {compact_avx512_1, compact_avx512_4, compact_avx512_8};
+constexpr CompactKernels k_avx2 = {compact_avx2<std::uint8_t>, compact_avx2<std::uint32_t>,
+                                   compact_avx2<std::uint64_t>};
+constexpr CompactKernels k_avx512 = {compact_avx512<std::uint8_t>, compact_avx512<std::uint32_t>,
+                                     compact_avx512<std::uint64_t>};
 
 bool cpu_runs_avx2() noexcept {
   __builtin_cpu_init();
