@@ -135,7 +135,10 @@ void write_auto_attrs(const h5::Location& root, const Batch& batch, const AutoOu
   root.set_attr("auto_min_replications", a.min);
   root.set_attr("auto_max_replications", a.max);
   std::string rounds;
-  for (const std::int64_t r : o.rounds) rounds += (rounds.empty() ? "" : ",") + std::to_string(r);
+  for (const std::int64_t r : o.rounds) {
+    if (!rounds.empty()) rounds += ',';
+    rounds += std::to_string(r);  // appended, not "," + string: GCC 12 bug 105329 (-Wrestrict)
+  }
   root.set_attr("auto_rounds", rounds);
   root.set_attr("auto_max_hit", static_cast<std::int64_t>(o.max_hit ? 1 : 0));
   for (const auto& [name, width] : o.widths) {

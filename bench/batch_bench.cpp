@@ -47,7 +47,9 @@ void BM_BatchRecord(benchmark::State& bs) {
     };
     axis("r", rows), axis("year", years), axis("indicator", indicators);
     for (int v = 0; v < 12; ++v) {
-      writers.emplace_back(file.root(), "v" + std::to_string(v), rows, std::vector<hsize_t>{years},
+      std::string name = "v";  // appended, not "v" + string: GCC 12 bug 105329 (-Wrestrict)
+      name += std::to_string(v);
+      writers.emplace_back(file.root(), name, rows, std::vector<hsize_t>{years},
                            std::vector<std::string>{"r", "year"},
                            nisim::h5::VarInfo{"1", "series"});
     }
