@@ -185,18 +185,6 @@ constexpr CompactKernels k_avx2 = {compact_avx2<std::uint8_t>, compact_avx2<std:
 constexpr CompactKernels k_avx512 = {compact_avx512<std::uint8_t>, compact_avx512<std::uint32_t>,
                                      compact_avx512<std::uint64_t>};
 
-bool cpu_runs_avx2() noexcept {
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi") &&
-         __builtin_cpu_supports("popcnt");
-}
-bool cpu_runs_avx512() noexcept {
-  __builtin_cpu_init();
-  return cpu_runs_avx2() && __builtin_cpu_supports("avx512f") &&
-         __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
-         __builtin_cpu_supports("avx512dq");
-}
-
 #endif  // x86-64
 
 }  // namespace
@@ -207,11 +195,13 @@ const CompactKernels* compact_kernels(SimdTarget target) noexcept {
       return &k_baseline;
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
     case SimdTarget::avx2:
-      return cpu_runs_avx2() ? &k_avx2 : nullptr;
+      return simd_level_runs(target) ? &k_avx2 : nullptr;
     case SimdTarget::avx512:
-      return cpu_runs_avx512() ? &k_avx512 : nullptr;
-    case SimdTarget::native:
-      return cpu_runs_avx512() ? &k_avx512 : cpu_runs_avx2() ? &k_avx2 : &k_baseline;
+      return simd_level_runs(target) ? &k_avx512 : nullptr;
+    case SimdTarget::native:  // a NISIM_NATIVE build: the widest form this CPU runs
+      return simd_level_runs(SimdTarget::avx512) ? &k_avx512
+             : simd_level_runs(SimdTarget::avx2) ? &k_avx2
+                                                 : &k_baseline;
 #else
     case SimdTarget::native:
       return &k_baseline;

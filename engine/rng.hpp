@@ -280,9 +280,10 @@ inline constexpr std::size_t k_uniform_lanes = 64;
 
 /// philox_chunk<k_uniform_lanes> built for one instruction-set target (engine/rng_chunk_*.cpp,
 /// compiled per target by engine/CMakeLists.txt like the firm update's kernel).
-using PhiloxChunkFn = void (*)(std::uint32_t key0, std::uint32_t key1, const std::uint64_t* agents,
-                               std::uint32_t year, std::uint32_t tag,
-                               std::uint64_t (&out)[4][k_uniform_lanes]) noexcept;
+using PhiloxChunk = void(std::uint32_t key0, std::uint32_t key1, const std::uint64_t* agents,
+                         std::uint32_t year, std::uint32_t tag,
+                         std::uint64_t (&out)[4][k_uniform_lanes]) noexcept;
+using PhiloxChunkFn = PhiloxChunk*;
 
 /// The build of philox_chunk<k_uniform_lanes> for `target`, or nullptr if this binary has none or
 /// the CPU cannot run it (engine/rng_chunk.cpp). Every build gives the same words.
@@ -301,9 +302,8 @@ inline void agent_bits_chunk(const Rng& rng, std::int32_t year, const std::uint6
   constexpr int W = static_cast<int>(k_uniform_lanes);
   alignas(64) std::uint64_t ids[W];
   for (int j = 0; j < W; ++j) ids[j] = static_cast<std::size_t>(j) < m ? agents[j] : 0;
-  static const PhiloxChunkFn chunk = philox_chunk_dispatched();
-  chunk(rng.key_word(0), rng.key_word(1), ids, static_cast<std::uint32_t>(year),
-        philox_tag(purpose, index), bits);
+  philox_chunk_dispatched()(rng.key_word(0), rng.key_word(1), ids, static_cast<std::uint32_t>(year),
+                            philox_tag(purpose, index), bits);
 }
 
 /// out[j] = rng.uniform(year, agents[j], purpose, index) for j < m <= k_uniform_lanes, by one

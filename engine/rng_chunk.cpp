@@ -7,24 +7,16 @@ namespace nisim {
 
 // The builds (engine/rng_chunk_impl.inc), one per namespace.
 namespace rng_chunk_baseline {
-void philox_chunk64(std::uint32_t key0, std::uint32_t key1, const std::uint64_t* agents,
-                    std::uint32_t year, std::uint32_t tag,
-                    std::uint64_t (&out)[4][k_uniform_lanes]) noexcept;
+PhiloxChunk philox_chunk64;
 }
 namespace rng_chunk_avx2 {
-void philox_chunk64(std::uint32_t key0, std::uint32_t key1, const std::uint64_t* agents,
-                    std::uint32_t year, std::uint32_t tag,
-                    std::uint64_t (&out)[4][k_uniform_lanes]) noexcept;
+PhiloxChunk philox_chunk64;
 }
 namespace rng_chunk_avx512 {
-void philox_chunk64(std::uint32_t key0, std::uint32_t key1, const std::uint64_t* agents,
-                    std::uint32_t year, std::uint32_t tag,
-                    std::uint64_t (&out)[4][k_uniform_lanes]) noexcept;
+PhiloxChunk philox_chunk64;
 }
 namespace rng_chunk_native {
-void philox_chunk64(std::uint32_t key0, std::uint32_t key1, const std::uint64_t* agents,
-                    std::uint32_t year, std::uint32_t tag,
-                    std::uint64_t (&out)[4][k_uniform_lanes]) noexcept;
+PhiloxChunk philox_chunk64;
 }
 
 PhiloxChunkFn philox_chunk_build(SimdTarget target) noexcept {
@@ -52,10 +44,16 @@ PhiloxChunkFn philox_chunk_build(SimdTarget target) noexcept {
 }
 
 PhiloxChunkFn philox_chunk_dispatched() {
-  const PhiloxChunkFn f = philox_chunk_build(simd_target());
-  // simd_target() only names targets that run here, and the engine builds the same targets as
-  // the firm kernel; the baseline build is the fallback if a build system ever differs.
-  return f != nullptr ? f : philox_chunk_build(SimdTarget::baseline);
+  // Resolved once. simd_target() only names targets that run here, and the engine builds the
+  // same targets as the firm kernel; the baseline build is the fallback if a build system ever
+  // differs.
+  static const struct {
+    PhiloxChunkFn fn;
+  } chosen{[] {
+    PhiloxChunk* const f = philox_chunk_build(simd_target());
+    return f != nullptr ? f : philox_chunk_build(SimdTarget::baseline);
+  }()};
+  return chosen.fn;
 }
 
 }  // namespace nisim

@@ -35,9 +35,8 @@ bool simd_target_built(SimdTarget target) noexcept {
 #endif
 }
 
-bool simd_target_runs(SimdTarget target) noexcept {
-  if (!simd_target_built(target)) return false;
-#if defined(NISIM_SIMD_X86) && !defined(NISIM_SIMD_NATIVE)
+bool simd_level_runs(SimdTarget target) noexcept {
+#if defined(__x86_64__)
   // The CPU checks include the OS's support (XGETBV) for the AVX and AVX-512 register state.
   // GCC 12 knows the x86-64 levels by name; clang 14 (the fuzz preset) only their features.
   __builtin_cpu_init();
@@ -60,8 +59,12 @@ bool simd_target_runs(SimdTarget target) noexcept {
       return true;
   }
 #else
-  return true;
+  return target == SimdTarget::baseline || target == SimdTarget::native;
 #endif
+}
+
+bool simd_target_runs(SimdTarget target) noexcept {
+  return simd_target_built(target) && simd_level_runs(target);
 }
 
 SimdTarget best_simd_target() noexcept {

@@ -19,8 +19,12 @@ const char* simd_target_name(SimdTarget target) noexcept;
 /// True if this binary has a kernel built for `target`.
 bool simd_target_built(SimdTarget target) noexcept;
 
-/// True if this binary has `target` and the CPU (and the OS: the vector registers' state is
-/// saved on context switches) can run it.
+/// True if the CPU (and the OS: the vector registers' state is saved on context switches) can
+/// run code built for `target`'s instruction set, whether or not this binary has such a build
+/// (the GCC `target` attribute forms of engine/compact.cpp use it). `baseline` and `native`: true.
+bool simd_level_runs(SimdTarget target) noexcept;
+
+/// True if this binary has `target` and the CPU can run it (simd_level_runs).
 bool simd_target_runs(SimdTarget target) noexcept;
 
 /// The best target that runs here: what is used unless NISIM_DISPATCH says otherwise.

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <span>
 #include <stdexcept>
+#include <string>
 #include <type_traits>
 #include <vector>
 
@@ -182,33 +183,56 @@ std::size_t compact_rows(Table& table, std::span<const std::uint8_t> keep) {
   return n - kept;
 }
 
+namespace detail {
+/// Compact or clear every column in its own task (compact_rows with a Parallel and
+/// compact_rows_clearing): visit(kept, cleared) calls kept(column) for each column that keeps
+/// its surviving rows and cleared(column) for each that is value-initialised at the new length.
+/// Type-erased jobs in a fixed array: no allocation. Returns the number of rows removed.
+template <class Table, class Visit>
+std::size_t compact_in_tasks(Table& table, std::span<const std::uint8_t> keep, Parallel& parallel,
+                             const char* caller, Visit&& visit) {
+  const std::size_t n = rows(table);
+  if (keep.size() != n)
+    throw std::logic_error(std::string(caller) + ": keep mask has the wrong length");
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < n; ++i) kept += keep[i] != 0;
+  const std::size_t first = first_removed(keep);
+  struct Job {
+    void* column;
+    void (*run)(void*, std::span<const std::uint8_t>, std::size_t, std::size_t);
+  };
+  std::array<Job, k_max_columns> jobs{};
+  std::size_t count = 0;
+  const auto add = [&](void* column, auto run) {
+    if (count == k_max_columns) throw std::logic_error(std::string(caller) + ": too many columns");
+    jobs[count++] = {column, run};
+  };
+  visit(
+      [&](auto& column) {
+        using Column = std::remove_reference_t<decltype(column)>;
+        if (kept == n) return;  // nothing to move
+        add(&column, [](void* c, std::span<const std::uint8_t> mask, std::size_t from,
+                        std::size_t) { compact_column(*static_cast<Column*>(c), mask, from); });
+      },
+      [&](auto& column) {
+        using Column = std::remove_reference_t<decltype(column)>;
+        add(&column, [](void* c, std::span<const std::uint8_t>, std::size_t, std::size_t length) {
+          clear_column(*static_cast<Column*>(c), length);  // shrinks: no allocation
+        });
+      });
+  parallel.for_each_task(count,
+                         [&](std::size_t k) { jobs[k].run(jobs[k].column, keep, first, kept); });
+  return n - kept;
+}
+}  // namespace detail
+
 /// compact_rows with the columns compacted in parallel, one task per column (each column is
 /// independent, so this is exact; it allocates nothing).
 template <class Table>
 std::size_t compact_rows(Table& table, std::span<const std::uint8_t> keep, Parallel& parallel) {
-  const std::size_t n = rows(table);
-  if (keep.size() != n) throw std::logic_error("compact_rows: keep mask has the wrong length");
-  std::size_t kept = 0;
-  for (std::size_t i = 0; i < n; ++i) kept += keep[i] != 0;
-  if (kept == n) return 0;
   if (parallel.threads() == 1) return compact_rows(table, keep);  // e.g. one run of a batch
-  const std::size_t first = detail::first_removed(keep);
-  // Type-erased column jobs in a fixed array: no allocation.
-  struct Job {
-    void* column;
-    void (*run)(void*, std::span<const std::uint8_t>, std::size_t);
-  };
-  std::array<Job, k_max_columns> jobs{};
-  std::size_t count = 0;
-  table.for_each_column([&](auto& column) {
-    using Column = std::remove_reference_t<decltype(column)>;
-    if (count == k_max_columns) throw std::logic_error("compact_rows: too many columns");
-    jobs[count++] = {&column, [](void* c, std::span<const std::uint8_t> mask, std::size_t from) {
-                       detail::compact_column(*static_cast<Column*>(c), mask, from);
-                     }};
-  });
-  parallel.for_each_task(count, [&](std::size_t k) { jobs[k].run(jobs[k].column, keep, first); });
-  return n - kept;
+  return detail::compact_in_tasks(table, keep, parallel, "compact_rows",
+                                  [&table](auto&& kept, auto&&) { table.for_each_column(kept); });
 }
 
 /// Remove every row i with keep[i] == 0 at the end of a period, from a table whose columns are
@@ -221,42 +245,10 @@ std::size_t compact_rows(Table& table, std::span<const std::uint8_t> keep, Paral
 template <class Table>
 std::size_t compact_rows_clearing(Table& table, std::span<const std::uint8_t> keep,
                                   Parallel& parallel) {
-  const std::size_t n = rows(table);
-  if (keep.size() != n) {
-    throw std::logic_error("compact_rows_clearing: keep mask has the wrong length");
-  }
-  std::size_t kept = 0;
-  for (std::size_t i = 0; i < n; ++i) kept += keep[i] != 0;
-  const std::size_t first = detail::first_removed(keep);
-  // Type-erased column jobs in a fixed array: no allocation.
-  struct Job {
-    void* column;
-    void (*run)(void*, std::span<const std::uint8_t>, std::size_t, std::size_t);
-  };
-  std::array<Job, k_max_columns> jobs{};
-  std::size_t count = 0;
-  const auto add = [&](void* column, auto run) {
-    if (count == k_max_columns) throw std::logic_error("compact_rows_clearing: too many columns");
-    jobs[count++] = {column, run};
-  };
-  table.for_each_column_at_period_end(
-      [&](auto& column) {
-        using Column = std::remove_reference_t<decltype(column)>;
-        if (kept == n) return;  // nothing to move
-        add(&column,
-            [](void* c, std::span<const std::uint8_t> mask, std::size_t from, std::size_t) {
-              detail::compact_column(*static_cast<Column*>(c), mask, from);
-            });
-      },
-      [&](auto& column) {
-        using Column = std::remove_reference_t<decltype(column)>;
-        add(&column, [](void* c, std::span<const std::uint8_t>, std::size_t, std::size_t length) {
-          detail::clear_column(*static_cast<Column*>(c), length);  // shrinks: no allocation
-        });
-      });
-  parallel.for_each_task(count,
-                         [&](std::size_t k) { jobs[k].run(jobs[k].column, keep, first, kept); });
-  return n - kept;
+  return detail::compact_in_tasks(table, keep, parallel, "compact_rows_clearing",
+                                  [&table](auto&& kept, auto&& cleared) {
+                                    table.for_each_column_at_period_end(kept, cleared);
+                                  });
 }
 
 /// Check every column has the same length (a cheap invariant, run once a year).

@@ -163,7 +163,7 @@ void update_firm_rows(FirmTable& f, std::size_t begin, std::size_t end, const Fi
                       const Params& p, const Rng& rng, SimdTarget target) {
   // The kernel built for `target` (docs/performance.md, "Runtime dispatch"); never one the CPU
   // cannot run.
-  const UpdateRowsFn kernel = simd_target_runs(target) ? firm_kernel(target) : nullptr;
+  UpdateRows* const kernel = simd_target_runs(target) ? firm_kernel(target) : nullptr;
   if (kernel == nullptr) {
     throw Error(ExitCode::usage, std::string("the firm update cannot run target ") +
                                      simd_target_name(target) + " in this binary on this CPU");

@@ -105,21 +105,21 @@ static_assert(k_sectors <= 16 && k_sites <= 8, "lookups assume 16 sectors and 8 
 
 /// The firm update of rows [begin, end) with the year's constants `k`: one instruction-set
 /// build of models/kernel/firm_kernel_impl.inc.
-using UpdateRowsFn = void (*)(FirmTable& f, std::size_t begin, std::size_t end,
-                              const KernelConstants& k);
+using UpdateRows = void(FirmTable& f, std::size_t begin, std::size_t end, const KernelConstants& k);
+using UpdateRowsFn = UpdateRows*;
 
 /// The builds (models/CMakeLists.txt compiles those of the build's targets).
 namespace kernel_baseline {
-void update_rows(FirmTable& f, std::size_t begin, std::size_t end, const KernelConstants& k);
+UpdateRows update_rows;
 }
 namespace kernel_avx2 {
-void update_rows(FirmTable& f, std::size_t begin, std::size_t end, const KernelConstants& k);
+UpdateRows update_rows;
 }
 namespace kernel_avx512 {
-void update_rows(FirmTable& f, std::size_t begin, std::size_t end, const KernelConstants& k);
+UpdateRows update_rows;
 }
 namespace kernel_native {
-void update_rows(FirmTable& f, std::size_t begin, std::size_t end, const KernelConstants& k);
+UpdateRows update_rows;
 }
 
 /// The kernel built for `target`, or nullptr if this binary has none (simd_target_built).

@@ -13,7 +13,7 @@ TEST(RngChunk, EveryBuildThatRunsHereGivesTheScalarWords) {
   int builds = 0;
   for (int t = 0; t < k_simd_targets; ++t) {
     const auto target = static_cast<SimdTarget>(t);
-    const PhiloxChunkFn chunk = philox_chunk_build(target);
+    PhiloxChunk* const chunk = philox_chunk_build(target);
     if (chunk == nullptr) continue;
     ++builds;
     for (const std::uint64_t seed : {0ull, 42ull, ~0ull}) {
