@@ -241,7 +241,7 @@ class FirmUpdate:
             va[plants] *= np.minimum(1.0, (age[plants] + 2.0) / ramp_years[plants])
 
         # eq. 3.6a: floor space for workers and for lines held or in progress.
-        np.add(lines, projects, out=nn)
+        np.add(lines, projects, out=nn, dtype=np.intp)  # uint8 + uint8 without wrapping
         nnf = self._n_next_f[:m]
         np.copyto(nnf, nn)
         np.multiply(floor_pw, L, out=floor_space)

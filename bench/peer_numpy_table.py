@@ -157,8 +157,8 @@ class FirmTable:
         ("cash", np.float64),
         ("floor_space", np.float64),
         ("subsidy", np.float64),
-        ("smart_lines", np.int32),
-        ("age", np.int32),
+        ("smart_lines", np.uint8),
+        ("age", np.uint16),
         ("new_lines", np.uint8),
         ("projects", np.uint8),
         ("line_plan", np.uint8),
@@ -200,7 +200,7 @@ def synthesise_firms(p: Params, rng: np.random.Generator) -> tuple[FirmTable, fl
     alpha, beta, v = tech[sector, 0], tech[sector, 1], tech[sector, 2]
     # eq. 3.1a: w0 = s0 GDP0 / sum_i v_s L_i / beta_s makes base value added s0 GDP0.
     wage = p.mfg_share_base * p.gdp_base / float(np.sum(v / beta * size))
-    f.age[:] = (rng.random(n) * 30.0).astype(np.int32)  # uniform on 0..29 years
+    f.age[:] = (rng.random(n) * 30.0).astype(np.uint16)  # uniform on 0..29 years
     # eq. 3.6b: traditional sectors in industrial buildings, a strategic one on an InnoPark
     # estate with probability innopark_share.
     strategic = (sector >= FIRST_STRATEGIC_SECTOR) & (rng.random(n) < p.innopark_share)

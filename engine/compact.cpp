@@ -40,9 +40,9 @@ std::size_t compact_baseline(void* data, const std::uint8_t* keep, std::size_t f
   return compact_plain(static_cast<T*>(data), keep, first, first, n);
 }
 
-constexpr CompactKernels k_baseline = {compact_baseline<std::uint8_t>,
-                                       compact_baseline<std::uint32_t>,
-                                       compact_baseline<std::uint64_t>};
+constexpr CompactKernels k_baseline = {
+    compact_baseline<std::uint8_t>, compact_baseline<std::uint16_t>,
+    compact_baseline<std::uint32_t>, compact_baseline<std::uint64_t>};
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 
@@ -78,6 +78,25 @@ constexpr std::array<std::array<std::int32_t, 8>, 16> make_kept_pairs() {
 }
 alignas(64) constexpr std::array<std::array<std::int32_t, 8>, 16> k_kept_pairs = make_kept_pairs();
 
+/// For each 8-bit mask m: the byte pairs (2j, 2j + 1) of its set bits j in increasing order, then
+/// 0x80 (a pshufb index that packs the kept 16-bit elements of a 128-bit register).
+constexpr std::array<std::array<std::uint8_t, 16>, 256> make_kept_byte_pairs() {
+  std::array<std::array<std::uint8_t, 16>, 256> t{};
+  for (unsigned m = 0; m < 256; ++m) {
+    unsigned k = 0;
+    for (unsigned j = 0; j < 8; ++j) {
+      if ((m >> j) & 1U) {
+        t[m][k++] = static_cast<std::uint8_t>(2 * j);
+        t[m][k++] = static_cast<std::uint8_t>(2 * j + 1);
+      }
+    }
+    for (; k < 16; ++k) t[m][k] = 0x80;
+  }
+  return t;
+}
+alignas(64) constexpr std::array<std::array<std::uint8_t, 16>, 256> k_kept_byte_pairs =
+    make_kept_byte_pairs();
+
 #define NISIM_AVX2 __attribute__((target("avx2,bmi,popcnt")))
 #define NISIM_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx2,bmi,popcnt")))
 
@@ -108,8 +127,9 @@ NISIM_AVX2 inline std::uint32_t kept_bits32(const std::uint8_t* keep, std::size_
   return ~static_cast<std::uint32_t>(_mm256_movemask_epi8(zero));
 }
 
-/// The AVX2 form for T of 1, 4 or 8 bytes: blocks of 32 rows, groups of G rows in one register
-/// (8 bytes, 8 four-byte or 4 eight-byte elements), packed by a permutation from a table.
+/// The AVX2 form for T of 1, 2, 4 or 8 bytes: blocks of 32 rows, groups of G rows in one register
+/// (8 bytes, 8 two-byte, 8 four-byte or 4 eight-byte elements), packed by a permutation from a
+/// table.
 template <class T>
 NISIM_AVX2 std::size_t compact_avx2(void* data, const std::uint8_t* keep, std::size_t first,
                                     std::size_t n) noexcept {
@@ -124,6 +144,8 @@ NISIM_AVX2 std::size_t compact_avx2(void* data, const std::uint8_t* keep, std::s
       const T* src = d + i + G * g;
       if constexpr (sizeof(T) == 1) {  // pshufb by the kept lanes
         store8(d + out, _mm_shuffle_epi8(load8(src), load8(k_kept_lanes[m].data())));
+      } else if constexpr (sizeof(T) == 2) {  // pshufb by the kept byte pairs
+        store16(d + out, _mm_shuffle_epi8(load16(src), load16(k_kept_byte_pairs[m].data())));
       } else if constexpr (sizeof(T) == 4) {  // vpermd by the kept lanes
         const __m256i lanes = _mm256_cvtepu8_epi32(load8(k_kept_lanes[m].data()));
         store32(d + out, _mm256_permutevar8x32_epi32(load32(src), lanes));
@@ -142,9 +164,10 @@ NISIM_AVX512 inline std::uint64_t kept_bits64(const std::uint8_t* keep, std::siz
   return _mm512_test_epi8_mask(k, k);
 }
 
-/// The AVX-512 form for T of 1, 4 or 8 bytes: blocks of 64 rows, groups of G rows in one
-/// register (16 bytes widened to 32-bit lanes, 16 four-byte or 8 eight-byte elements), packed by
-/// vpcompressd or vpcompressq into a register.
+/// The AVX-512 form for T of 1, 2, 4 or 8 bytes: blocks of 64 rows, groups of G rows in one
+/// register (16 one- or two-byte elements widened to 32-bit lanes, 16 four-byte or 8 eight-byte
+/// elements), packed by vpcompressd or vpcompressq into a register. (vpcompressb and vpcompressw
+/// would need AVX512-VBMI2, which not every AVX-512 CPU has.)
 template <class T>
 NISIM_AVX512 std::size_t compact_avx512(void* data, const std::uint8_t* keep, std::size_t first,
                                         std::size_t n) noexcept {
@@ -164,6 +187,10 @@ NISIM_AVX512 std::size_t compact_avx512(void* data, const std::uint8_t* keep, st
         const __m512i v = _mm512_maskz_cvtepu8_epi32(all, load16(src));
         const __m512i packed = _mm512_maskz_compress_epi32(static_cast<__mmask16>(m), v);
         store16(d + out, _mm512_maskz_cvtepi32_epi8(all, packed));
+      } else if constexpr (sizeof(T) == 2) {
+        const __m512i v = _mm512_maskz_cvtepu16_epi32(all, load32(src));
+        const __m512i packed = _mm512_maskz_compress_epi32(static_cast<__mmask16>(m), v);
+        store32(d + out, _mm512_maskz_cvtepi32_epi16(all, packed));
       } else if constexpr (sizeof(T) == 4) {
         const __m512i v = _mm512_loadu_si512(src);
         _mm512_storeu_si512(d + out, _mm512_maskz_compress_epi32(static_cast<__mmask16>(m), v));
@@ -180,10 +207,10 @@ NISIM_AVX512 std::size_t compact_avx512(void* data, const std::uint8_t* keep, st
 #undef NISIM_AVX2
 #undef NISIM_AVX512
 
-constexpr CompactKernels k_avx2 = {compact_avx2<std::uint8_t>, compact_avx2<std::uint32_t>,
-                                   compact_avx2<std::uint64_t>};
-constexpr CompactKernels k_avx512 = {compact_avx512<std::uint8_t>, compact_avx512<std::uint32_t>,
-                                     compact_avx512<std::uint64_t>};
+constexpr CompactKernels k_avx2 = {compact_avx2<std::uint8_t>, compact_avx2<std::uint16_t>,
+                                   compact_avx2<std::uint32_t>, compact_avx2<std::uint64_t>};
+constexpr CompactKernels k_avx512 = {compact_avx512<std::uint8_t>, compact_avx512<std::uint16_t>,
+                                     compact_avx512<std::uint32_t>, compact_avx512<std::uint64_t>};
 
 #endif  // x86-64
 

@@ -12,8 +12,8 @@
 
 namespace nisim {
 
-/// Compact elements [first, n) of the column at `data` (element width fixed per function: 1, 4
-/// or 8 bytes): element i (i >= first) moves to the next free place from `first` on iff
+/// Compact elements [first, n) of the column at `data` (element width fixed per function: 1, 2,
+/// 4 or 8 bytes): element i (i >= first) moves to the next free place from `first` on iff
 /// keep[i] != 0; elements before `first` stay. Returns the new length. Elements at and past the
 /// new length are left unspecified (compact_rows resizes the column to the new length).
 using CompactFn = std::size_t (*)(void* data, const std::uint8_t* keep, std::size_t first,
@@ -22,6 +22,7 @@ using CompactFn = std::size_t (*)(void* data, const std::uint8_t* keep, std::siz
 /// One implementation per element width.
 struct CompactKernels {
   CompactFn bytes1;
+  CompactFn bytes2;
   CompactFn bytes4;
   CompactFn bytes8;
 };

@@ -33,7 +33,7 @@ inline std::size_t first_removed(std::span<const std::uint8_t> keep) {
 }
 
 /// Keep column[i] where keep[i] != 0, in order, in place, from row `first` (the first removed
-/// row; rows before it stay). Columns of 1-, 4- and 8-byte values go through the vectorised
+/// row; rows before it stay). Columns of 1-, 2-, 4- and 8-byte values go through the vectorised
 /// kernels of engine/compact.hpp; others through the same branch-free loop: every row is copied
 /// to the output cursor, which advances only past kept rows (out <= i, so nothing is overwritten
 /// before it is read). Exits are rare and random, so a branch would mispredict.
@@ -41,9 +41,13 @@ template <class Column>
 void compact_column(Column& column, std::span<const std::uint8_t> keep, std::size_t first) {
   using T = typename Column::value_type;
   constexpr std::size_t width = sizeof(T);
-  if constexpr (std::is_trivially_copyable_v<T> && (width == 1 || width == 4 || width == 8)) {
+  if constexpr (std::is_trivially_copyable_v<T> &&
+                (width == 1 || width == 2 || width == 4 || width == 8)) {
     const CompactKernels& kernels = compact_kernels();
-    const CompactFn fn = width == 1 ? kernels.bytes1 : width == 4 ? kernels.bytes4 : kernels.bytes8;
+    const CompactFn fn = width == 1   ? kernels.bytes1
+                         : width == 2 ? kernels.bytes2
+                         : width == 4 ? kernels.bytes4
+                                      : kernels.bytes8;
     column.resize(fn(column.data(), keep.data(), first, keep.size()));
   } else {
     std::size_t out = first;

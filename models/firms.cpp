@@ -48,7 +48,7 @@ void init_firm_row(FirmTable& firms, std::size_t row, std::uint64_t id, int sect
   firms.floor_space[row] = p.sector[sector].floor_per_worker * employment;  // eq. 3.6a
   firms.subsidy[row] = 0.0;
   firms.smart_lines[row] = 0;
-  firms.age[row] = age;
+  firms.age[row] = static_cast<std::uint16_t>(age);  // init ages are 0..29 (section 3.1)
   firms.new_lines[row] = 0;
   firms.projects[row] = 0;
   firms.line_plan[row] = 0;

@@ -24,8 +24,8 @@ struct FirmTable {
   std::vector<double> cash;               ///< liquid funds (negative = borrowing), HK$ M
   std::vector<double> floor_space;        ///< floor space occupied, m2
   std::vector<double> subsidy;            ///< grants received this year, HK$ M (0 until 4.1d)
-  std::vector<std::int32_t> smart_lines;  ///< smart production lines installed (count)
-  std::vector<std::int32_t> age;          ///< years since entry
+  std::vector<std::uint8_t> smart_lines;  ///< smart lines installed (count; at most 64, 3.4d)
+  std::vector<std::uint16_t> age;         ///< years since entry (saturates at 65,535)
   std::vector<std::uint8_t> new_lines;    ///< lines completed this year (count; 0 until 4.1d)
   std::vector<std::uint8_t> projects;     ///< line projects applied for or being built (count)
   std::vector<std::uint8_t> line_plan;    ///< 0: no plan; else 1 + lines paying without grant
@@ -59,7 +59,7 @@ struct FirmTable {
 };
 
 /// Bytes of one firm row across all columns (memory estimates).
-inline constexpr std::size_t k_firm_row_bytes = 8 + 1 + 1 + 7 * 8 + 4 + 4 + 1 + 1 + 1 + 1 + 1 + 1;
+inline constexpr std::size_t k_firm_row_bytes = 8 + 1 + 1 + 7 * 8 + 1 + 2 + 1 + 1 + 1 + 1 + 1 + 1;
 
 /// Estimated peak bytes of a run with `firms` base-year establishments: the table with 25%
 /// headroom, doubled for compaction and growth, plus 64 MB for everything else.
@@ -72,8 +72,8 @@ constexpr double estimate_run_bytes(double firms) {
 /// employment, capital, cash, smart_lines, age, projects, ramp_years. Written: log_tfp, employment,
 /// capital, value_added, cash, floor_space, age, line_plan, exiting (grants received and lines
 /// completed are already zero: the year's end clears them). docs/performance.md.
-inline constexpr std::size_t k_update_bytes_read = 8 + 1 + 1 + 8 + 8 + 8 + 8 + 4 + 4 + 1 + 1;
-inline constexpr std::size_t k_update_bytes_written = 6 * 8 + 4 + 1 + 1;
+inline constexpr std::size_t k_update_bytes_read = 8 + 1 + 1 + 8 + 8 + 8 + 8 + 1 + 2 + 1 + 1;
+inline constexpr std::size_t k_update_bytes_written = 6 * 8 + 2 + 1 + 1;
 inline constexpr std::size_t k_update_bytes = k_update_bytes_read + k_update_bytes_written;
 
 /// Draw purposes: one per random decision (docs/model.md section 2.3).

@@ -217,7 +217,7 @@ void add_plant_firm(State& st, const Params& p, const PlantSpec& spec) {
   st.next_id = id + 1;
   FirmTable& f = st.firms;
   if (spec.floor >= 0.0) f.floor_space[row] = spec.floor;
-  f.smart_lines[row] = spec.lines;
+  f.smart_lines[row] = static_cast<std::uint8_t>(spec.lines);
   f.new_lines[row] = static_cast<std::uint8_t>(spec.lines);  // a smart facility's line
   f.subsidy[row] = spec.grant;
   f.cash[row] += spec.grant;

@@ -37,7 +37,10 @@ std::vector<SimdTarget> targets_here() {
 
 template <class T>
 CompactFn pick(const CompactKernels& k) {
-  return sizeof(T) == 1 ? k.bytes1 : sizeof(T) == 4 ? k.bytes4 : k.bytes8;
+  return sizeof(T) == 1   ? k.bytes1
+         : sizeof(T) == 2 ? k.bytes2
+         : sizeof(T) == 4 ? k.bytes4
+                          : k.bytes8;
 }
 
 /// Values whose every byte differs from element to element, so a lane taken from the wrong row
@@ -79,7 +82,8 @@ void check_all_targets(std::size_t n, double keep_probability, std::size_t first
 
 template <class T>
 class CompactWidth : public ::testing::Test {};
-using Widths = ::testing::Types<std::uint8_t, std::uint32_t, std::uint64_t, double, std::int32_t>;
+using Widths = ::testing::Types<std::uint8_t, std::uint16_t, std::uint32_t, std::uint64_t, double,
+                                std::int32_t>;
 class WidthName {
  public:
   template <class T>

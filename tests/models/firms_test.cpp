@@ -262,6 +262,23 @@ TEST(Firms, SmartLinesStopAtTheCapTheProjectLimitAndNeedFinance) {
   EXPECT_EQ(poor.exiting[0], 1);
 }
 
+/// The age column is 16 bits (models/firms.hpp): ageing stops at its largest value instead of
+/// wrapping to a newborn firm's age, which would move the firm back onto the young hazard.
+TEST(Firms, AgeSaturatesAtTheColumnsLargestValue) {
+  Params p = quiet_params();
+  p.young_age = 5;
+  p.exit_hazard_young = 1.0;  // every young firm exits: a wrapped age would show
+  FirmTable f;
+  resize_rows(f, 3);
+  for (std::size_t i = 0; i < 3; ++i) init_firm_row(f, i, i + 1, 0, 0, 25.0, 0, 0.2, p, 0.0);
+  f.age = {65533, 65534, 65535};
+  for (int year = 2017; year < 2020; ++year) {
+    update_firm_rows(f, 0, 3, {year, 0.2, 0.0}, p, Rng(1));
+    EXPECT_EQ(f.exiting, std::vector<std::uint8_t>(3, 0)) << year;
+  }
+  EXPECT_EQ(f.age, std::vector<std::uint16_t>(3, 65535));
+}
+
 TEST(Firms, ExitHazardMatchesItsProbability) {
   Params p;
   p.firm_count = 20000;
@@ -308,7 +325,7 @@ FirmTable varied_firms(const Params& p, std::size_t n, double wage) {
     const double size = 1.0 + 400.0 * rng.uniform(1, id, 1);
     init_firm_row(f, i, id, sector, site, size, static_cast<int>(i % 9), wage, p, 0.0);
     f.log_tfp[i] += 0.3 * rng.normal(1, id, 2);  // off the optimum, so L and K adjust
-    f.smart_lines[i] = static_cast<std::int32_t>(i % 8);
+    f.smart_lines[i] = static_cast<std::uint8_t>(i % 8);
     f.projects[i] = static_cast<std::uint8_t>((i / 8) % 3);
     if (i % 5 == 0) f.cash[i] = -0.45 * f.capital[i] * rng.uniform(1, id, 3);
     if (i % 7 == 0) f.cash[i] = 1e3;                                          // can pay for a line

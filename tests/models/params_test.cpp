@@ -45,12 +45,12 @@ TEST(Params, HorizonMustFollowBaseYear) {
 }
 
 TEST(Params, RunTooLargeForMemoryIsRefusedWithTheEstimate) {
-  // 1e9 firms need about 186 GiB (98 bytes a row, with the official and ramp_years columns of
-  // section 3.8): refused on any machine with less than ~206 GiB of memory,
-  // before anything is allocated, with both figures in the message.
+  // 1e9 firms need about 175 GiB (k_firm_row_bytes: 75 bytes a row since age and smart lines
+  // were narrowed to 2 bytes and 1; 80 before): refused on any machine with less than ~194 GiB
+  // of memory, before anything is allocated, with both figures in the message.
   const std::string e = error_of("[firms]\ncount = 1000000000\nemployment = 1.0e10\n");
   EXPECT_NE(e.find("'firms.count'"), std::string::npos) << e;
-  EXPECT_NE(e.find("needs about 186.3 GiB"), std::string::npos) << e;
+  EXPECT_NE(e.find("needs about 174.7 GiB"), std::string::npos) << e;
   EXPECT_NE(e.find("this machine has"), std::string::npos) << e;
   EXPECT_NE(e.find("inline.toml:3:"), std::string::npos) << e;
   EXPECT_EQ(error_of("[firms]\ncount = 1000000\nemployment = 1.0e7\n"), "");

@@ -37,8 +37,9 @@ class SkipWhenTheForcedTargetCannotRun : public ::testing::Environment {
     ::testing::AddGlobalTestEnvironment(new SkipWhenTheForcedTargetCannotRun);
 
 /// Every sector and site, line counts up to and beyond the cap, projects, plants in their ramp-up
-/// years, young and mature firms, firms short of cash and firms rich in it; sizes over four orders
-/// of magnitude. n is not a multiple of the 64-row chunk, so the padded last chunk runs too.
+/// years, young, mature and the oldest firms the age column holds, firms short of cash and firms
+/// rich in it; sizes over four orders of magnitude. n is not a multiple of the 64-row chunk, so the
+/// padded last chunk runs too.
 FirmTable varied_table(const Params& p, std::size_t n) {
   FirmTable f;
   resize_rows(f, n);
@@ -50,7 +51,8 @@ FirmTable varied_table(const Params& p, std::size_t n) {
     const double size = 0.5 + 5000.0 * rng.uniform(1, id, 1) * rng.uniform(1, id, 4);
     init_firm_row(f, i, id, sector, site, size, static_cast<int>(i % 13), 0.2, p, 0.0);
     f.log_tfp[i] += 0.4 * rng.normal(1, id, 2);
-    f.smart_lines[i] = static_cast<std::int32_t>(i % 9);
+    f.smart_lines[i] = static_cast<std::uint8_t>(i % 9);
+    if (i % 97 == 5) f.age[i] = static_cast<std::uint16_t>(65534 + i % 2);  // saturating ageing
     f.projects[i] = static_cast<std::uint8_t>((i / 9) % 3);
     if (i % 4 == 0) f.cash[i] = -0.5 * f.capital[i] * rng.uniform(1, id, 3);
     if (i % 6 == 0) f.cash[i] = 2e3;
