@@ -46,56 +46,30 @@ constexpr CompactKernels k_baseline = {
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 
-/// For each 8-bit mask m: the positions of its set bits in increasing order, then 0x80 (pshufb's
-/// "zero" index; the lanes past the kept ones are never used).
-constexpr std::array<std::array<std::uint8_t, 8>, 256> make_kept_lanes() {
-  std::array<std::array<std::uint8_t, 8>, 256> t{};
-  for (unsigned m = 0; m < 256; ++m) {
+/// For each `Bits`-bit mask m: the `Per` consecutive indices (Per j, ..., Per j + Per - 1) of each
+/// of its set bits j in increasing order, then `fill` up to `Lanes` indices (never used: the
+/// lanes past the kept ones are overwritten or cut off).
+template <class Index, unsigned Lanes, unsigned Bits, unsigned Per>
+constexpr std::array<std::array<Index, Lanes>, (1U << Bits)> make_kept_indices(unsigned fill) {
+  std::array<std::array<Index, Lanes>, (1U << Bits)> t{};
+  for (unsigned m = 0; m < (1U << Bits); ++m) {
     unsigned k = 0;
-    for (unsigned j = 0; j < 8; ++j) {
-      if ((m >> j) & 1U) t[m][k++] = static_cast<std::uint8_t>(j);
-    }
-    for (; k < 8; ++k) t[m][k] = 0x80;
-  }
-  return t;
-}
-alignas(64) constexpr std::array<std::array<std::uint8_t, 8>, 256> k_kept_lanes = make_kept_lanes();
-
-/// For each 4-bit mask m: the 32-bit lane pairs (2j, 2j + 1) of its set bits j in increasing
-/// order (a vpermd index that packs the kept 64-bit elements of a 256-bit register).
-constexpr std::array<std::array<std::int32_t, 8>, 16> make_kept_pairs() {
-  std::array<std::array<std::int32_t, 8>, 16> t{};
-  for (unsigned m = 0; m < 16; ++m) {
-    unsigned k = 0;
-    for (unsigned j = 0; j < 4; ++j) {
+    for (unsigned j = 0; j < Bits; ++j) {
       if ((m >> j) & 1U) {
-        t[m][k++] = static_cast<std::int32_t>(2 * j);
-        t[m][k++] = static_cast<std::int32_t>(2 * j + 1);
+        for (unsigned q = 0; q < Per; ++q) t[m][k++] = static_cast<Index>(Per * j + q);
       }
     }
+    for (; k < Lanes; ++k) t[m][k] = static_cast<Index>(fill);
   }
   return t;
 }
-alignas(64) constexpr std::array<std::array<std::int32_t, 8>, 16> k_kept_pairs = make_kept_pairs();
 
-/// For each 8-bit mask m: the byte pairs (2j, 2j + 1) of its set bits j in increasing order, then
-/// 0x80 (a pshufb index that packs the kept 16-bit elements of a 128-bit register).
-constexpr std::array<std::array<std::uint8_t, 16>, 256> make_kept_byte_pairs() {
-  std::array<std::array<std::uint8_t, 16>, 256> t{};
-  for (unsigned m = 0; m < 256; ++m) {
-    unsigned k = 0;
-    for (unsigned j = 0; j < 8; ++j) {
-      if ((m >> j) & 1U) {
-        t[m][k++] = static_cast<std::uint8_t>(2 * j);
-        t[m][k++] = static_cast<std::uint8_t>(2 * j + 1);
-      }
-    }
-    for (; k < 16; ++k) t[m][k] = 0x80;
-  }
-  return t;
-}
-alignas(64) constexpr std::array<std::array<std::uint8_t, 16>, 256> k_kept_byte_pairs =
-    make_kept_byte_pairs();
+/// pshufb indices that pack the kept bytes of 8 (0x80: pshufb's "zero" index).
+alignas(64) constexpr auto k_kept_lanes = make_kept_indices<std::uint8_t, 8, 8, 1>(0x80);
+/// vpermd indices that pack the kept 64-bit elements of a 256-bit register (32-bit lane pairs).
+alignas(64) constexpr auto k_kept_pairs = make_kept_indices<std::int32_t, 8, 4, 2>(0);
+/// pshufb indices that pack the kept 16-bit elements of a 128-bit register (byte pairs).
+alignas(64) constexpr auto k_kept_byte_pairs = make_kept_indices<std::uint8_t, 16, 8, 2>(0x80);
 
 #define NISIM_AVX2 __attribute__((target("avx2,bmi,popcnt")))
 #define NISIM_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx2,bmi,popcnt")))
