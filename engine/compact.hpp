@@ -7,6 +7,7 @@
 // results never depend on the target.
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 
 #include "engine/simd_target.hpp"
 
@@ -19,12 +20,25 @@ namespace nisim {
 using CompactFn = std::size_t (*)(void* data, const std::uint8_t* keep, std::size_t first,
                                   std::size_t n) noexcept;
 
+/// Element types the kernels move as plain bytes: trivially copyable, of 1, 2, 4 or 8 bytes.
+template <class T>
+inline constexpr bool k_plain_bytes = std::is_trivially_copyable_v<T> &&
+                                      (sizeof(T) == 1 || sizeof(T) == 2 || sizeof(T) == 4 ||
+                                       sizeof(T) == 8);
+
 /// One implementation per element width.
 struct CompactKernels {
   CompactFn bytes1;
   CompactFn bytes2;
   CompactFn bytes4;
   CompactFn bytes8;
+
+  /// The implementation for elements of type T.
+  template <class T>
+  [[nodiscard]] CompactFn of() const noexcept {
+    static_assert(k_plain_bytes<T>, "the kernels move 1-, 2-, 4- or 8-byte trivial values");
+    return sizeof(T) == 1 ? bytes1 : sizeof(T) == 2 ? bytes2 : sizeof(T) == 4 ? bytes4 : bytes8;
+  }
 };
 
 /// The kernels of `target`, or nullptr if this binary has none for it or the CPU cannot run

@@ -40,14 +40,8 @@ inline std::size_t first_removed(std::span<const std::uint8_t> keep) {
 template <class Column>
 void compact_column(Column& column, std::span<const std::uint8_t> keep, std::size_t first) {
   using T = typename Column::value_type;
-  constexpr std::size_t width = sizeof(T);
-  if constexpr (std::is_trivially_copyable_v<T> &&
-                (width == 1 || width == 2 || width == 4 || width == 8)) {
-    const CompactKernels& kernels = compact_kernels();
-    const CompactFn fn = width == 1   ? kernels.bytes1
-                         : width == 2 ? kernels.bytes2
-                         : width == 4 ? kernels.bytes4
-                                      : kernels.bytes8;
+  if constexpr (k_plain_bytes<T>) {
+    const CompactFn fn = compact_kernels().of<T>();
     column.resize(fn(column.data(), keep.data(), first, keep.size()));
   } else {
     std::size_t out = first;
@@ -66,9 +60,8 @@ void compact_column(Column& column, std::span<const std::uint8_t> keep, std::siz
 template <class Column>
 void clear_column(Column& column, std::size_t length) {
   using T = typename Column::value_type;
-  constexpr std::size_t width = sizeof(T);
-  if constexpr (std::is_trivially_copyable_v<T> &&
-                (width == 1 || width == 2 || width == 4 || width == 8)) {
+  if constexpr (k_plain_bytes<T>) {
+    constexpr std::size_t width = sizeof(T);
     using Bits = std::conditional_t<
         width == 1, std::uint8_t,
         std::conditional_t<width == 2, std::uint16_t,

@@ -35,14 +35,6 @@ std::vector<SimdTarget> targets_here() {
   return out;
 }
 
-template <class T>
-CompactFn pick(const CompactKernels& k) {
-  return sizeof(T) == 1   ? k.bytes1
-         : sizeof(T) == 2 ? k.bytes2
-         : sizeof(T) == 4 ? k.bytes4
-                          : k.bytes8;
-}
-
 /// Values whose every byte differs from element to element, so a lane taken from the wrong row
 /// or a byte from the wrong lane shows.
 template <class T>
@@ -68,7 +60,7 @@ void check_all_targets(std::size_t n, double keep_probability, std::size_t first
   const std::vector<T> want = reference(column, keep, first);
   for (const SimdTarget t : targets_here()) {
     std::vector<T> got = column;
-    const std::size_t length = pick<T>(*compact_kernels(t))(got.data(), keep.data(), first, n);
+    const std::size_t length = compact_kernels(t)->of<T>()(got.data(), keep.data(), first, n);
     ASSERT_EQ(length, want.size())
         << simd_target_name(t) << ", n " << n << ", p " << keep_probability << ", first " << first;
     got.resize(length);
@@ -118,7 +110,7 @@ TYPED_TEST(CompactWidth, RowsBeforeFirstStay) {
   const std::vector<std::uint8_t> keep(n, 0);  // every row from `first` on goes
   for (const SimdTarget t : targets_here()) {
     std::vector<TypeParam> got = column;
-    EXPECT_EQ(pick<TypeParam>(*compact_kernels(t))(got.data(), keep.data(), first, n), first);
+    EXPECT_EQ(compact_kernels(t)->of<TypeParam>()(got.data(), keep.data(), first, n), first);
     EXPECT_EQ(0, std::memcmp(got.data(), column.data(), first * sizeof(TypeParam)))
         << simd_target_name(t);
   }
