@@ -9,7 +9,8 @@ namespace nisim {
 
 /// A kernel build. baseline: -march=x86-64 (SSE2), also the only one off x86-64; avx2:
 /// -march=x86-64-v3 (AVX2, FMA); avx512: -march=x86-64-v4 (AVX-512 F/BW/CD/DQ/VL); native: the
-/// one kernel of a NISIM_NATIVE build (-march=native), which has no other.
+/// one kernel of a NISIM_NATIVE build (-march=NISIM_NATIVE_ARCH, native by default), which has
+/// no other.
 enum class SimdTarget : int { baseline = 0, avx2 = 1, avx512 = 2, native = 3 };
 inline constexpr int k_simd_targets = 4;
 
