@@ -1,5 +1,6 @@
 #pragma once
-// Agent tables are structs of arrays: each column a std::vector, row i is agent i. A table type
+// Agent tables are structs of arrays: each column a std::vector (the firm table's a Column,
+// engine/column.hpp, whose large blocks start on a page), row i is agent i. A table type
 // lists its columns once, in `for_each_column(F&&)`; these helpers then resize, append and
 // compact every column together. Rows are added and removed only between phases, never inside
 // a parallel loop. Removal keeps the surviving rows in their order (ids stay sorted), so no

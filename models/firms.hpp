@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "engine/column.hpp"
 #include "engine/parallel.hpp"
 #include "engine/rng.hpp"
 #include "engine/simd_target.hpp"
@@ -14,24 +15,24 @@ namespace nisim::hk {
 
 /// Hong Kong manufacturing establishments; row i is firm i, ids stable and increasing.
 struct FirmTable {
-  std::vector<std::uint64_t> id;          ///< stable agent id (never reused)
-  std::vector<std::uint8_t> sector;       ///< index into k_sector_names
-  std::vector<std::uint8_t> site;         ///< index into k_site_names
-  std::vector<double> employment;         ///< L: persons engaged
-  std::vector<double> capital;            ///< K: capital stock, HK$ M
-  std::vector<double> log_tfp;            ///< ln A: log TFP at base-year output prices (3.9)
-  std::vector<double> value_added;        ///< p Y: value added this year at current prices, HK$ M
-  std::vector<double> cash;               ///< liquid funds (negative = borrowing), HK$ M
-  std::vector<double> floor_space;        ///< floor space occupied, m2
-  std::vector<double> subsidy;            ///< grants received this year, HK$ M (0 until 4.1d)
-  std::vector<std::uint8_t> smart_lines;  ///< smart lines installed (count; at most 64, 3.4d)
-  std::vector<std::uint16_t> age;         ///< years since entry (saturates at 65,535)
-  std::vector<std::uint8_t> new_lines;    ///< lines completed this year (count; 0 until 4.1d)
-  std::vector<std::uint8_t> projects;     ///< line projects applied for or being built (count)
-  std::vector<std::uint8_t> line_plan;    ///< 0: no plan; else 1 + lines paying without grant
-  std::vector<std::uint8_t> exiting;      ///< 1 if the firm exits at the end of this year
-  std::vector<std::uint8_t> official;     ///< 1 if in official manufacturing, 0 outside (7.1)
-  std::vector<std::uint8_t> ramp_years;   ///< a plant's ramp-up years (eq. 3.8e); 0: none
+  Column<std::uint64_t> id;          ///< stable agent id (never reused)
+  Column<std::uint8_t> sector;       ///< index into k_sector_names
+  Column<std::uint8_t> site;         ///< index into k_site_names
+  Column<double> employment;         ///< L: persons engaged
+  Column<double> capital;            ///< K: capital stock, HK$ M
+  Column<double> log_tfp;            ///< ln A: log TFP at base-year output prices (3.9)
+  Column<double> value_added;        ///< p Y: value added this year at current prices, HK$ M
+  Column<double> cash;               ///< liquid funds (negative = borrowing), HK$ M
+  Column<double> floor_space;        ///< floor space occupied, m2
+  Column<double> subsidy;            ///< grants received this year, HK$ M (0 until 4.1d)
+  Column<std::uint8_t> smart_lines;  ///< smart lines installed (count; at most 64, 3.4d)
+  Column<std::uint16_t> age;         ///< years since entry (saturates at 65,535)
+  Column<std::uint8_t> new_lines;    ///< lines completed this year (count; 0 until 4.1d)
+  Column<std::uint8_t> projects;     ///< line projects applied for or being built (count)
+  Column<std::uint8_t> line_plan;    ///< 0: no plan; else 1 + lines paying without grant
+  Column<std::uint8_t> exiting;      ///< 1 if the firm exits at the end of this year
+  Column<std::uint8_t> official;     ///< 1 if in official manufacturing, 0 outside (7.1)
+  Column<std::uint8_t> ramp_years;   ///< a plant's ramp-up years (eq. 3.8e); 0: none
 
   template <class F>
   void for_each_column(F&& f) {

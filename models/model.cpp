@@ -58,7 +58,7 @@ void check_finite(const State& st) {
     return;
   }
   const FirmTable& f = st.firms;
-  const std::pair<const char*, const std::vector<double>*> columns[] = {
+  const std::pair<const char*, const Column<double>*> columns[] = {
       {"log_tfp", &f.log_tfp}, {"employment", &f.employment},
       {"capital", &f.capital}, {"value_added", &f.value_added},
       {"cash", &f.cash},       {"floor_space", &f.floor_space}};

@@ -69,7 +69,7 @@ TEST(Firms, SynthesisHitsCountsAndBaseShareExactly) {
   // Ids are 1..n in row order; the size distribution is heavy-tailed (mean well above median).
   EXPECT_EQ(f.id.front(), 1u);
   EXPECT_EQ(f.id.back(), 5000u);
-  std::vector<double> sizes = f.employment;
+  std::vector<double> sizes(f.employment.begin(), f.employment.end());
   std::nth_element(sizes.begin(), sizes.begin() + 2500, sizes.end());
   EXPECT_GT(emp / 5000.0, 1.5 * sizes[2500]);
   // Only strategic sectors sit in innovation parks, about innopark_share of them.
@@ -274,9 +274,9 @@ TEST(Firms, AgeSaturatesAtTheColumnsLargestValue) {
   f.age = {65533, 65534, 65535};
   for (int year = 2017; year < 2020; ++year) {
     update_firm_rows(f, 0, 3, {year, 0.2, 0.0}, p, Rng(1));
-    EXPECT_EQ(f.exiting, std::vector<std::uint8_t>(3, 0)) << year;
+    EXPECT_EQ(f.exiting, Column<std::uint8_t>(3, 0)) << year;
   }
-  EXPECT_EQ(f.age, std::vector<std::uint16_t>(3, 65535));
+  EXPECT_EQ(f.age, Column<std::uint16_t>(3, 65535));
 }
 
 TEST(Firms, ExitHazardMatchesItsProbability) {
