@@ -27,8 +27,12 @@ void BM_FirmUpdate(benchmark::State& bs) {
   Params p;
   p.firm_count = n;
   p.employment = 10.65 * static_cast<double>(n);
-  // The same year is updated again and again: without drift, log TFP is a driftless random
-  // walk and stays finite for millions of iterations (with drift it overflows after ~3,000).
+  // The table is updated again and again, a year later each time: the year is part of the
+  // draws' key, so every update draws new shocks and, without drift, log TFP is a driftless
+  // random walk (spread sigma sqrt(iterations)), as in the numpy peer. With the year fixed each
+  // update repeated every firm's shock, log TFP moved in a straight line, and after a few
+  // thousand updates (the 1e4-firm case) values underflowed and the rate halved
+  // (docs/performance.md, "Eighth round").
   p.tfp_drift = 0.0;
   Parallel par(threads);
   State st(par, 1);
@@ -37,6 +41,7 @@ void BM_FirmUpdate(benchmark::State& bs) {
   set_environment(st, p);
   for (auto _ : bs) {
     update_firms(st, p);
+    ++st.env.year;  // only the draws' key: the environment is otherwise the same
     benchmark::DoNotOptimize(st.firms.value_added.data());
     benchmark::ClobberMemory();
   }

@@ -311,7 +311,7 @@ def benchmark_setup(n: int, seed: int = 1, block: int = DEFAULT_BLOCK,
                     normals: str = DEFAULT_NORMALS) -> tuple[FirmTable, Environment, FirmUpdate]:
     """BM_FirmUpdate's set-up (bench/firm_update_bench.cpp): Params defaults with
     firm_count = n and employment = 10.65 n, the base-year population, then the 2017 environment."""
-    # As BM_FirmUpdate: no TFP drift, so repeating one year's update stays finite.
+    # As BM_FirmUpdate: no TFP drift, so log TFP is a driftless random walk over the updates.
     p = Params(firm_count=n, employment=10.65 * n, tfp_drift=0.0)
     rng = np.random.default_rng(seed)
     firms, w0 = synthesise_firms(p, rng)
@@ -333,7 +333,8 @@ def measure(n: int, repeats: int = 3, min_time: float = 0.5, seed: int = 1,
 
     Like a Google Benchmark run of BM_FirmUpdate, each repeat starts from the freshly
     synthesised table (restored in place, not timed) and updates it again and again in place
-    with the year fixed at 2017, whole updates until `min_time` seconds have passed."""
+    with the 2017 environment and new draws each update (BM_FirmUpdate advances the year, which
+    keys its draws), whole updates until `min_time` seconds have passed."""
     firms, env, update = benchmark_setup(n, seed, block, normals)
     pristine = firms.copy()
     best = 0.0
