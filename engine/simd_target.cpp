@@ -18,12 +18,7 @@ constexpr std::array<const char*, k_simd_targets> k_levels = {
     "generic",
 #endif
     "x86-64-v3", "x86-64-v4",
-#if defined(NISIM_NATIVE_MARCH)
-    NISIM_NATIVE_MARCH  // the CPU the build is for (CMake's NISIM_NATIVE_ARCH)
-#else
-    "-march=native"
-#endif
-};
+    NISIM_NATIVE_MARCH};  // the CPU a native build is for (CMake's NISIM_NATIVE_ARCH)
 }  // namespace
 
 const char* simd_target_name(SimdTarget target) noexcept {
